@@ -1,0 +1,127 @@
+//! What the checker reports: a rule, a message for a committee secretary, the spans involved
+//! and a help line.
+
+use std::fmt;
+
+use referflow_syntax::Span;
+
+use crate::registry::Rule;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A secondary span with its label: the other definition, a stage on an offending path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// The label under the primary span.
+    pub label: String,
+    pub related: Vec<Related>,
+    pub help: Option<String>,
+    /// The stage the diagnostic is about, where it is about one stage.
+    pub stage: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at the rule's default severity.
+    pub fn new(
+        rule: Rule,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            severity: rule.default_severity(),
+            message: message.into(),
+            span,
+            label: label.into(),
+            related: Vec::new(),
+            help: None,
+            stage: None,
+        }
+    }
+
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_stage(mut self, stage: &str) -> Self {
+        self.stage = Some(stage.to_string());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!(
+            "{} {}",
+            self.rule.code(),
+            self.rule.name()
+        )))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let primary = miette::LabeledSpan::new_primary_with_span(
+            Some(self.label.clone()),
+            to_miette(self.span),
+        );
+        let related = self
+            .related
+            .iter()
+            .map(|r| miette::LabeledSpan::new_with_span(Some(r.label.clone()), to_miette(r.span)));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+fn to_miette(span: Span) -> miette::SourceSpan {
+    (span.start as usize, span.len()).into()
+}

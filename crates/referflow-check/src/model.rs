@@ -1,0 +1,166 @@
+//! The checked chart: ids resolved to indices, texts gathered per language, everything in
+//! source order. Backends read this, never the syntax tree.
+
+use std::borrow::Cow;
+
+use referflow_syntax::{Span, StageKind};
+
+use crate::duration::Minutes;
+
+macro_rules! index {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+index!(StageId, ActorId, PhaseId);
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Model<'s> {
+    pub title: Option<Texts<'s>>,
+    pub version: Option<Cow<'s, str>>,
+    /// The declared languages; the first is the language of every plain label. Never empty:
+    /// a file without `languages` is in English.
+    pub languages: Vec<&'s str>,
+    pub actors: Vec<Actor<'s>>,
+    pub phases: Vec<Phase<'s>>,
+    pub stages: Vec<Stage<'s>>,
+    pub edges: Vec<Edge<'s>>,
+    pub requirements: Vec<Requirement<'s>>,
+}
+
+impl<'s> Model<'s> {
+    pub fn stage(&self, id: StageId) -> &Stage<'s> {
+        &self.stages[id.index()]
+    }
+
+    pub fn actor(&self, id: ActorId) -> &Actor<'s> {
+        &self.actors[id.index()]
+    }
+
+    pub fn phase(&self, id: PhaseId) -> &Phase<'s> {
+        &self.phases[id.index()]
+    }
+}
+
+/// One text in each declared language: `values[i]` is in `languages[i]`, `None` where the
+/// translation is missing. The span is that of the text in the first language.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Texts<'s> {
+    pub values: Vec<Option<Cow<'s, str>>>,
+    pub span: Span,
+}
+
+impl<'s> Texts<'s> {
+    /// The text in language `lang` (an index into `languages`), falling back to the first.
+    pub fn get(&self, lang: usize) -> &str {
+        self.values
+            .get(lang)
+            .and_then(|v| v.as_deref())
+            .or_else(|| self.values.first().and_then(|v| v.as_deref()))
+            .unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor<'s> {
+    pub id: &'s str,
+    pub id_span: Span,
+    pub name: Texts<'s>,
+    pub notes: Vec<Texts<'s>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase<'s> {
+    pub id: &'s str,
+    pub id_span: Span,
+    pub name: Texts<'s>,
+    /// Its stages, in source order.
+    pub stages: Vec<StageId>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage<'s> {
+    pub id: &'s str,
+    pub id_span: Span,
+    pub kind: StageKind,
+    pub label: Texts<'s>,
+    /// The first owner is the lead and decides the swimlane.
+    pub owners: Vec<ActorId>,
+    pub phase: Option<PhaseId>,
+    pub within: Option<Limit<'s>>,
+    pub notes: Vec<Texts<'s>>,
+    pub refs: Vec<Cow<'s, str>>,
+    pub span: Span,
+}
+
+/// A duration as written and its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit<'s> {
+    pub text: &'s str,
+    pub minutes: Minutes,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge<'s> {
+    pub from: StageId,
+    pub to: StageId,
+    pub label: Option<Label<'s>>,
+    /// The text of the edge: `a -> b` in a chain, the target in a `->` list, the branch line.
+    pub span: Span,
+}
+
+/// A branch label. `yes` and `no` are translated by the tool.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Label<'s> {
+    Yes,
+    No,
+    Text(Texts<'s>),
+}
+
+impl Label<'_> {
+    /// The label in language `lang` (a code such as `th`); `yes`/`no` are translated where the
+    /// tool knows the language.
+    pub fn text<'a>(&'a self, lang_index: usize, lang: &str) -> Cow<'a, str> {
+        match self {
+            Label::Yes => Cow::Borrowed(crate::words::yes(lang)),
+            Label::No => Cow::Borrowed(crate::words::no(lang)),
+            Label::Text(texts) => Cow::Borrowed(texts.get(lang_index)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Requirement<'s> {
+    /// `require first before target [unless …]`
+    Before {
+        first: StageId,
+        target: StageId,
+        unless: Vec<StageId>,
+        span: Span,
+    },
+    /// `require within limit from from to to`
+    Within {
+        limit: Limit<'s>,
+        from: StageId,
+        to: StageId,
+        span: Span,
+    },
+}
+
+impl Requirement<'_> {
+    pub fn span(&self) -> Span {
+        match self {
+            Requirement::Before { span, .. } | Requirement::Within { span, .. } => *span,
+        }
+    }
+}

@@ -1,0 +1,794 @@
+//! Name resolution: the syntax tree becomes the [`Model`], and what does not fit becomes
+//! RF002–RF009. Three passes: the header, then every definition (so that order of definition
+//! does not matter), then everything that refers to a definition, in source order.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use referflow_syntax as ast;
+use referflow_syntax::{DefinitionKind, Ident, Span, StageKind, Statement};
+
+use crate::diagnostic::Diagnostic;
+use crate::duration::{self, DurationError};
+use crate::model::*;
+use crate::registry::Rule;
+
+/// What an id names.
+#[derive(Debug, Clone, Copy)]
+enum Def {
+    Actor(ActorId),
+    Phase(PhaseId),
+    Stage(StageId),
+    /// Defined by a statement that did not parse: known, but not usable.
+    Broken(DefinitionKind),
+}
+
+impl Def {
+    fn kind_name(self) -> &'static str {
+        match self {
+            Def::Actor(_) | Def::Broken(DefinitionKind::Actor) => "an actor",
+            Def::Phase(_) | Def::Broken(DefinitionKind::Phase) => "a phase",
+            Def::Stage(_) | Def::Broken(DefinitionKind::Stage(_)) => "a stage",
+        }
+    }
+}
+
+pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic>) -> Model<'s> {
+    let mut r = Resolver {
+        model: Model::default(),
+        defs: HashMap::new(),
+        languages_span: None,
+        diagnostics,
+    };
+    r.header(file);
+    r.define(file);
+    r.fill(file);
+    if !r.model.stages.iter().any(|s| s.kind == StageKind::Start)
+        && file.errors.is_empty()
+        && !r
+            .defs
+            .values()
+            .any(|d| matches!(d.0, Def::Broken(DefinitionKind::Stage(StageKind::Start))))
+    {
+        r.diagnostics.push(
+            Diagnostic::new(Rule::NoStart, Span::default(), "the chart has no `start` stage", "no entry point in this file")
+                .with_help("mark where a case enters the mechanism with `start`, such as `start tip_off \"Tip-off received\" by police`"),
+        );
+    }
+    r.model
+}
+
+struct Resolver<'s, 'd> {
+    model: Model<'s>,
+    defs: HashMap<&'s str, (Def, Span)>,
+    languages_span: Option<Span>,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl<'s> Resolver<'s, '_> {
+    // ------------------------------------------------------------------------------ header
+
+    fn header(&mut self, file: &ast::File<'s>) {
+        let mut title_span = None;
+        let mut version_span = None;
+        for statement in &file.statements {
+            match statement {
+                Statement::Languages(langs) => {
+                    if let Some(first) = self.languages_span {
+                        self.repeated(
+                            langs.span,
+                            first,
+                            "the languages are declared twice",
+                            "declare all languages on one `languages` line",
+                        );
+                        continue;
+                    }
+                    self.languages_span = Some(langs.span);
+                    let mut seen: Vec<ast::Lang<'s>> = Vec::new();
+                    for lang in &langs.langs {
+                        if let Some(first) = seen.iter().find(|l| l.code == lang.code) {
+                            self.repeated(
+                                lang.span,
+                                first.span,
+                                &format!("language `{}` is listed twice", lang.code),
+                                "list each language once",
+                            );
+                        } else {
+                            seen.push(*lang);
+                        }
+                    }
+                    self.model.languages = seen.iter().map(|l| l.code).collect();
+                }
+                Statement::Version(version) => {
+                    if let Some(first) = version_span {
+                        self.repeated(
+                            version.span,
+                            first,
+                            "the chart has two versions",
+                            "keep one `version` line",
+                        );
+                    } else {
+                        version_span = Some(version.span);
+                        self.model.version = Some(version.text.value.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.model.languages.is_empty() {
+            self.model.languages.push("en");
+        }
+        for statement in &file.statements {
+            if let Statement::Title(title) = statement {
+                if let Some(first) = title_span {
+                    self.repeated(
+                        title.span,
+                        first,
+                        "the chart has two titles",
+                        "keep one `title` line, with its translations",
+                    );
+                } else {
+                    title_span = Some(title.span);
+                    self.model.title =
+                        Some(self.texts(&title.text, &title.translations, "the title"));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------- definitions
+
+    fn define(&mut self, file: &ast::File<'s>) {
+        for statement in &file.statements {
+            match statement {
+                Statement::Actor(actor) => {
+                    let id = ActorId(self.model.actors.len() as u32);
+                    if self.declare(actor.id, Def::Actor(id)) {
+                        self.model.actors.push(Actor {
+                            id: actor.id.name,
+                            id_span: actor.id.span,
+                            name: Texts::default(),
+                            notes: Vec::new(),
+                            span: actor.span,
+                        });
+                    }
+                }
+                Statement::Phase(phase) => {
+                    let id = PhaseId(self.model.phases.len() as u32);
+                    let phase_id = if self.declare(phase.id, Def::Phase(id)) {
+                        self.model.phases.push(Phase {
+                            id: phase.id.name,
+                            id_span: phase.id.span,
+                            name: Texts::default(),
+                            stages: Vec::new(),
+                            span: phase.span,
+                        });
+                        Some(id)
+                    } else {
+                        None
+                    };
+                    for item in &phase.items {
+                        match item {
+                            ast::PhaseItem::Stage(stage) => {
+                                if let (Some(stage_id), Some(phase_id)) =
+                                    (self.define_stage(stage, phase_id), phase_id)
+                                {
+                                    self.model.phases[phase_id.index()].stages.push(stage_id);
+                                }
+                            }
+                            ast::PhaseItem::Broken(broken) => self.define_broken(broken),
+                            ast::PhaseItem::Translation(_) | ast::PhaseItem::Edge(_) => {}
+                        }
+                    }
+                }
+                Statement::Stage(stage) => {
+                    self.define_stage(stage, None);
+                }
+                Statement::Broken(broken) => self.define_broken(broken),
+                Statement::Title(_)
+                | Statement::Version(_)
+                | Statement::Languages(_)
+                | Statement::Edge(_)
+                | Statement::Require(_) => {}
+            }
+        }
+    }
+
+    fn define_stage(&mut self, stage: &ast::Stage<'s>, phase: Option<PhaseId>) -> Option<StageId> {
+        let id = StageId(self.model.stages.len() as u32);
+        if !self.declare(stage.id, Def::Stage(id)) {
+            return None;
+        }
+        self.model.stages.push(Stage {
+            id: stage.id.name,
+            id_span: stage.id.span,
+            kind: stage.kind,
+            label: Texts::default(),
+            owners: Vec::new(),
+            phase,
+            within: None,
+            notes: Vec::new(),
+            refs: Vec::new(),
+            span: stage.span,
+        });
+        Some(id)
+    }
+
+    fn define_broken(&mut self, broken: &ast::Broken<'s>) {
+        if let Some((kind, ident)) = broken.defines {
+            // A broken statement's id is known but never reported as a duplicate: its
+            // statement already has an error.
+            self.defs
+                .entry(ident.name)
+                .or_insert((Def::Broken(kind), ident.span));
+        }
+    }
+
+    /// Records a definition; reports RF002 and returns false when the id is taken.
+    fn declare(&mut self, ident: Ident<'s>, def: Def) -> bool {
+        match self.defs.get(ident.name) {
+            Some((Def::Broken(_), _)) | None => {
+                self.defs.insert(ident.name, (def, ident.span));
+                true
+            }
+            Some(&(first, first_span)) => {
+                let mut diagnostic = Diagnostic::new(
+                    Rule::DuplicateId,
+                    ident.span,
+                    format!("`{}` is defined twice", ident.name),
+                    format!("defined again here, as {}", def.kind_name()),
+                )
+                .with_related(
+                    first_span,
+                    format!("first defined here, as {}", first.kind_name()),
+                )
+                .with_help(
+                    "every stage, actor and phase needs an id of its own; rename one of them",
+                );
+                if matches!(def, Def::Stage(_)) {
+                    diagnostic = diagnostic.with_stage(ident.name);
+                }
+                self.diagnostics.push(diagnostic);
+                false
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------- contents
+
+    fn fill(&mut self, file: &ast::File<'s>) {
+        for statement in &file.statements {
+            match statement {
+                Statement::Actor(actor) => {
+                    let Some(id) = self.own(actor.id, |d| matches!(d, Def::Actor(_))) else {
+                        continue;
+                    };
+                    let id = ActorId(id);
+                    let mut names: Vec<&ast::Translation<'s>> = Vec::new();
+                    let mut notes = Vec::new();
+                    for item in &actor.items {
+                        match item {
+                            ast::ActorItem::Translation(t) => names.push(t),
+                            ast::ActorItem::Note(note) => {
+                                notes.push(self.texts(&note.text, &note.translations, "the note"))
+                            }
+                        }
+                    }
+                    let what = format!("the name of `{}`", actor.id.name);
+                    let name = self.texts_of(&actor.name, names.into_iter(), &what);
+                    let actor = &mut self.model.actors[id.index()];
+                    actor.name = name;
+                    actor.notes = notes;
+                }
+                Statement::Phase(phase) => {
+                    let own = self
+                        .own(phase.id, |d| matches!(d, Def::Phase(_)))
+                        .map(PhaseId);
+                    let names = phase.items.iter().filter_map(|i| match i {
+                        ast::PhaseItem::Translation(t) => Some(t),
+                        _ => None,
+                    });
+                    let what = format!("the name of phase `{}`", phase.id.name);
+                    let name = self.texts_of(&phase.name, names, &what);
+                    if let Some(id) = own {
+                        self.model.phases[id.index()].name = name;
+                    }
+                    for item in &phase.items {
+                        match item {
+                            ast::PhaseItem::Stage(stage) => self.fill_stage(stage),
+                            ast::PhaseItem::Edge(edge) => self.edge_chain(edge),
+                            ast::PhaseItem::Translation(_) | ast::PhaseItem::Broken(_) => {}
+                        }
+                    }
+                }
+                Statement::Stage(stage) => self.fill_stage(stage),
+                Statement::Edge(edge) => self.edge_chain(edge),
+                Statement::Require(require) => self.requirement(require),
+                Statement::Title(_)
+                | Statement::Version(_)
+                | Statement::Languages(_)
+                | Statement::Broken(_) => {}
+            }
+        }
+    }
+
+    /// The index an id was given by this very definition (not by an earlier duplicate).
+    fn own(&self, ident: Ident<'s>, kind: impl Fn(Def) -> bool) -> Option<u32> {
+        let &(def, span) = self.defs.get(ident.name)?;
+        if span.start != ident.span.start || !kind(def) {
+            return None;
+        }
+        match def {
+            Def::Actor(ActorId(i)) | Def::Phase(PhaseId(i)) | Def::Stage(StageId(i)) => Some(i),
+            Def::Broken(_) => None,
+        }
+    }
+
+    fn fill_stage(&mut self, stage: &ast::Stage<'s>) {
+        // A duplicate's contents are still checked, but belong to no stage of the model.
+        let own = self
+            .own(stage.id, |d| matches!(d, Def::Stage(_)))
+            .map(StageId);
+        let name = stage.id.name;
+        let mut by: Option<Span> = None;
+        let mut within: Option<Span> = None;
+        let mut owners = Vec::new();
+        let mut limit = None;
+        let mut labels: Vec<&ast::Translation<'s>> = Vec::new();
+        let mut notes = Vec::new();
+        let mut refs = Vec::new();
+        for item in &stage.items {
+            match item {
+                ast::StageItem::By(clause) => {
+                    if let Some(first) = by {
+                        self.repeated(
+                            clause.span,
+                            first,
+                            &format!("stage `{name}` has `by` twice"),
+                            "name every owner in one `by`, the lead first: `by police, mdt`",
+                        );
+                        self.diagnostics
+                            .last_mut()
+                            .map(|d| d.stage = Some(name.to_string()));
+                        continue;
+                    }
+                    by = Some(clause.span);
+                    for actor in &clause.actors {
+                        if let Some(actor_id) = self.resolve_actor(*actor) {
+                            if owners.contains(&actor_id) {
+                                self.repeated(
+                                    actor.span,
+                                    clause.span,
+                                    &format!(
+                                        "`{}` is named twice as an owner of `{name}`",
+                                        actor.name
+                                    ),
+                                    "name each owner once",
+                                );
+                            } else {
+                                owners.push(actor_id);
+                            }
+                        }
+                    }
+                }
+                ast::StageItem::Within(clause) => {
+                    if let Some(first) = within {
+                        self.repeated(
+                            clause.span,
+                            first,
+                            &format!("stage `{name}` has `within` twice"),
+                            "give the stage one time limit",
+                        );
+                        self.diagnostics
+                            .last_mut()
+                            .map(|d| d.stage = Some(name.to_string()));
+                        continue;
+                    }
+                    within = Some(clause.span);
+                    limit = self.duration(clause.duration);
+                }
+                ast::StageItem::Translation(t) => labels.push(t),
+                ast::StageItem::Note(note) => {
+                    notes.push(self.texts(&note.text, &note.translations, "the note"))
+                }
+                ast::StageItem::Ref(text) => refs.push(text.value.clone()),
+                ast::StageItem::Next(next) => {
+                    for target in &next.targets {
+                        self.edge(own, Some(stage.id), *target, None, target.span);
+                    }
+                }
+                ast::StageItem::Branch(branch) => {
+                    let label = self.label(&branch.label);
+                    self.edge(own, Some(stage.id), branch.target, Some(label), branch.span);
+                }
+            }
+        }
+        let label = self.texts_of(
+            &stage.label,
+            labels.into_iter(),
+            &format!("the label of `{name}`"),
+        );
+        if let Some(id) = own {
+            let s = &mut self.model.stages[id.index()];
+            s.label = label;
+            s.owners = owners;
+            s.within = limit;
+            s.notes = notes;
+            s.refs = refs;
+        }
+    }
+
+    fn edge_chain(&mut self, chain: &ast::EdgeChain<'s>) {
+        let label = chain.label.as_ref().map(|l| self.label(l));
+        let ids: Vec<Option<StageId>> = chain
+            .stages
+            .iter()
+            .map(|s| self.resolve_stage(*s, "the edge"))
+            .collect();
+        for (pair, idents) in ids.windows(2).zip(chain.stages.windows(2)) {
+            if let [Some(from), Some(to)] = *pair {
+                self.add_edge(
+                    from,
+                    to,
+                    label.clone(),
+                    idents[0].span.to(idents[1].span),
+                    idents[0],
+                );
+            }
+        }
+    }
+
+    /// An edge written in the block of stage `from`.
+    fn edge(
+        &mut self,
+        from: Option<StageId>,
+        from_ident: Option<Ident<'s>>,
+        target: Ident<'s>,
+        label: Option<Label<'s>>,
+        span: Span,
+    ) {
+        let to = self.resolve_stage(target, "the edge");
+        if let (Some(from), Some(to), Some(ident)) = (from, to, from_ident) {
+            self.add_edge(from, to, label, span, ident);
+        }
+    }
+
+    fn add_edge(
+        &mut self,
+        from: StageId,
+        to: StageId,
+        label: Option<Label<'s>>,
+        span: Span,
+        from_ident: Ident<'s>,
+    ) {
+        let source = self.model.stage(from);
+        if source.kind == StageKind::End {
+            let target = self.model.stage(to).id;
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Rule::EndHasExit,
+                    span,
+                    format!(
+                        "`{}` is an end, but an edge leaves it for `{target}`",
+                        source.id
+                    ),
+                    "edge out of an end",
+                )
+                .with_related(source.id_span, "defined here as an `end` (an outcome)")
+                .with_help(format!(
+                    "an outcome closes the case: remove this edge, or make `{}` a `step`",
+                    from_ident.name
+                ))
+                .with_stage(source.id),
+            );
+        }
+        self.model.edges.push(Edge {
+            from,
+            to,
+            label,
+            span,
+        });
+    }
+
+    fn requirement(&mut self, require: &ast::Require<'s>) {
+        let what = "the requirement";
+        match require {
+            ast::Require::Before {
+                first,
+                target,
+                unless,
+                span,
+            } => {
+                let first = self.resolve_stage(*first, what);
+                let target = self.resolve_stage(*target, what);
+                let unless: Vec<Option<StageId>> = unless
+                    .iter()
+                    .map(|u| self.resolve_stage(*u, what))
+                    .collect();
+                if let (Some(first), Some(target), Some(unless)) = (
+                    first,
+                    target,
+                    unless.into_iter().collect::<Option<Vec<_>>>(),
+                ) {
+                    self.model.requirements.push(Requirement::Before {
+                        first,
+                        target,
+                        unless,
+                        span: *span,
+                    });
+                }
+            }
+            ast::Require::Within {
+                limit,
+                from,
+                to,
+                span,
+            } => {
+                let limit = self.duration(*limit);
+                let from = self.resolve_stage(*from, what);
+                let to = self.resolve_stage(*to, what);
+                if let (Some(limit), Some(from), Some(to)) = (limit, from, to) {
+                    self.model.requirements.push(Requirement::Within {
+                        limit,
+                        from,
+                        to,
+                        span: *span,
+                    });
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------- references
+
+    fn resolve_stage(&mut self, ident: Ident<'s>, user: &str) -> Option<StageId> {
+        match self.lookup(ident, "a stage", user)? {
+            Def::Stage(id) => Some(id),
+            Def::Broken(DefinitionKind::Stage(_)) => None,
+            other => {
+                self.wrong_kind(
+                    ident,
+                    other,
+                    "a stage",
+                    &format!("{user} must name a stage"),
+                );
+                None
+            }
+        }
+    }
+
+    fn resolve_actor(&mut self, ident: Ident<'s>) -> Option<ActorId> {
+        match self.lookup(ident, "an actor", "`by`")? {
+            Def::Actor(id) => Some(id),
+            Def::Broken(DefinitionKind::Actor) => None,
+            other => {
+                self.wrong_kind(
+                    ident,
+                    other,
+                    "an actor",
+                    "`by` names the actors that own a stage, the lead first",
+                );
+                None
+            }
+        }
+    }
+
+    /// The definition of `ident`, or RF003 with the nearest id of the wanted kind.
+    fn lookup(&mut self, ident: Ident<'s>, wanted: &str, user: &str) -> Option<Def> {
+        if let Some(&(def, _)) = self.defs.get(ident.name) {
+            return Some(def);
+        }
+        let suggestion = self.nearest(ident.name, wanted);
+        let help = match suggestion {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if wanted == "an actor" => format!(
+                "define it first: `actor {} \"Name of the agency\"`",
+                ident.name
+            ),
+            None => format!(
+                "define it first, such as `step {} \"What happens\" by …`",
+                ident.name
+            ),
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Rule::UnknownReference,
+                ident.span,
+                format!(
+                    "{user} names `{}`, but no {} has that id",
+                    ident.name,
+                    wanted.trim_start_matches("a ").trim_start_matches("an ")
+                ),
+                "not defined",
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    fn wrong_kind(&mut self, ident: Ident<'s>, def: Def, wanted: &str, help: &str) {
+        let (_, def_span) = self.defs[ident.name];
+        self.diagnostics.push(
+            Diagnostic::new(
+                Rule::WrongKindReference,
+                ident.span,
+                format!(
+                    "`{}` is {}, but {wanted} belongs here",
+                    ident.name,
+                    def.kind_name()
+                ),
+                format!(
+                    "{} here",
+                    wanted
+                        .trim_start_matches("a ")
+                        .trim_start_matches("an ")
+                        .to_string()
+                        + " expected"
+                ),
+            )
+            .with_related(def_span, format!("defined here as {}", def.kind_name()))
+            .with_help(help.to_string()),
+        );
+    }
+
+    /// The defined id of the wanted kind closest to `name`, if one is close enough to be a typo.
+    fn nearest(&self, name: &str, wanted: &str) -> Option<&'s str> {
+        let candidates: Box<dyn Iterator<Item = (&'s str, Span)>> = if wanted == "an actor" {
+            Box::new(self.model.actors.iter().map(|a| (a.id, a.id_span)))
+        } else {
+            Box::new(self.model.stages.iter().map(|s| (s.id, s.id_span)))
+        };
+        let limit = (name.chars().count() / 3).max(1);
+        candidates
+            .map(|(id, span)| {
+                (
+                    strsim::damerau_levenshtein(&name.to_lowercase(), &id.to_lowercase()),
+                    span.start,
+                    id,
+                )
+            })
+            .filter(|(d, _, _)| *d <= limit)
+            .min()
+            .map(|(_, _, id)| id)
+    }
+
+    // ------------------------------------------------------------------------------- texts
+
+    fn label(&mut self, label: &ast::BranchLabel<'s>) -> Label<'s> {
+        match label {
+            ast::BranchLabel::Yes(_) => Label::Yes,
+            ast::BranchLabel::No(_) => Label::No,
+            ast::BranchLabel::Text { text, translations } => {
+                Label::Text(self.texts(text, translations, "the branch label"))
+            }
+        }
+    }
+
+    fn texts(
+        &mut self,
+        text: &ast::Text<'s>,
+        translations: &[ast::Translation<'s>],
+        what: &str,
+    ) -> Texts<'s> {
+        self.texts_of(text, translations.iter(), what)
+    }
+
+    /// A text and its translations, one per declared language; RF006 for an undeclared
+    /// language, RF009 for a language given twice.
+    fn texts_of<'t>(
+        &mut self,
+        text: &ast::Text<'s>,
+        translations: impl Iterator<Item = &'t ast::Translation<'s>>,
+        what: &str,
+    ) -> Texts<'s>
+    where
+        's: 't,
+    {
+        let mut values: Vec<Option<Cow<'s, str>>> = vec![None; self.model.languages.len()];
+        let mut spans: Vec<Span> = vec![Span::default(); self.model.languages.len()];
+        values[0] = Some(text.value.clone());
+        spans[0] = text.span;
+        for t in translations {
+            let Some(index) = self.model.languages.iter().position(|l| *l == t.lang.code) else {
+                self.unknown_language(t.lang);
+                continue;
+            };
+            if values[index].is_some() {
+                let message = if index == 0 {
+                    format!(
+                        "{what} is given twice in `{}`: the plain text is already in `{}`, the first declared language",
+                        t.lang.code, t.lang.code
+                    )
+                } else {
+                    format!("{what} is given twice in `{}`", t.lang.code)
+                };
+                self.repeated(
+                    t.lang.span.to(t.text.span),
+                    spans[index],
+                    &message,
+                    "keep one text per language",
+                );
+                continue;
+            }
+            values[index] = Some(t.text.value.clone());
+            spans[index] = t.lang.span.to(t.text.span);
+        }
+        Texts {
+            values,
+            span: text.span,
+        }
+    }
+
+    fn unknown_language(&mut self, lang: ast::Lang<'s>) {
+        let (message, help) = match self.languages_span {
+            Some(_) => (
+                format!(
+                    "`{}` is not one of the declared languages ({})",
+                    lang.code,
+                    self.model.languages.join(", ")
+                ),
+                format!(
+                    "add `{}` to the `languages` line, or remove this translation",
+                    lang.code
+                ),
+            ),
+            None => (
+                format!(
+                    "`{}` is not declared: without a `languages` line the chart is in English only",
+                    lang.code
+                ),
+                format!(
+                    "declare the languages at the top, the language of plain labels first: `languages en {}`",
+                    lang.code
+                ),
+            ),
+        };
+        let mut diagnostic = Diagnostic::new(
+            Rule::UnknownLanguage,
+            lang.span,
+            message,
+            "undeclared language",
+        )
+        .with_help(help);
+        if let Some(span) = self.languages_span {
+            diagnostic = diagnostic.with_related(span, "the declared languages");
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn duration(&mut self, duration: ast::Duration<'s>) -> Option<Limit<'s>> {
+        let problem = match duration::parse(duration.text) {
+            Ok(minutes) => {
+                return Some(Limit {
+                    text: duration.text,
+                    minutes,
+                    span: duration.span,
+                });
+            }
+            Err(DurationError::Zero) => format!(
+                "`{}` is zero: a time limit must be at least `1min`",
+                duration.text
+            ),
+            Err(DurationError::NoUnit) => format!("`{}` has no unit", duration.text),
+            Err(DurationError::UnknownUnit(unit)) => {
+                format!("`{unit}` in `{}` is not a unit", duration.text)
+            }
+            Err(DurationError::TooLarge) => {
+                format!("`{}` is too large to count with", duration.text)
+            }
+        };
+        self.diagnostics.push(
+            Diagnostic::new(Rule::InvalidDuration, duration.span, problem, "invalid duration")
+                .with_help("a duration is a whole number above zero and a unit: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)"),
+        );
+        None
+    }
+
+    fn repeated(&mut self, span: Span, first: Span, message: &str, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(Rule::RepeatedAttribute, span, message, "given again here")
+                .with_related(first, "first given here")
+                .with_help(help),
+        );
+    }
+}

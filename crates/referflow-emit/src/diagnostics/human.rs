@@ -1,0 +1,132 @@
+//! Diagnostics for people: miette's graphical report, with the source shown.
+
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+use referflow_check::Diagnostic;
+
+use super::{FileReport, Summary};
+
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Wrap width; `None` for miette's default (80).
+    pub width: Option<usize>,
+}
+
+/// A diagnostic with its source, which is what miette renders.
+struct WithSource<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Named<'a>,
+}
+
+/// A borrowed source text with its file name (miette's `NamedSource` wants owned text).
+struct Named<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for Named<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let contents = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+impl fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.diagnostic, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl miette::Diagnostic for WithSource<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        miette::Diagnostic::severity(self.diagnostic)
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.diagnostic.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+}
+
+/// Renders every diagnostic of every file, in order.
+pub fn render_human(reports: &[FileReport<'_>], options: HumanOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut handler = GraphicalReportHandler::new_themed(theme);
+    if let Some(width) = options.width {
+        handler = handler.with_width(width);
+    }
+    let mut out = String::new();
+    for report in reports {
+        for diagnostic in report.diagnostics {
+            let item = WithSource {
+                diagnostic,
+                source: Named {
+                    name: report.source.name,
+                    text: report.source.text,
+                },
+            };
+            // Writing into a String cannot fail.
+            let _ = handler.render_report(&mut out, &item);
+        }
+    }
+    out
+}
+
+/// `2 errors and 1 warning in 3 files`, or `no problems in 3 files`.
+pub fn summary_line(summary: Summary) -> String {
+    let files = plural(summary.files, "file");
+    match (summary.errors, summary.warnings) {
+        (0, 0) => format!("no problems in {files}"),
+        (e, 0) => format!("{} in {files}", plural(e, "error")),
+        (0, w) => format!("{} in {files}", plural(w, "warning")),
+        (e, w) => format!(
+            "{} and {} in {files}",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

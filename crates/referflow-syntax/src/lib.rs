@@ -1,0 +1,24 @@
+//! The referflow language: text in, typed syntax tree with byte spans out.
+//!
+//! [`parse`] never fails: it returns every statement it could read, with a [`SyntaxError`] for
+//! each one it could not, and resumes at the next statement. pest is an implementation detail of
+//! this crate; none of its types appear in the API.
+
+mod ast;
+mod lines;
+mod messages;
+mod parser;
+mod split;
+
+pub use ast::*;
+pub use lines::{LineCol, LineIndex};
+pub use messages::RESERVED;
+pub use parser::parse;
+
+/// Whether the grammar's whole-`file` rule accepts `src`. The production parser reads one
+/// statement at a time; tests use this to prove both readings of the grammar agree.
+#[doc(hidden)]
+pub fn whole_file_grammar_accepts(src: &str) -> bool {
+    use pest::Parser as _;
+    parser::Grammar::parse(parser::Rule::file, src).is_ok()
+}

@@ -1,0 +1,70 @@
+//! Byte offsets to lines and columns, as people and editors count them.
+
+/// The start of every line of a text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+    bom: bool,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        LineIndex {
+            starts,
+            bom: src.starts_with('\u{FEFF}'),
+        }
+    }
+
+    /// The line and column of byte `offset` of `src` (the text this index was built from).
+    /// A byte order mark takes no column.
+    pub fn line_col(&self, src: &str, offset: usize) -> LineCol {
+        let offset = offset.min(src.len());
+        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let mut start = self.starts[line] as usize;
+        if line == 0 && self.bom {
+            start = start.max(3).min(offset.max(3));
+        }
+        let column = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let src = "ab\nกขc\r\nx";
+        let index = LineIndex::new(src);
+        assert_eq!(index.line_col(src, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(src, 3), LineCol { line: 2, column: 1 });
+        assert_eq!(index.line_col(src, 9), LineCol { line: 2, column: 3 });
+        assert_eq!(index.line_col(src, 12), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let src = "\u{FEFF}title";
+        let index = LineIndex::new(src);
+        assert_eq!(index.line_col(src, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(src, 0), LineCol { line: 1, column: 1 });
+    }
+}

@@ -1,0 +1,585 @@
+//! pest parses one statement at a time; this module lowers its pairs into the typed tree.
+//! pest's types stay in this module.
+
+use std::borrow::Cow;
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use crate::ast::*;
+use crate::messages;
+use crate::split::{self, Chunk};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../../../grammar/referflow.pest"]
+pub(crate) struct Grammar;
+
+/// Where a statement stands; each place allows different statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Context {
+    Top,
+    Phase,
+    Actor,
+    Stage,
+}
+
+impl Context {
+    fn entry(self) -> Rule {
+        match self {
+            Context::Top => Rule::top_line,
+            Context::Phase => Rule::phase_line,
+            Context::Actor => Rule::actor_line,
+            Context::Stage => Rule::stage_line,
+        }
+    }
+}
+
+/// Parses a whole file. Never fails: what could not be parsed is reported in `File::errors`
+/// and kept as [`Statement::Broken`].
+pub fn parse(src: &str) -> File<'_> {
+    let split = split::split(src);
+    let mut lower = Lower {
+        src,
+        errors: split.errors,
+    };
+    let mut statements = Vec::with_capacity(split.chunks.len());
+    for chunk in &split.chunks {
+        lower.top(chunk, &mut statements);
+    }
+    let mut errors = lower.errors;
+    errors.sort_by_key(|e| e.span.start);
+    File {
+        statements,
+        comments: split.comments,
+        errors,
+    }
+}
+
+struct Lower<'s> {
+    src: &'s str,
+    errors: Vec<SyntaxError>,
+}
+
+/// A parsed statement head, before its block is attached.
+type Parsed<'s> = Result<Pair<'s, Rule>, ()>;
+
+impl<'s> Lower<'s> {
+    fn parse(&mut self, chunk: &Chunk, context: Context) -> Parsed<'s> {
+        let src = self.src;
+        let text = &src[chunk.head.range()];
+        match Grammar::parse(context.entry(), text) {
+            Ok(mut pairs) => {
+                let line = pairs
+                    .next()
+                    .unwrap_or_else(|| unreachable!("entry rule always yields a pair"));
+                Ok(line
+                    .into_inner()
+                    .next()
+                    .unwrap_or_else(|| unreachable!("entry rule holds a statement")))
+            }
+            Err(error) => {
+                self.errors.push(messages::syntax_error(
+                    text,
+                    chunk.head.start,
+                    &error,
+                    context,
+                ));
+                Err(())
+            }
+        }
+    }
+
+    fn top(&mut self, chunk: &Chunk, out: &mut Vec<Statement<'s>>) {
+        if chunk.head.is_empty() {
+            return; // A block with no statement; reported by the splitter.
+        }
+        let pair = match self.parse(chunk, Context::Top) {
+            Ok(pair) => pair,
+            Err(()) => {
+                let defines = self.salvage(chunk);
+                out.push(Statement::Broken(Broken {
+                    defines,
+                    span: chunk.span(),
+                }));
+                // Keep what a broken statement's block defines, so that it is not reported
+                // again as unknown further down.
+                if let Some(block) = &chunk.block {
+                    match defines {
+                        Some((DefinitionKind::Phase, _)) => {
+                            for item in &block.items {
+                                match self.phase_item(item) {
+                                    Some(PhaseItem::Stage(stage)) => {
+                                        out.push(Statement::Stage(stage))
+                                    }
+                                    Some(PhaseItem::Edge(edge)) => out.push(Statement::Edge(edge)),
+                                    Some(PhaseItem::Broken(broken)) => {
+                                        out.push(Statement::Broken(broken))
+                                    }
+                                    Some(PhaseItem::Translation(_)) | None => {}
+                                }
+                            }
+                        }
+                        Some((DefinitionKind::Actor, _)) => {
+                            self.actor_items(chunk);
+                        }
+                        _ => {
+                            self.stage_items(chunk);
+                        }
+                    }
+                }
+                return;
+            }
+        };
+        let statement = match pair.as_rule() {
+            Rule::title_stmt => {
+                self.no_block(chunk, "a title");
+                let mut inner = pair.clone().into_inner();
+                inner.next(); // kw_title
+                let text = self.text(next(&mut inner));
+                let translations = inner.map(|t| self.translation(t)).collect();
+                Statement::Title(Title {
+                    text,
+                    translations,
+                    span: self.span(&pair, chunk),
+                })
+            }
+            Rule::version_stmt => {
+                self.no_block(chunk, "a version");
+                let mut inner = pair.clone().into_inner();
+                inner.next();
+                let text = self.text(next(&mut inner));
+                Statement::Version(Version {
+                    text,
+                    span: self.span(&pair, chunk),
+                })
+            }
+            Rule::languages_stmt => {
+                self.no_block(chunk, "a `languages` statement");
+                let span = self.span(&pair, chunk);
+                let langs = pair.into_inner().skip(1).map(|l| self.lang(l)).collect();
+                Statement::Languages(Languages { langs, span })
+            }
+            Rule::actor_stmt => {
+                let mut inner = pair.into_inner();
+                inner.next();
+                let id = self.ident(next(&mut inner));
+                let name = self.text(next(&mut inner));
+                let items = self.actor_items(chunk);
+                Statement::Actor(Actor {
+                    id,
+                    name,
+                    items,
+                    span: chunk.span(),
+                })
+            }
+            Rule::phase_stmt => {
+                let mut inner = pair.into_inner();
+                inner.next();
+                let id = self.ident(next(&mut inner));
+                let name = self.text(next(&mut inner));
+                let mut items = Vec::new();
+                match &chunk.block {
+                    Some(block) => items.extend(block.items.iter().filter_map(|i| self.phase_item(i))),
+                    None => self.errors.push(SyntaxError {
+                        span: chunk.head,
+                        message: format!("phase `{}` has no block of stages", id.name),
+                        label: "a `{` is missing at the end of this line".into(),
+                        help: Some(format!(
+                            "a phase holds its stages in a block: `phase {} \"…\" {{`, the stages on the following lines, then `}}`",
+                            id.name
+                        )),
+                    }),
+                }
+                Statement::Phase(Phase {
+                    id,
+                    name,
+                    items,
+                    span: chunk.span(),
+                })
+            }
+            Rule::stage_stmt => Statement::Stage(self.stage(pair, chunk)),
+            Rule::require_stmt => {
+                self.no_block(chunk, "a requirement");
+                Statement::Require(self.require(pair, chunk))
+            }
+            Rule::edge_stmt => {
+                self.no_block(chunk, "an edge");
+                Statement::Edge(self.edge(pair, chunk))
+            }
+            rule => unreachable!("rule {rule:?} is not a top-level statement"),
+        };
+        out.push(statement);
+    }
+
+    fn phase_item(&mut self, chunk: &Chunk) -> Option<PhaseItem<'s>> {
+        if chunk.head.is_empty() {
+            return None;
+        }
+        let Ok(pair) = self.parse(chunk, Context::Phase) else {
+            self.stage_items(chunk); // report what is wrong inside its block too
+            return Some(PhaseItem::Broken(Broken {
+                defines: self.salvage(chunk),
+                span: chunk.span(),
+            }));
+        };
+        Some(match pair.as_rule() {
+            Rule::stage_stmt => PhaseItem::Stage(self.stage(pair, chunk)),
+            Rule::edge_stmt => {
+                self.no_block(chunk, "an edge");
+                PhaseItem::Edge(self.edge(pair, chunk))
+            }
+            Rule::translation => {
+                self.no_block(chunk, "a translation");
+                PhaseItem::Translation(self.translation(pair))
+            }
+            rule => unreachable!("rule {rule:?} is not a phase item"),
+        })
+    }
+
+    fn actor_items(&mut self, chunk: &Chunk) -> Vec<ActorItem<'s>> {
+        let Some(block) = &chunk.block else {
+            return Vec::new();
+        };
+        let mut items = Vec::new();
+        for item in &block.items {
+            if item.head.is_empty() {
+                continue;
+            }
+            let Ok(pair) = self.parse(item, Context::Actor) else {
+                continue;
+            };
+            self.no_block(item, "an actor's translation or note");
+            items.push(match pair.as_rule() {
+                Rule::translation => ActorItem::Translation(self.translation(pair)),
+                Rule::note_item => ActorItem::Note(self.note(pair, item)),
+                rule => unreachable!("rule {rule:?} is not an actor item"),
+            });
+        }
+        items
+    }
+
+    fn stage(&mut self, pair: Pair<'s, Rule>, chunk: &Chunk) -> Stage<'s> {
+        let mut inner = pair.into_inner();
+        let kind = match next(&mut inner).into_inner().next().map(|k| k.as_rule()) {
+            Some(Rule::kw_start) => StageKind::Start,
+            Some(Rule::kw_step) => StageKind::Step,
+            Some(Rule::kw_decision) => StageKind::Decision,
+            Some(Rule::kw_end) => StageKind::End,
+            rule => unreachable!("rule {rule:?} is not a stage kind"),
+        };
+        let id = self.ident(next(&mut inner));
+        let label = self.text(next(&mut inner));
+        let mut items: Vec<StageItem<'s>> = inner
+            .map(|clause| self.stage_clause(clause, chunk, true))
+            .collect();
+        items.extend(self.stage_items(chunk));
+        Stage {
+            kind,
+            id,
+            label,
+            items,
+            span: chunk.span(),
+        }
+    }
+
+    fn stage_items(&mut self, chunk: &Chunk) -> Vec<StageItem<'s>> {
+        let Some(block) = &chunk.block else {
+            return Vec::new();
+        };
+        let mut items = Vec::new();
+        for item in &block.items {
+            if item.head.is_empty() {
+                continue;
+            }
+            let Ok(pair) = self.parse(item, Context::Stage) else {
+                continue;
+            };
+            self.no_block(item, "a stage's attribute");
+            items.push(self.stage_clause(pair, item, false));
+        }
+        items
+    }
+
+    fn stage_clause(&mut self, pair: Pair<'s, Rule>, chunk: &Chunk, inline: bool) -> StageItem<'s> {
+        let span = self.pair_span(&pair);
+        match pair.as_rule() {
+            Rule::by_clause => {
+                let actors = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.ident(p))
+                    .collect();
+                StageItem::By(By {
+                    actors,
+                    inline,
+                    span,
+                })
+            }
+            Rule::within_clause => {
+                let duration = self.duration(
+                    pair.into_inner()
+                        .nth(1)
+                        .unwrap_or_else(|| unreachable!("within has a duration")),
+                );
+                StageItem::Within(Within {
+                    duration,
+                    inline,
+                    span,
+                })
+            }
+            Rule::note_item => StageItem::Note(self.note(pair, chunk)),
+            Rule::ref_item => StageItem::Ref(
+                self.text(
+                    pair.into_inner()
+                        .nth(1)
+                        .unwrap_or_else(|| unreachable!("ref has a text")),
+                ),
+            ),
+            Rule::next_item => {
+                let targets = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.ident(p))
+                    .collect();
+                StageItem::Next(Next { targets, span })
+            }
+            Rule::branch_item => {
+                let mut inner = pair.into_inner();
+                let label = self.branch_label(next(&mut inner));
+                inner.next(); // arrow
+                let target = self.ident(next(&mut inner));
+                StageItem::Branch(Branch {
+                    label,
+                    target,
+                    span,
+                })
+            }
+            Rule::translation => StageItem::Translation(self.translation(pair)),
+            rule => unreachable!("rule {rule:?} is not a stage item"),
+        }
+    }
+
+    fn edge(&mut self, pair: Pair<'s, Rule>, chunk: &Chunk) -> EdgeChain<'s> {
+        let span = self.span(&pair, chunk);
+        let mut stages = Vec::new();
+        let mut label = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => stages.push(self.ident(part)),
+                Rule::branch_label => label = Some(self.branch_label(part)),
+                Rule::arrow | Rule::colon => {}
+                rule => unreachable!("rule {rule:?} in an edge"),
+            }
+        }
+        EdgeChain {
+            stages,
+            label,
+            span,
+        }
+    }
+
+    fn require(&mut self, pair: Pair<'s, Rule>, chunk: &Chunk) -> Require<'s> {
+        let span = self.span(&pair, chunk);
+        let form = pair
+            .into_inner()
+            .nth(1)
+            .unwrap_or_else(|| unreachable!("require has a form"));
+        match form.as_rule() {
+            Rule::require_before => {
+                let ids: Vec<Ident<'s>> = form
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.ident(p))
+                    .collect();
+                let mut ids = ids.into_iter();
+                let first = ids
+                    .next()
+                    .unwrap_or_else(|| unreachable!("require before has a first stage"));
+                let target = ids
+                    .next()
+                    .unwrap_or_else(|| unreachable!("require before has a target"));
+                Require::Before {
+                    first,
+                    target,
+                    unless: ids.collect(),
+                    span,
+                }
+            }
+            Rule::require_within => {
+                let mut limit = None;
+                let mut ids = Vec::new();
+                for part in form.into_inner() {
+                    match part.as_rule() {
+                        Rule::duration => limit = Some(self.duration(part)),
+                        Rule::ident => ids.push(self.ident(part)),
+                        Rule::kw_within | Rule::kw_from | Rule::kw_to => {}
+                        rule => unreachable!("rule {rule:?} in require within"),
+                    }
+                }
+                let limit = limit.unwrap_or_else(|| unreachable!("require within has a duration"));
+                let [from, to] = ids[..] else {
+                    unreachable!("require within has two stages")
+                };
+                Require::Within {
+                    limit,
+                    from,
+                    to,
+                    span,
+                }
+            }
+            rule => unreachable!("rule {rule:?} is not a requirement"),
+        }
+    }
+
+    fn note(&mut self, pair: Pair<'s, Rule>, _chunk: &Chunk) -> Note<'s> {
+        let span = self.pair_span(&pair);
+        let mut inner = pair.into_inner();
+        inner.next(); // kw_note
+        let text = self.text(next(&mut inner));
+        let translations = inner.map(|t| self.translation(t)).collect();
+        Note {
+            text,
+            translations,
+            span,
+        }
+    }
+
+    fn branch_label(&mut self, pair: Pair<'s, Rule>) -> BranchLabel<'s> {
+        let mut inner = pair.into_inner();
+        let first = next(&mut inner);
+        let span = self.pair_span(&first);
+        match first.as_rule() {
+            Rule::kw_yes => BranchLabel::Yes(span),
+            Rule::kw_no => BranchLabel::No(span),
+            Rule::string => {
+                let text = self.text(first);
+                let translations = inner.map(|t| self.translation(t)).collect();
+                BranchLabel::Text { text, translations }
+            }
+            rule => unreachable!("rule {rule:?} is not a branch label"),
+        }
+    }
+
+    fn translation(&mut self, pair: Pair<'s, Rule>) -> Translation<'s> {
+        let mut inner = pair.into_inner();
+        let lang = self.lang(next(&mut inner));
+        let text = self.text(next(&mut inner));
+        Translation { lang, text }
+    }
+
+    fn ident(&self, pair: Pair<'s, Rule>) -> Ident<'s> {
+        Ident {
+            name: pair.as_str(),
+            span: self.pair_span(&pair),
+        }
+    }
+
+    fn lang(&self, pair: Pair<'s, Rule>) -> Lang<'s> {
+        Lang {
+            code: pair.as_str(),
+            span: self.pair_span(&pair),
+        }
+    }
+
+    fn duration(&self, pair: Pair<'s, Rule>) -> Duration<'s> {
+        Duration {
+            text: pair.as_str(),
+            span: self.pair_span(&pair),
+        }
+    }
+
+    /// Lowers a string, resolving its escapes; an unknown escape is reported and kept as written.
+    fn text(&mut self, pair: Pair<'s, Rule>) -> Text<'s> {
+        let span = self.pair_span(&pair);
+        let body = &pair.as_str()[1..pair.as_str().len() - 1];
+        let value = if body.contains('\\') {
+            let mut out = String::with_capacity(body.len());
+            let mut chars = body.char_indices();
+            while let Some((i, c)) = chars.next() {
+                if c != '\\' {
+                    out.push(c);
+                    continue;
+                }
+                match chars.next() {
+                    Some((_, '"')) => out.push('"'),
+                    Some((_, '\\')) => out.push('\\'),
+                    Some((_, 'n')) => out.push('\n'),
+                    Some((_, other)) => {
+                        let at = span.start as usize + 1 + i;
+                        self.errors.push(SyntaxError {
+                            span: Span::new(at, at + 1 + other.len_utf8()),
+                            message: format!("unknown escape `\\{other}` in a text"),
+                            label: "not an escape".into(),
+                            help: Some("texts know `\\\"` (a quote), `\\\\` (a backslash) and `\\n` (a line break)".into()),
+                        });
+                        out.push('\\');
+                        out.push(other);
+                    }
+                    None => unreachable!("the grammar ends no string on a backslash"),
+                }
+            }
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(body)
+        };
+        Text { value, span }
+    }
+
+    /// Reports a block after a statement that takes none.
+    fn no_block(&mut self, chunk: &Chunk, what: &str) {
+        if let Some(block) = &chunk.block {
+            self.errors.push(SyntaxError {
+                span: block.span(),
+                message: format!("{what} has no block"),
+                label: "this block belongs to nothing".into(),
+                help: Some("only actors, phases and stages have a `{ … }` block; remove it".into()),
+            });
+        }
+    }
+
+    /// What a statement that failed to parse still says it defines.
+    fn salvage(&self, chunk: &Chunk) -> Option<(DefinitionKind, Ident<'s>)> {
+        let src = self.src;
+        let text = &src[chunk.head.range()];
+        let mut words = text.split_whitespace();
+        let kind = match words.next()? {
+            "actor" => DefinitionKind::Actor,
+            "phase" => DefinitionKind::Phase,
+            "start" => DefinitionKind::Stage(StageKind::Start),
+            "step" => DefinitionKind::Stage(StageKind::Step),
+            "decision" => DefinitionKind::Stage(StageKind::Decision),
+            "end" => DefinitionKind::Stage(StageKind::End),
+            _ => return None,
+        };
+        let word = words.next()?;
+        let pair = Grammar::parse(Rule::ident, word).ok()?.next()?;
+        if pair.as_str() != word {
+            return None;
+        }
+        let offset = chunk.head.start as usize + (word.as_ptr() as usize - text.as_ptr() as usize);
+        Some((
+            kind,
+            Ident {
+                name: &src[offset..offset + word.len()],
+                span: Span::new(offset, offset + word.len()),
+            },
+        ))
+    }
+
+    fn pair_span(&self, pair: &Pair<'s, Rule>) -> Span {
+        let base = pair.get_input().as_ptr() as usize - self.src.as_ptr() as usize;
+        let s = pair.as_span();
+        Span::new(base + s.start(), base + s.end())
+    }
+
+    /// The span of a statement: its head and its block.
+    fn span(&self, pair: &Pair<'s, Rule>, chunk: &Chunk) -> Span {
+        self.pair_span(pair).to(chunk.span())
+    }
+}
+
+fn next<'s>(inner: &mut pest::iterators::Pairs<'s, Rule>) -> Pair<'s, Rule> {
+    inner
+        .next()
+        .unwrap_or_else(|| unreachable!("the grammar guarantees this pair"))
+}

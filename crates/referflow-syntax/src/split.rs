@@ -1,0 +1,345 @@
+//! The structural scanner: cuts the text into statements before pest sees any of it.
+//!
+//! A statement ends at a newline or `;` outside strings, comments and blocks. A `{` opens the
+//! block of the statement it follows; the block's own items are statements of the next level.
+//! The scan is one pass over the bytes with an explicit stack, so neither deep nesting nor a huge
+//! file can overflow the stack, and memory stays proportional to the number of statements.
+
+use crate::ast::{Span, SyntaxError};
+
+/// Blocks nest at most this deep: a stage block inside a phase block.
+const MAX_DEPTH: usize = 2;
+
+/// One statement: the text of its head (trimmed, without comments) and its block, if any.
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    pub head: Span,
+    pub block: Option<Box<Block>>,
+}
+
+impl Chunk {
+    /// The whole statement, from its first character to the end of its head or block.
+    pub fn span(&self) -> Span {
+        match &self.block {
+            Some(block) if self.head.is_empty() => block.span(),
+            Some(block) => self.head.to(block.span()),
+            None => self.head,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Block {
+    /// The offset of `{`.
+    pub open: u32,
+    /// The offset of `}`; `None` when the block is never closed.
+    pub close: Option<u32>,
+    pub items: Vec<Chunk>,
+}
+
+impl Block {
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.open,
+            end: self.close.map_or(self.open + 1, |c| c + 1),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Split {
+    pub chunks: Vec<Chunk>,
+    pub comments: Vec<Span>,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// The statement being read at one level.
+#[derive(Default)]
+struct Pending {
+    head_start: Option<usize>,
+    head_end: usize,
+    block: Option<Box<Block>>,
+    /// Text after the block's `}` was already reported.
+    reported_trailing: bool,
+}
+
+struct Frame {
+    open: usize,
+    items: Vec<Chunk>,
+    pending: Pending,
+}
+
+pub(crate) fn split(src: &str) -> Split {
+    let bytes = src.as_bytes();
+    let mut out = Split::default();
+    let mut top = Frame {
+        open: 0,
+        items: Vec::new(),
+        pending: Pending::default(),
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    // Depth of blocks opened where no block may open: skipped, with their contents.
+    let mut skipping = 0usize;
+    let mut i = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'#' => {
+                let end = line_end(bytes, i);
+                out.comments.push(Span::new(i, end));
+                i = end;
+                continue;
+            }
+            b'"' => {
+                let (end, closed) = string_end(bytes, i);
+                if !closed && skipping == 0 {
+                    out.errors.push(SyntaxError {
+                        span: Span::new(i, end),
+                        message: "this text is not closed: a `\"` is missing before the end of the line"
+                            .into(),
+                        label: "text starts here".into(),
+                        help: Some(
+                            "texts stay on one line; write `\\n` for a line break and `\\\"` for a quote"
+                                .into(),
+                        ),
+                    });
+                }
+                if skipping == 0 {
+                    let frame = stack.last_mut().unwrap_or(&mut top);
+                    touch(&mut frame.pending, i, end, &mut out.errors);
+                }
+                i = end;
+                continue;
+            }
+            b'\n' | b';' if skipping == 0 => {
+                let frame = stack.last_mut().unwrap_or(&mut top);
+                finish(frame);
+            }
+            b'{' if skipping > 0 => skipping += 1,
+            b'}' if skipping > 0 => skipping -= 1,
+            b'{' => {
+                if stack.len() >= MAX_DEPTH {
+                    out.errors.push(SyntaxError {
+                        span: Span::new(i, i + 1),
+                        message: "blocks nest at most two levels deep: a stage block inside a phase"
+                            .into(),
+                        label: "a block cannot open here".into(),
+                        help: Some("only actors, phases and stages have blocks, and a stage block holds no other block; is a `}` missing above?".into()),
+                    });
+                    skipping = 1;
+                } else {
+                    let parent = stack.last_mut().unwrap_or(&mut top);
+                    if parent.pending.block.is_some() {
+                        report_trailing(&mut parent.pending, i, &mut out.errors);
+                    }
+                    stack.push(Frame {
+                        open: i,
+                        items: Vec::new(),
+                        pending: Pending::default(),
+                    });
+                }
+            }
+            b'}' => match stack.pop() {
+                Some(mut frame) => {
+                    finish(&mut frame);
+                    let parent = stack.last_mut().unwrap_or(&mut top);
+                    attach(parent, frame, Some(i), &mut out.errors);
+                }
+                None => out.errors.push(SyntaxError {
+                    span: Span::new(i, i + 1),
+                    message: "this `}` closes no block".into(),
+                    label: "no `{` before it".into(),
+                    help: Some("remove it, or add the `{` it was meant to close".into()),
+                }),
+            },
+            b' ' | b'\t' | b'\r' => {}
+            _ if skipping > 0 => {}
+            _ => {
+                let end = i + utf8_len(b);
+                let frame = stack.last_mut().unwrap_or(&mut top);
+                touch(&mut frame.pending, i, end, &mut out.errors);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+
+    while let Some(mut frame) = stack.pop() {
+        finish(&mut frame);
+        out.errors.push(SyntaxError {
+            span: Span::new(frame.open, frame.open + 1),
+            message: "this `{` is never closed".into(),
+            label: "block opens here".into(),
+            help: Some("add the `}` that ends this block".into()),
+        });
+        let parent = stack.last_mut().unwrap_or(&mut top);
+        attach(parent, frame, None, &mut out.errors);
+    }
+    finish(&mut top);
+    out.chunks = top.items;
+    out.errors.sort_by_key(|e| e.span.start);
+    out
+}
+
+/// Records statement text at `start..end`.
+fn touch(pending: &mut Pending, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
+    if pending.block.is_some() {
+        report_trailing(pending, start, errors);
+        return;
+    }
+    pending.head_start.get_or_insert(start);
+    pending.head_end = end;
+}
+
+fn report_trailing(pending: &mut Pending, at: usize, errors: &mut Vec<SyntaxError>) {
+    if !pending.reported_trailing {
+        pending.reported_trailing = true;
+        errors.push(SyntaxError {
+            span: Span::new(at, at + 1),
+            message: "expected a new line after the `}` that ends a block".into(),
+            label: "start a new line here".into(),
+            help: Some("put the next statement on a line of its own".into()),
+        });
+    }
+}
+
+fn attach(parent: &mut Frame, frame: Frame, close: Option<usize>, errors: &mut Vec<SyntaxError>) {
+    let block = Box::new(Block {
+        open: frame.open as u32,
+        close: close.map(|c| c as u32),
+        items: frame.items,
+    });
+    if parent.pending.head_start.is_none() {
+        errors.push(SyntaxError {
+            span: Span::new(frame.open, frame.open + 1),
+            message: "a block must start on the line of the statement it belongs to".into(),
+            label: "this `{` follows no statement".into(),
+            help: Some("move the `{` to the end of the statement's line".into()),
+        });
+    }
+    parent.pending.block = Some(block);
+}
+
+/// Ends the statement being read in `frame`, if there is one.
+fn finish(frame: &mut Frame) {
+    let pending = std::mem::take(&mut frame.pending);
+    match pending.head_start {
+        Some(start) => frame.items.push(Chunk {
+            head: Span::new(start, pending.head_end),
+            block: pending.block,
+        }),
+        // A block that follows no statement was reported in `attach`; its items are dropped.
+        None => drop(pending.block),
+    }
+}
+
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// The end of the string starting at `from` (just past its closing quote), and whether it was
+/// closed on its line.
+fn string_end(bytes: &[u8], from: usize) -> (usize, bool) {
+    let mut i = from + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return (i + 1, true),
+            b'\\' if i + 1 < bytes.len() && bytes[i + 1] != b'\n' => i += 2,
+            b'\n' => return (trim_cr(bytes, from, i), false),
+            _ => i += 1,
+        }
+    }
+    (bytes.len(), false)
+}
+
+fn trim_cr(bytes: &[u8], from: usize, newline: usize) -> usize {
+    if newline > from && bytes[newline - 1] == b'\r' {
+        newline - 1
+    } else {
+        newline
+    }
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heads(src: &str, chunks: &[Chunk]) -> Vec<String> {
+        chunks
+            .iter()
+            .map(|c| {
+                let mut s = src[c.head.range()].to_string();
+                if let Some(block) = &c.block {
+                    s.push_str(" {");
+                    for h in heads(src, &block.items) {
+                        s.push_str(&format!(" [{h}]"));
+                    }
+                    s.push_str(" }");
+                }
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn statements_end_at_newlines_and_semicolons_outside_strings() {
+        let src = "a -> b; c -> d\ntitle \"x; y # z\" # comment; here\n\n";
+        let split = split(src);
+        assert_eq!(
+            heads(src, &split.chunks),
+            ["a -> b", "c -> d", "title \"x; y # z\""]
+        );
+        assert_eq!(split.comments.len(), 1);
+        assert!(split.errors.is_empty());
+    }
+
+    #[test]
+    fn blocks_hold_their_items() {
+        let src = "phase p \"P\" {\n  step a \"A\" { th \"x\"; -> b }\n  b -> c\n}\n";
+        let split = split(src);
+        assert_eq!(
+            heads(src, &split.chunks),
+            ["phase p \"P\" { [step a \"A\" { [th \"x\"] [-> b] }] [b -> c] }"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_one_error_and_no_recursion() {
+        let src = format!("step a \"A\" {}", "{".repeat(200_000));
+        let split = split(&src);
+        assert!(
+            split
+                .errors
+                .iter()
+                .any(|e| e.message.contains("nest at most"))
+        );
+        assert!(
+            split
+                .errors
+                .iter()
+                .any(|e| e.message.contains("never closed"))
+        );
+    }
+
+    #[test]
+    fn unclosed_string_stops_at_the_line_end() {
+        let src = "title \"abc\nversion \"1\"\n";
+        let split = split(src);
+        assert_eq!(heads(src, &split.chunks), ["title \"abc", "version \"1\""]);
+        assert_eq!(split.errors.len(), 1);
+    }
+}

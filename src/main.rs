@@ -1,0 +1,61 @@
+//! `referflow`: check and publish referral flowcharts.
+
+mod check;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Check and publish referral flowcharts written as text.
+#[derive(Debug, Parser)]
+#[command(name = "referflow", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check charts and report every problem, in source order.
+    Check(check::Args),
+}
+
+/// Exit codes of SPEC §3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// No errors (after rule levels are applied).
+    Clean = 0,
+    /// Errors were found.
+    Errors = 1,
+    /// The command itself could not run.
+    Trouble = 2,
+}
+
+/// A failure that stops a command: one line naming the file and the cause.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap's own exit codes: 0 for --help/--version, 2 for usage errors.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                Outcome::Trouble as u8
+            } else {
+                0
+            });
+        }
+    };
+    let outcome = match cli.command {
+        Command::Check(args) => check::run(args),
+    };
+    ExitCode::from(outcome as u8)
+}
+
+/// Prints a failure as one line on stderr.
+pub fn report_failure(failure: &Failure) {
+    eprintln!("error: {}", failure.0);
+}
