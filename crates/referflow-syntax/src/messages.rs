@@ -126,6 +126,19 @@ pub(crate) fn syntax_error(
         };
     }
 
+    // `7 days`: a number, then a word.
+    let previous = previous_token(text, pos);
+    if previous.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) && found.text.starts_with(|c: char| c.is_alphabetic()) {
+        let number = previous.unwrap_or_default();
+        let start = pos - (text[..pos].len() - text[..pos].trim_end().len()) - number.len();
+        return SyntaxError {
+            span: at(start, pos - start + found.text.len()),
+            message: format!("expected a duration such as `24h` or `7d`, but found `{number} {}`", found.text),
+            label: "not a duration".into(),
+            help: Some("write the number and its unit together: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)".into()),
+        };
+    }
+
     let mut expected: Vec<&'static str> = Vec::new();
     for rule in &positives {
         if let Some(words) = describe(*rule, context) {

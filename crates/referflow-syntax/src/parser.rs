@@ -65,6 +65,9 @@ type Parsed<'s> = Result<Pair<'s, Rule>, ()>;
 
 impl<'s> Lower<'s> {
     fn parse(&mut self, chunk: &Chunk, context: Context) -> Parsed<'s> {
+        if chunk.reported {
+            return Err(());
+        }
         let src = self.src;
         let text = &src[chunk.head.range()];
         match Grammar::parse(context.entry(), text) {

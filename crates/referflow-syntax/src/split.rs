@@ -15,6 +15,9 @@ const MAX_DEPTH: usize = 2;
 pub(crate) struct Chunk {
     pub head: Span,
     pub block: Option<Box<Block>>,
+    /// The head has an error the scanner already reported (an unclosed text): parsing it
+    /// again would only repeat that.
+    pub reported: bool,
 }
 
 impl Chunk {
@@ -61,6 +64,8 @@ struct Pending {
     block: Option<Box<Block>>,
     /// Text after the block's `}` was already reported.
     reported_trailing: bool,
+    /// The head holds an error already reported.
+    reported: bool,
 }
 
 struct Frame {
@@ -108,6 +113,7 @@ pub(crate) fn split(src: &str) -> Split {
                 if skipping == 0 {
                     let frame = stack.last_mut().unwrap_or(&mut top);
                     touch(&mut frame.pending, i, end, &mut out.errors);
+                    frame.pending.reported |= !closed;
                 }
                 i = end;
                 continue;
@@ -229,6 +235,7 @@ fn finish(frame: &mut Frame) {
         Some(start) => frame.items.push(Chunk {
             head: Span::new(start, pending.head_end),
             block: pending.block,
+            reported: pending.reported,
         }),
         // A block that follows no statement was reported in `attach`; its items are dropped.
         None => drop(pending.block),
@@ -250,19 +257,21 @@ fn string_end(bytes: &[u8], from: usize) -> (usize, bool) {
         match bytes[i] {
             b'"' => return (i + 1, true),
             b'\\' if i + 1 < bytes.len() && bytes[i + 1] != b'\n' => i += 2,
-            b'\n' => return (trim_cr(bytes, from, i), false),
+            b'\n' => return (unclosed_end(bytes, from, i), false),
             _ => i += 1,
         }
     }
-    (bytes.len(), false)
+    (unclosed_end(bytes, from, bytes.len()), false)
 }
 
-fn trim_cr(bytes: &[u8], from: usize, newline: usize) -> usize {
-    if newline > from && bytes[newline - 1] == b'\r' {
-        newline - 1
-    } else {
-        newline
+/// Where an unclosed text on the line `from..newline` ends: at the line end, or before a `{`
+/// that ends the line, which most likely opens the statement's block.
+fn unclosed_end(bytes: &[u8], from: usize, newline: usize) -> usize {
+    let mut end = newline;
+    while end > from + 1 && matches!(bytes[end - 1], b' ' | b'\t' | b'\r') {
+        end -= 1;
     }
+    if end > from + 1 && bytes[end - 1] == b'{' { end - 1 } else { end }
 }
 
 fn utf8_len(first: u8) -> usize {
