@@ -69,7 +69,9 @@ pub fn run(args: Args) -> Outcome {
             let text = diagnostics::render_human(&reports, HumanOptions { color, width: None });
             let mut stderr = std::io::stderr().lock();
             let _ = write!(stderr, "{text}");
-            let _ = writeln!(stderr, "{}", diagnostics::summary_line(summary));
+            if !loaded.is_empty() {
+                let _ = writeln!(stderr, "{}", diagnostics::summary_line(summary));
+            }
         }
         Format::Json => {
             let _ = std::io::stdout()

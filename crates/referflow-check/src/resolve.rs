@@ -349,25 +349,22 @@ impl<'s> Resolver<'s, '_> {
                         );
                         self.diagnostics
                             .last_mut()
-                            .map(|d| d.stage = Some(name.to_string()));
+                            .into_iter()
+                            .for_each(|d| d.stage = Some(name.to_string()));
                         continue;
                     }
                     by = Some(clause.span);
+                    let mut named: Vec<Ident<'s>> = Vec::new();
                     for actor in &clause.actors {
+                        if let Some(first) = named.iter().find(|n| n.name == actor.name) {
+                            let message =
+                                format!("`{}` is named twice as an owner of `{name}`", actor.name);
+                            self.repeated(actor.span, first.span, &message, "name each owner once");
+                            continue;
+                        }
+                        named.push(*actor);
                         if let Some(actor_id) = self.resolve_actor(*actor) {
-                            if owners.contains(&actor_id) {
-                                self.repeated(
-                                    actor.span,
-                                    clause.span,
-                                    &format!(
-                                        "`{}` is named twice as an owner of `{name}`",
-                                        actor.name
-                                    ),
-                                    "name each owner once",
-                                );
-                            } else {
-                                owners.push(actor_id);
-                            }
+                            owners.push(actor_id);
                         }
                     }
                 }
@@ -381,7 +378,8 @@ impl<'s> Resolver<'s, '_> {
                         );
                         self.diagnostics
                             .last_mut()
-                            .map(|d| d.stage = Some(name.to_string()));
+                            .into_iter()
+                            .for_each(|d| d.stage = Some(name.to_string()));
                         continue;
                     }
                     within = Some(clause.span);

@@ -128,7 +128,9 @@ pub(crate) fn syntax_error(
 
     // `7 days`: a number, then a word.
     let previous = previous_token(text, pos);
-    if previous.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) && found.text.starts_with(|c: char| c.is_alphabetic()) {
+    if previous.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && found.text.starts_with(|c: char| c.is_alphabetic())
+    {
         let number = previous.unwrap_or_default();
         let start = pos - (text[..pos].len() - text[..pos].trim_end().len()) - number.len();
         return SyntaxError {
@@ -141,10 +143,10 @@ pub(crate) fn syntax_error(
 
     let mut expected: Vec<&'static str> = Vec::new();
     for rule in &positives {
-        if let Some(words) = describe(*rule, context) {
-            if !expected.contains(&words) {
-                expected.push(words);
-            }
+        if let Some(words) = describe(*rule, context)
+            && !expected.contains(&words)
+        {
+            expected.push(words);
         }
     }
     // "the end of the statement" reads best last.

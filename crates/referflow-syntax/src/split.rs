@@ -271,7 +271,11 @@ fn unclosed_end(bytes: &[u8], from: usize, newline: usize) -> usize {
     while end > from + 1 && matches!(bytes[end - 1], b' ' | b'\t' | b'\r') {
         end -= 1;
     }
-    if end > from + 1 && bytes[end - 1] == b'{' { end - 1 } else { end }
+    if end > from + 1 && bytes[end - 1] == b'{' {
+        end - 1
+    } else {
+        end
+    }
 }
 
 fn utf8_len(first: u8) -> usize {

@@ -1,0 +1,229 @@
+//! The real binary: arguments, exit codes, output streams and formats.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::root;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn referflow(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_referflow"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("referflow-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_clean_chart_exits_0() {
+    let run = referflow(&["check", "tests/fixtures/valid/spec-example.flow"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "no problems in 1 file\n");
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn errors_exit_1_and_are_shown_with_their_source_on_stderr() {
+    let run = referflow(
+        &[
+            "check",
+            "tests/fixtures/invalid/RF003-unknown-reference.flow",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("RF003 unknown-reference"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("[tests/fixtures/invalid/RF003-unknown-reference.flow:3:37]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `police`?"));
+    assert!(
+        run.stderr.ends_with("4 errors in 1 file\n"),
+        "{}",
+        run.stderr
+    );
+    // Not a terminal: no colour.
+    assert!(!run.stderr.contains('\u{1b}'));
+}
+
+#[test]
+fn json_output_has_the_shape_of_spec_section_4() {
+    let run = referflow(
+        &[
+            "check",
+            "--format",
+            "json",
+            "tests/fixtures/invalid/RF002-duplicate-id.flow",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["version"], 1);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "RF002");
+    assert_eq!(d["name"], "duplicate-id");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["message"], "`screen` is defined twice");
+    assert_eq!(d["file"], "tests/fixtures/invalid/RF002-duplicate-id.flow");
+    assert_eq!(
+        d["span"],
+        serde_json::json!({"start": 160, "end": 166, "line": 5, "column": 6})
+    );
+    assert_eq!(d["stage"], "screen");
+    assert!(d["help"].as_str().unwrap().contains("rename"));
+    assert_eq!(d["related"][0]["span"]["line"], 4);
+    assert_eq!(json["diagnostics"][1]["code"], "RF002");
+    assert!(
+        json["diagnostics"][1].get("stage").is_none(),
+        "a phase is not a stage"
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"files": 1, "errors": 2, "warnings": 0})
+    );
+}
+
+#[test]
+fn json_columns_count_characters() {
+    let src =
+        "languages en th\nactor a \"ก\" { th \"ข\" }\nstart s \"ส\" by a { th \"ส\"; fr \"x\" }\n";
+    let run = referflow(&["check", "--format", "json", "-"], Some(src.as_bytes()));
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "RF006");
+    assert_eq!(d["file"], "<stdin>");
+    // `fr` is the 28th character of line 3, and byte 74 of the file.
+    assert_eq!(
+        d["span"],
+        serde_json::json!({"start": 74, "end": 76, "line": 3, "column": 28})
+    );
+}
+
+#[test]
+fn directories_mean_every_flow_file_below_in_sorted_order() {
+    let dir = temp_dir("dirs");
+    std::fs::create_dir_all(dir.join("b/nested")).unwrap();
+    let bad = "step x \"X\"\n"; // RF007: no start
+    for name in ["b/nested/z.flow", "a.flow", "b/c.flow", "ignored.txt"] {
+        std::fs::write(dir.join(name), bad).unwrap();
+    }
+    let run = referflow(&["check", "--format", "json", dir.to_str().unwrap()], None);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let files: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["file"]
+                .as_str()
+                .unwrap()
+                .strip_prefix(dir.to_str().unwrap())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(files, ["/a.flow", "/b/c.flow", "/b/nested/z.flow"]);
+    assert_eq!(json["summary"]["files"], 3);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn standard_input_is_read_from_dash() {
+    let src = std::fs::read(root().join("tests/fixtures/valid/spec-example.flow")).unwrap();
+    let run = referflow(&["check", "-"], Some(&src));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = referflow(&["check", "-"], Some(b"step x \"X\"\n"));
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("<stdin>:1:1"), "{}", run.stderr);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_one_line_naming_file_and_byte() {
+    let dir = temp_dir("utf8");
+    let path = dir.join("latin1.flow");
+    std::fs::write(&path, b"title \"Caf\xe9\"\n").unwrap();
+    let run = referflow(&["check", path.to_str().unwrap()], None);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: {}: not valid UTF-8 at byte 10; referflow reads UTF-8 text only\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn an_unreadable_file_exits_2_but_the_others_are_still_checked() {
+    let run = referflow(
+        &[
+            "check",
+            "no/such/file.flow",
+            "tests/fixtures/invalid/RF007-no-start.flow",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    let mut lines = run.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some("error: no/such/file.flow: cannot read: No such file or directory")
+    );
+    assert!(run.stderr.contains("RF007"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    assert_eq!(referflow(&["check"], None).code, 2);
+    assert_eq!(
+        referflow(&["check", "--format", "xml", "a.flow"], None).code,
+        2
+    );
+    assert_eq!(referflow(&["frobnicate"], None).code, 2);
+    let help = referflow(&["--help"], None);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("check"));
+}
+
+#[test]
+fn the_examples_check_clean() {
+    let run = referflow(&["check", "examples"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "no problems in 3 files\n");
+}
