@@ -4,14 +4,16 @@
 
 mod diagnostic;
 pub mod duration;
+mod flow;
 mod model;
 mod registry;
 mod resolve;
+mod rules;
 pub mod words;
 
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use model::*;
-pub use registry::{Level, Rule};
+pub use registry::{FixedRule, Level, Levels, Rule};
 
 use referflow_syntax::File;
 
@@ -29,8 +31,18 @@ impl Checked<'_> {
     }
 }
 
-/// Checks a parsed file.
+/// Checks a parsed file with every rule at its default level.
 pub fn check<'s>(file: &File<'s>) -> Checked<'s> {
+    check_with(file, &Levels::default())
+}
+
+/// Checks a parsed file with the given rule levels.
+///
+/// The flow rules (RF1xx, RF2xx) need a graph that says what the author meant: they run only
+/// when the file has no syntax error, no duplicate, unknown or wrong-kind id, no invalid
+/// duration and a start (RF001–RF005, RF007). Otherwise their findings would mostly echo those
+/// errors (every stage is unreachable without a start).
+pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
     let mut diagnostics: Vec<Diagnostic> = file
         .errors
         .iter()
@@ -46,6 +58,20 @@ pub fn check<'s>(file: &File<'s>) -> Checked<'s> {
         })
         .collect();
     let model = resolve::resolve(file, &mut diagnostics);
+    let blocking = diagnostics.iter().any(|d| {
+        matches!(
+            d.rule,
+            Rule::SyntaxError
+                | Rule::DuplicateId
+                | Rule::UnknownReference
+                | Rule::WrongKindReference
+                | Rule::InvalidDuration
+                | Rule::NoStart
+        )
+    });
+    if !blocking {
+        rules::run(&model, levels, &mut diagnostics);
+    }
     diagnostics.sort_by_key(|d| d.span.start);
     Checked { model, diagnostics }
 }

@@ -10,8 +10,79 @@ pub enum Level {
     Deny,
 }
 
+impl Level {
+    /// `allow`, `warn` or `deny`.
+    pub fn parse(word: &str) -> Option<Level> {
+        match word {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// The severity a reported diagnostic gets; allowed rules report nothing.
+    pub fn severity(self) -> Severity {
+        match self {
+            Level::Deny => Severity::Error,
+            Level::Warn | Level::Allow => Severity::Warning,
+        }
+    }
+}
+
+/// The level of every rule for one run: the defaults, then `referflow.toml`, then flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Levels {
+    levels: Vec<Level>,
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Levels {
+            levels: Rule::ALL.iter().map(|r| r.default_level()).collect(),
+        }
+    }
+}
+
+/// A level that cannot be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {} is an error of the language itself and is always reported as an error", .0.code(), .0.name())]
+pub struct FixedRule(pub Rule);
+
+impl Levels {
+    pub fn get(&self, rule: Rule) -> Level {
+        self.levels[rule as usize]
+    }
+
+    /// Sets a rule's level; the errors of the language (RF001–RF009) stay errors.
+    pub fn set(&mut self, rule: Rule, level: Level) -> Result<(), FixedRule> {
+        if rule.is_fixed() && level != Level::Deny {
+            return Err(FixedRule(rule));
+        }
+        self.levels[rule as usize] = level;
+        Ok(())
+    }
+
+    /// `-D warnings`: every rule now at `warn` becomes `deny`.
+    pub fn deny_warnings(&mut self) {
+        for level in &mut self.levels {
+            if *level == Level::Warn {
+                *level = Level::Deny;
+            }
+        }
+    }
+}
+
 macro_rules! rules {
-    ($($variant:ident => $code:literal, $name:literal, $level:ident;)*) => {
+    ($($variant:ident => $code:literal, $name:literal, $level:ident, $module:ident;)*) => {
         /// Every diagnostic referflow can report.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
@@ -41,34 +112,41 @@ macro_rules! rules {
                     $(Rule::$variant => Level::$level,)*
                 }
             }
+
+            /// The rule's doc comment as written (each line indented by one space).
+            fn doc(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => crate::rules::$module::DOC,)*
+                }
+            }
         }
     };
 }
 
 rules! {
-    SyntaxError => "RF001", "syntax-error", Deny;
-    DuplicateId => "RF002", "duplicate-id", Deny;
-    UnknownReference => "RF003", "unknown-reference", Deny;
-    WrongKindReference => "RF004", "wrong-kind-reference", Deny;
-    InvalidDuration => "RF005", "invalid-duration", Deny;
-    UnknownLanguage => "RF006", "unknown-language", Deny;
-    NoStart => "RF007", "no-start", Deny;
-    EndHasExit => "RF008", "end-has-exit", Deny;
-    RepeatedAttribute => "RF009", "repeated-attribute", Deny;
-    UnreachableStage => "RF101", "unreachable-stage", Warn;
-    DeadEnd => "RF102", "dead-end", Warn;
-    NoWayOut => "RF103", "no-way-out", Warn;
-    LonelyDecision => "RF104", "lonely-decision", Warn;
-    UnlabelledBranch => "RF105", "unlabelled-branch", Warn;
-    DuplicateBranch => "RF106", "duplicate-branch", Warn;
-    DuplicateEdge => "RF107", "duplicate-edge", Warn;
-    UnownedStage => "RF108", "unowned-stage", Warn;
-    UnusedActor => "RF109", "unused-actor", Warn;
-    MissingTranslation => "RF110", "missing-translation", Warn;
-    RequirementViolated => "RF201", "requirement-violated", Deny;
-    DeadlineExceeded => "RF202", "deadline-exceeded", Deny;
-    DeadlineUnprovable => "RF203", "deadline-unprovable", Warn;
-    RequirementVacuous => "RF204", "requirement-vacuous", Warn;
+    SyntaxError => "RF001", "syntax-error", Deny, syntax_error;
+    DuplicateId => "RF002", "duplicate-id", Deny, duplicate_id;
+    UnknownReference => "RF003", "unknown-reference", Deny, unknown_reference;
+    WrongKindReference => "RF004", "wrong-kind-reference", Deny, wrong_kind_reference;
+    InvalidDuration => "RF005", "invalid-duration", Deny, invalid_duration;
+    UnknownLanguage => "RF006", "unknown-language", Deny, unknown_language;
+    NoStart => "RF007", "no-start", Deny, no_start;
+    EndHasExit => "RF008", "end-has-exit", Deny, end_has_exit;
+    RepeatedAttribute => "RF009", "repeated-attribute", Deny, repeated_attribute;
+    UnreachableStage => "RF101", "unreachable-stage", Warn, unreachable_stage;
+    DeadEnd => "RF102", "dead-end", Warn, dead_end;
+    NoWayOut => "RF103", "no-way-out", Warn, no_way_out;
+    LonelyDecision => "RF104", "lonely-decision", Warn, lonely_decision;
+    UnlabelledBranch => "RF105", "unlabelled-branch", Warn, unlabelled_branch;
+    DuplicateBranch => "RF106", "duplicate-branch", Warn, duplicate_branch;
+    DuplicateEdge => "RF107", "duplicate-edge", Warn, duplicate_edge;
+    UnownedStage => "RF108", "unowned-stage", Warn, unowned_stage;
+    UnusedActor => "RF109", "unused-actor", Warn, unused_actor;
+    MissingTranslation => "RF110", "missing-translation", Warn, missing_translation;
+    RequirementViolated => "RF201", "requirement-violated", Deny, requirement_violated;
+    DeadlineExceeded => "RF202", "deadline-exceeded", Deny, deadline_exceeded;
+    DeadlineUnprovable => "RF203", "deadline-unprovable", Warn, deadline_unprovable;
+    RequirementVacuous => "RF204", "requirement-vacuous", Warn, requirement_vacuous;
 }
 
 impl Rule {
@@ -84,6 +162,27 @@ impl Rule {
     /// so their level cannot be changed.
     pub fn is_fixed(self) -> bool {
         self.code() < "RF100"
+    }
+
+    /// The rule's documentation in Markdown (the doc comment, unindented).
+    pub fn docs(self) -> String {
+        self.doc()
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first paragraph of "What it finds", on one line.
+    pub fn summary(self) -> String {
+        let docs = self.docs();
+        let body = docs
+            .split("## What it finds")
+            .nth(1)
+            .unwrap_or(&docs)
+            .trim_start();
+        let paragraph = body.split("\n\n").next().unwrap_or(body);
+        paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     pub fn default_severity(self) -> Severity {

@@ -38,18 +38,14 @@ pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic
         model: Model::default(),
         defs: HashMap::new(),
         languages_span: None,
+        saw_start: false,
         diagnostics,
     };
     r.header(file);
     r.define(file);
     r.fill(file);
-    if !r.model.stages.iter().any(|s| s.kind == StageKind::Start)
-        && file.errors.is_empty()
-        && !r
-            .defs
-            .values()
-            .any(|d| matches!(d.0, Def::Broken(DefinitionKind::Stage(StageKind::Start))))
-    {
+    // A syntax error may hide the start, so RF007 waits until the file parses.
+    if !r.saw_start && file.errors.is_empty() {
         r.diagnostics.push(
             Diagnostic::new(Rule::NoStart, Span::default(), "the chart has no `start` stage", "no entry point in this file")
                 .with_help("mark where a case enters the mechanism with `start`, such as `start tip_off \"Tip-off received\" by police`"),
@@ -62,6 +58,8 @@ struct Resolver<'s, 'd> {
     model: Model<'s>,
     defs: HashMap<&'s str, (Def, Span)>,
     languages_span: Option<Span>,
+    /// A `start` is defined somewhere, even as a duplicate or a statement that did not parse.
+    saw_start: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
@@ -195,6 +193,7 @@ impl<'s> Resolver<'s, '_> {
     }
 
     fn define_stage(&mut self, stage: &ast::Stage<'s>, phase: Option<PhaseId>) -> Option<StageId> {
+        self.saw_start |= stage.kind == StageKind::Start;
         let id = StageId(self.model.stages.len() as u32);
         if !self.declare(stage.id, Def::Stage(id)) {
             return None;
@@ -216,6 +215,7 @@ impl<'s> Resolver<'s, '_> {
 
     fn define_broken(&mut self, broken: &ast::Broken<'s>) {
         if let Some((kind, ident)) = broken.defines {
+            self.saw_start |= kind == DefinitionKind::Stage(StageKind::Start);
             // A broken statement's id is known but never reported as a duplicate: its
             // statement already has an error.
             self.defs
@@ -631,18 +631,22 @@ impl<'s> Resolver<'s, '_> {
 
     /// The defined id of the wanted kind closest to `name`, if one is close enough to be a typo.
     fn nearest(&self, name: &str, wanted: &str) -> Option<&'s str> {
-        let candidates: Box<dyn Iterator<Item = (&'s str, Span)>> = if wanted == "an actor" {
-            Box::new(self.model.actors.iter().map(|a| (a.id, a.id_span)))
-        } else {
-            Box::new(self.model.stages.iter().map(|s| (s.id, s.id_span)))
-        };
+        let actors = wanted == "an actor";
+        let name = name.to_lowercase();
         let limit = (name.chars().count() / 3).max(1);
-        candidates
-            .map(|(id, span)| {
+        // Ids of statements that did not parse count too: they are what the author wrote.
+        self.defs
+            .iter()
+            .filter(|(_, (def, _))| match def {
+                Def::Actor(_) | Def::Broken(DefinitionKind::Actor) => actors,
+                Def::Stage(_) | Def::Broken(DefinitionKind::Stage(_)) => !actors,
+                Def::Phase(_) | Def::Broken(DefinitionKind::Phase) => false,
+            })
+            .map(|(id, (_, span))| {
                 (
-                    strsim::damerau_levenshtein(&name.to_lowercase(), &id.to_lowercase()),
+                    strsim::damerau_levenshtein(&name, &id.to_lowercase()),
                     span.start,
-                    id,
+                    *id,
                 )
             })
             .filter(|(d, _, _)| *d <= limit)

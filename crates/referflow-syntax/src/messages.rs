@@ -141,6 +141,48 @@ pub(crate) fn syntax_error(
         };
     }
 
+    // `1.5d`: durations are whole numbers.
+    if found.text == "." && previous.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return SyntaxError {
+            span: at(pos, 1),
+            message: "durations are whole numbers".into(),
+            label: "no fractions".into(),
+            help: Some("use a smaller unit instead of a fraction: `36h` rather than `1.5d`, `90min` rather than `1.5h`".into()),
+        };
+    }
+
+    // `actor p "P" th "…"`: a translation on the line of a definition that has a block for it.
+    let after_found = text[(pos + found.text.len()).min(text.len())..].trim_start();
+    let looks_like_lang = found.text.len() >= 2
+        && found.text.split('-').next().is_some_and(|p| {
+            (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase())
+        });
+    if looks_like_lang && after_found.starts_with('"') {
+        let owner = match first_word {
+            "actor" => Some("an actor's name"),
+            "phase" => Some("a phase's name"),
+            "start" | "step" | "decision" | "end" => Some("a stage's label"),
+            "version" => Some("the version"),
+            _ => None,
+        };
+        if let Some(owner) = owner {
+            let help = if first_word == "version" {
+                "the version has no translations; write it once".to_string()
+            } else {
+                format!(
+                    "put it in the block: `{} … {{ {} \"…\" }}`",
+                    first_word, found.text
+                )
+            };
+            return SyntaxError {
+                span: at(pos, found.text.len()),
+                message: format!("the translation of {owner} goes in its block, not on its line"),
+                label: "translation".into(),
+                help: Some(help),
+            };
+        }
+    }
+
     let mut expected: Vec<&'static str> = Vec::new();
     for rule in &positives {
         if let Some(words) = describe(*rule, context)
@@ -187,6 +229,10 @@ pub(crate) fn syntax_error(
 /// A statement that is valid somewhere, but not here.
 fn misplaced(word: &str, context: Context) -> Option<SyntaxError> {
     let (message, help) = match (context, word) {
+        (Context::Top | Context::Phase | Context::Actor, "by" | "within" | "ref" | "yes") => (
+            "this belongs to a stage: on the stage's own line or in its block",
+            "write it after the stage's label, or in the `{ … }` block of the stage",
+        ),
         (Context::Phase, "phase") => (
             "phases cannot be nested",
             "close the current phase with `}` before starting another",
@@ -269,6 +315,7 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         | Rule::ident_char
         | Rule::reserved
         | Rule::string_body
+        | Rule::lang_reserved
         | Rule::sep
         | Rule::file
         | Rule::top_statement

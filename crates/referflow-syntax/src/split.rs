@@ -112,7 +112,7 @@ pub(crate) fn split(src: &str) -> Split {
                 }
                 if skipping == 0 {
                     let frame = stack.last_mut().unwrap_or(&mut top);
-                    touch(&mut frame.pending, i, end, &mut out.errors);
+                    touch(frame, i, end, &mut out.errors);
                     frame.pending.reported |= !closed;
                 }
                 i = end;
@@ -164,7 +164,7 @@ pub(crate) fn split(src: &str) -> Split {
             _ => {
                 let end = i + utf8_len(b);
                 let frame = stack.last_mut().unwrap_or(&mut top);
-                touch(&mut frame.pending, i, end, &mut out.errors);
+                touch(frame, i, end, &mut out.errors);
                 i = end;
                 continue;
             }
@@ -189,14 +189,15 @@ pub(crate) fn split(src: &str) -> Split {
     out
 }
 
-/// Records statement text at `start..end`.
-fn touch(pending: &mut Pending, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
-    if pending.block.is_some() {
-        report_trailing(pending, start, errors);
-        return;
+/// Records statement text at `start..end`. Text after a block's `}` on the same line is
+/// reported, then read as the next statement, so that nothing written is silently lost.
+fn touch(frame: &mut Frame, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
+    if frame.pending.block.is_some() {
+        report_trailing(&mut frame.pending, start, errors);
+        finish(frame);
     }
-    pending.head_start.get_or_insert(start);
-    pending.head_end = end;
+    frame.pending.head_start.get_or_insert(start);
+    frame.pending.head_end = end;
 }
 
 fn report_trailing(pending: &mut Pending, at: usize, errors: &mut Vec<SyntaxError>) {

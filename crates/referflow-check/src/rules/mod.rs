@@ -1,0 +1,198 @@
+//! The rules, one file each, named after the problem it finds. Each file starts with the rule's
+//! documentation as a doc comment in fixed sections (what it finds, why it matters, an example,
+//! the fix); `referflow explain` and docs/rules.md are made from those comments, and a test
+//! checks every example really triggers its rule.
+//!
+//! RF001–RF009 are found while parsing and resolving; their files hold only their docs. The
+//! graph and requirement rules (RF1xx, RF2xx) run here, on a chart without such errors.
+
+use std::cell::OnceCell;
+
+use crate::diagnostic::Diagnostic;
+use crate::flow::Flow;
+use crate::model::{Label, Model, Requirement};
+use crate::registry::{Level, Rule};
+
+/// Captures a rule's `///` doc comment as the constant `DOC`, for `Rule::doc`.
+macro_rules! rule_doc {
+    ($(#[doc = $line:literal])*) => {
+        pub(crate) const DOC: &str = concat!($($line, "\n"),*);
+    };
+}
+
+pub(crate) mod dead_end;
+pub(crate) mod deadline_exceeded;
+pub(crate) mod deadline_unprovable;
+pub(crate) mod duplicate_branch;
+pub(crate) mod duplicate_edge;
+pub(crate) mod duplicate_id;
+pub(crate) mod end_has_exit;
+pub(crate) mod invalid_duration;
+pub(crate) mod lonely_decision;
+pub(crate) mod missing_translation;
+pub(crate) mod no_start;
+pub(crate) mod no_way_out;
+pub(crate) mod repeated_attribute;
+pub(crate) mod requirement_vacuous;
+pub(crate) mod requirement_violated;
+pub(crate) mod syntax_error;
+pub(crate) mod unknown_language;
+pub(crate) mod unknown_reference;
+pub(crate) mod unlabelled_branch;
+pub(crate) mod unowned_stage;
+pub(crate) mod unreachable_stage;
+pub(crate) mod unused_actor;
+pub(crate) mod worst_case;
+pub(crate) mod wrong_kind_reference;
+
+type Check = fn(&Context<'_, '_, '_>, &mut Vec<Diagnostic>);
+
+/// The rules that look at the flow, in code order.
+const FLOW_RULES: [(Rule, Check); 14] = [
+    (Rule::UnreachableStage, |cx, out| {
+        unreachable_stage::check(cx.flow, out)
+    }),
+    (Rule::DeadEnd, |cx, out| dead_end::check(cx.flow, out)),
+    (Rule::NoWayOut, |cx, out| no_way_out::check(cx.flow, out)),
+    (Rule::LonelyDecision, |cx, out| {
+        lonely_decision::check(cx.flow, out)
+    }),
+    (Rule::UnlabelledBranch, |cx, out| {
+        unlabelled_branch::check(cx.flow, out)
+    }),
+    (Rule::DuplicateBranch, |cx, out| {
+        duplicate_branch::check(cx.flow, out)
+    }),
+    (Rule::DuplicateEdge, |cx, out| {
+        duplicate_edge::check(cx.flow, out)
+    }),
+    (Rule::UnownedStage, |cx, out| {
+        unowned_stage::check(cx.flow, out)
+    }),
+    (Rule::UnusedActor, |cx, out| {
+        unused_actor::check(cx.flow, out)
+    }),
+    (Rule::MissingTranslation, |cx, out| {
+        missing_translation::check(cx.flow, out)
+    }),
+    (Rule::RequirementViolated, requirement_violated::check),
+    (Rule::DeadlineExceeded, deadline_exceeded::check),
+    (Rule::DeadlineUnprovable, deadline_unprovable::check),
+    (Rule::RequirementVacuous, requirement_vacuous::check),
+];
+
+/// Runs every rule that is not allowed, at its level.
+pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagnostic>) {
+    let flow = Flow::new(model);
+    let cx = Context {
+        flow: &flow,
+        within: OnceCell::new(),
+        before: OnceCell::new(),
+    };
+    for (rule, check) in FLOW_RULES {
+        let level = levels.get(rule);
+        if level == Level::Allow {
+            continue;
+        }
+        let from = out.len();
+        check(&cx, out);
+        for diagnostic in &mut out[from..] {
+            diagnostic.severity = level.severity();
+        }
+    }
+}
+
+/// What the rules share: the graph, and the requirement analyses, computed once on first use.
+pub(crate) struct Context<'f, 'm, 's> {
+    pub flow: &'f Flow<'m, 's>,
+    within: OnceCell<Vec<worst_case::WorstCase>>,
+    before: OnceCell<Vec<Before>>,
+}
+
+/// The result of checking one `require A before B`.
+pub(crate) struct Before {
+    /// The shortest path from a start to B avoiding A and the `unless` stages.
+    pub violation: Option<Vec<crate::model::StageId>>,
+    /// B cannot be reached from A at all (and the requirement is not violated).
+    pub vacuous: bool,
+}
+
+impl<'m, 's> Context<'_, 'm, 's> {
+    /// Each `require within` with its worst case.
+    pub fn within(&self) -> impl Iterator<Item = (&'m Requirement<'s>, &worst_case::WorstCase)> {
+        let model = self.flow.model;
+        let results = self.within.get_or_init(|| {
+            model
+                .requirements
+                .iter()
+                .filter_map(|r| match r {
+                    Requirement::Within { from, to, .. } => {
+                        Some(worst_case::worst_case(self.flow, *from, *to))
+                    }
+                    Requirement::Before { .. } => None,
+                })
+                .collect()
+        });
+        model
+            .requirements
+            .iter()
+            .filter(|r| matches!(r, Requirement::Within { .. }))
+            .zip(results)
+    }
+
+    /// Each `require before` with its result.
+    pub fn before(&self) -> impl Iterator<Item = (&'m Requirement<'s>, &Before)> {
+        let model = self.flow.model;
+        let flow = self.flow;
+        let results = self.before.get_or_init(|| {
+            model
+                .requirements
+                .iter()
+                .filter_map(|r| match r {
+                    Requirement::Before {
+                        first,
+                        target,
+                        unless,
+                        ..
+                    } => {
+                        let guard = |s: crate::model::StageId| s == *first || unless.contains(&s);
+                        let violation = flow.shortest_path(flow.starts(), *target, guard);
+                        let vacuous =
+                            violation.is_none() && !flow.reach([*first], |_| false)[target.index()];
+                        Some(Before { violation, vacuous })
+                    }
+                    Requirement::Within { .. } => None,
+                })
+                .collect()
+        });
+        model
+            .requirements
+            .iter()
+            .filter(|r| matches!(r, Requirement::Before { .. }))
+            .zip(results)
+    }
+}
+
+/// What makes two branch labels the same: the text in the first language, ignoring case and
+/// surrounding spaces; `yes`/`no` stand for their words.
+pub(crate) fn label_key(model: &Model<'_>, label: Option<&Label<'_>>) -> Option<String> {
+    label.map(|l| l.text(0, model.languages[0]).trim().to_lowercase())
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(items: &[String]) -> String {
+    join(items, "and")
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub(crate) fn or_list(items: &[String]) -> String {
+    join(items, "or")
+}
+
+fn join(items: &[String], word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
+    }
+}
