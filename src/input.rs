@@ -35,11 +35,10 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, Failure>> {
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| Failure(format!("{}: cannot read the directory: {e}", dir.display())))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| Failure(format!("{}: cannot read the directory: {e}", dir.display())))?;
     for entry in entries {
-        let entry = entry
-            .map_err(|e| Failure(format!("{}: cannot read the directory: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| Failure(format!("{}: cannot read the directory: {e}", dir.display())))?;
         let path = entry.path();
         if path.is_dir() {
             walk(&path, found)?;
@@ -54,23 +53,18 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
 pub fn load(path: &Path) -> Result<Loaded, Failure> {
     let (name, bytes) = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure(format!("<stdin>: cannot read: {e}")))?;
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Failure(format!("<stdin>: cannot read: {e}")))?;
         ("<stdin>".to_string(), bytes)
     } else {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Failure(format!("{name}: cannot read: {}", io_cause(&e))))?;
+        let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: cannot read: {}", io_cause(&e))))?;
         (name, bytes)
     };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Loaded { name, text }),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            Err(Failure(format!(
-                "{name}: not valid UTF-8 at byte {at}; referflow reads UTF-8 text only"
-            )))
+            Err(Failure(format!("{name}: not valid UTF-8 at byte {at}; referflow reads UTF-8 text only")))
         }
     }
 }

@@ -1,11 +1,13 @@
 //! `referflow`: check and publish referral flowcharts.
 
 mod check;
+mod config;
+mod explain;
 mod input;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Check and publish referral flowcharts written as text.
 #[derive(Debug, Parser)]
@@ -19,6 +21,8 @@ struct Cli {
 enum Command {
     /// Check charts and report every problem, in source order.
     Check(check::Args),
+    /// Explain a rule: what it finds, why it matters, an example and the fix.
+    Explain(explain::Args),
 }
 
 /// Exit codes of SPEC §3.
@@ -37,20 +41,21 @@ pub enum Outcome {
 pub struct Failure(pub String);
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => {
             // clap's own exit codes: 0 for --help/--version, 2 for usage errors.
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                Outcome::Trouble as u8
-            } else {
-                0
-            });
+            return ExitCode::from(if error.use_stderr() { Outcome::Trouble as u8 } else { 0 });
         }
     };
     let outcome = match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => {
+            let sub = matches.subcommand_matches("check").unwrap_or_else(|| unreachable!("check was parsed"));
+            check::run(args, sub)
+        }
+        Command::Explain(args) => explain::run(args),
     };
     ExitCode::from(outcome as u8)
 }

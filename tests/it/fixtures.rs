@@ -12,18 +12,8 @@ fn invalid_fixtures_report_their_diagnostics() {
         let src = fs::read_to_string(path).unwrap();
         let name = fixture_name(path);
         // The file name says which code the fixture is about; it must be among the results.
-        let code = path
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .split('-')
-            .next()
-            .unwrap();
-        assert!(
-            crate::codes(&src).contains(&code),
-            "{name} does not produce {code}"
-        );
+        let code = path.file_name().unwrap().to_str().unwrap().split('-').next().unwrap();
+        assert!(crate::codes(&src).contains(&code), "{name} does not produce {code}");
         insta::assert_snapshot!(check_src(&name, &src));
     });
 }
@@ -33,18 +23,9 @@ fn valid_fixtures_parse_into_their_syntax_tree() {
     insta::glob!("../fixtures/valid", "*.flow", |path| {
         let src = fs::read_to_string(path).unwrap();
         let file = parse(&src);
-        assert!(
-            file.errors.is_empty(),
-            "{}: {:?}",
-            path.display(),
-            file.errors
-        );
+        assert!(file.errors.is_empty(), "{}: {:?}", path.display(), file.errors);
         let checked = referflow_check::check(&file);
-        assert!(
-            !checked.has_errors(),
-            "{}",
-            check_src(&fixture_name(path), &src)
-        );
+        assert!(!checked.has_errors(), "{}", check_src(&fixture_name(path), &src));
         insta::assert_debug_snapshot!(file.statements);
     });
 }
@@ -54,11 +35,7 @@ fn examples_have_no_errors() {
     insta::glob!("../../examples", "*.flow", |path| {
         let src = fs::read_to_string(path).unwrap();
         let checked = referflow_check::check(&parse(&src));
-        assert!(
-            !checked.has_errors(),
-            "{}",
-            check_src(&fixture_name(path), &src)
-        );
+        assert!(!checked.has_errors(), "{}", check_src(&fixture_name(path), &src));
     });
 }
 
@@ -76,18 +53,11 @@ fn spans_cover_their_text() {
     for path in files {
         let src = fs::read_to_string(&path).unwrap();
         let file = parse(&src);
-        let mut spans = Spans {
-            src: &src,
-            checked: 0,
-        };
+        let mut spans = Spans { src: &src, checked: 0 };
         for statement in &file.statements {
             spans.statement(statement);
         }
-        assert!(
-            spans.checked > 0 || file.statements.is_empty(),
-            "{}",
-            path.display()
-        );
+        assert!(spans.checked > 0 || file.statements.is_empty(), "{}", path.display());
         for comment in &file.comments {
             assert!(src[comment.range()].starts_with('#'));
         }
@@ -111,10 +81,7 @@ impl Spans<'_> {
 
     fn text(&mut self, text: &Text<'_>) {
         let raw = self.at(text.span);
-        assert!(
-            raw.starts_with('"') && raw.ends_with('"') && raw.len() >= 2,
-            "{raw:?}"
-        );
+        assert!(raw.starts_with('"') && raw.ends_with('"') && raw.len() >= 2, "{raw:?}");
         if !raw.contains('\\') {
             assert_eq!(&raw[1..raw.len() - 1], text.value);
         }
@@ -127,10 +94,7 @@ impl Spans<'_> {
     }
 
     fn outer(&self, outer: Span, inner: Span) {
-        assert!(
-            outer.start <= inner.start && inner.end <= outer.end,
-            "{outer:?} does not hold {inner:?}"
-        );
+        assert!(outer.start <= inner.start && inner.end <= outer.end, "{outer:?} does not hold {inner:?}");
     }
 
     fn statement(&mut self, statement: &Statement<'_>) {
@@ -141,10 +105,7 @@ impl Spans<'_> {
                 assert!(self.at(t.span).starts_with("title"));
             }
             Statement::Version(v) => self.text(&v.text),
-            Statement::Languages(l) => l
-                .langs
-                .iter()
-                .for_each(|lang| assert_eq!(self.at(lang.span), lang.code)),
+            Statement::Languages(l) => l.langs.iter().for_each(|lang| assert_eq!(self.at(lang.span), lang.code)),
             Statement::Actor(a) => {
                 self.ident(&a.id);
                 self.text(&a.name);
@@ -177,19 +138,12 @@ impl Spans<'_> {
             Statement::Require(r) => {
                 assert!(self.at(r.span()).starts_with("require"));
                 match r {
-                    Require::Before {
-                        first,
-                        target,
-                        unless,
-                        ..
-                    } => {
+                    Require::Before { first, target, unless, .. } => {
                         self.ident(first);
                         self.ident(target);
                         unless.iter().for_each(|u| self.ident(u));
                     }
-                    Require::Within {
-                        limit, from, to, ..
-                    } => {
+                    Require::Within { limit, from, to, .. } => {
                         assert_eq!(self.at(limit.span), limit.text);
                         self.ident(from);
                         self.ident(to);

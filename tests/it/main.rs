@@ -5,6 +5,8 @@
 mod cli;
 mod fixtures;
 mod grammar;
+mod graph_props;
+mod rules;
 
 use std::path::Path;
 
@@ -16,27 +18,14 @@ use referflow_emit::diagnostics::{self, FileReport, HumanOptions};
 pub fn check_src(name: &str, src: &str) -> String {
     let parsed = referflow_syntax::parse(src);
     let checked = referflow_check::check(&parsed);
-    let reports = [FileReport {
-        source: Source { name, text: src },
-        diagnostics: &checked.diagnostics,
-    }];
-    diagnostics::render_human(
-        &reports,
-        HumanOptions {
-            color: false,
-            width: Some(100),
-        },
-    )
+    let reports = [FileReport { source: Source { name, text: src }, diagnostics: &checked.diagnostics }];
+    diagnostics::render_human(&reports, HumanOptions { color: false, width: Some(100) })
 }
 
 /// The codes of the diagnostics of `src`, in order.
 pub fn codes(src: &str) -> Vec<&'static str> {
     let parsed = referflow_syntax::parse(src);
-    referflow_check::check(&parsed)
-        .diagnostics
-        .iter()
-        .map(|d| d.rule.code())
-        .collect()
+    referflow_check::check(&parsed).diagnostics.iter().map(|d| d.rule.code()).collect()
 }
 
 /// The repository root.
@@ -46,8 +35,5 @@ pub fn root() -> &'static Path {
 
 /// A fixture's name relative to the repository, with `/` separators.
 pub fn fixture_name(path: &Path) -> String {
-    path.strip_prefix(root())
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }

@@ -46,12 +46,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at the rule's default severity.
-    pub fn new(
-        rule: Rule,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: Rule, span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
         Diagnostic {
             rule,
             severity: rule.default_severity(),
@@ -65,10 +60,7 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.related.push(Related {
-            span,
-            label: label.into(),
-        });
+        self.related.push(Related { span, label: label.into() });
         self
     }
 
@@ -89,11 +81,7 @@ impl Diagnostic {
 
 impl miette::Diagnostic for Diagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(format!(
-            "{} {}",
-            self.rule.code(),
-            self.rule.name()
-        )))
+        Some(Box::new(format!("{} {}", self.rule.code(), self.rule.name())))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -104,20 +92,13 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let primary = miette::LabeledSpan::new_primary_with_span(
-            Some(self.label.clone()),
-            to_miette(self.span),
-        );
-        let related = self
-            .related
-            .iter()
-            .map(|r| miette::LabeledSpan::new_with_span(Some(r.label.clone()), to_miette(r.span)));
+        let primary = miette::LabeledSpan::new_primary_with_span(Some(self.label.clone()), to_miette(self.span));
+        let related =
+            self.related.iter().map(|r| miette::LabeledSpan::new_with_span(Some(r.label.clone()), to_miette(r.span)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

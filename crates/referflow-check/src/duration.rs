@@ -6,13 +6,8 @@ use std::fmt;
 /// One working day in minutes: 1.4 × 24 × 60.
 pub const WORKING_DAY_MINUTES: u64 = 2016;
 
-const UNITS: [(&str, u64); 5] = [
-    ("min", 1),
-    ("h", 60),
-    ("d", 24 * 60),
-    ("w", 7 * 24 * 60),
-    ("wd", WORKING_DAY_MINUTES),
-];
+const UNITS: [(&str, u64); 5] =
+    [("min", 1), ("h", 60), ("d", 24 * 60), ("w", 7 * 24 * 60), ("wd", WORKING_DAY_MINUTES)];
 
 /// A time in whole minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -58,25 +53,16 @@ pub enum DurationError {
 
 /// Reads a duration as the grammar delivers it: digits, then letters.
 pub fn parse(text: &str) -> Result<Minutes, DurationError> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let Some(&(_, size)) = UNITS.iter().find(|(u, _)| *u == unit) else {
-        return Err(if unit.is_empty() {
-            DurationError::NoUnit
-        } else {
-            DurationError::UnknownUnit(unit.to_string())
-        });
+        return Err(if unit.is_empty() { DurationError::NoUnit } else { DurationError::UnknownUnit(unit.to_string()) });
     };
     let amount: u64 = number.parse().map_err(|_| DurationError::TooLarge)?;
     if amount == 0 {
         return Err(DurationError::Zero);
     }
-    amount
-        .checked_mul(size)
-        .map(Minutes)
-        .ok_or(DurationError::TooLarge)
+    amount.checked_mul(size).map(Minutes).ok_or(DurationError::TooLarge)
 }
 
 #[cfg(test)]
@@ -98,10 +84,7 @@ mod tests {
         assert_eq!(parse("24"), Err(DurationError::NoUnit));
         assert_eq!(parse("3y"), Err(DurationError::UnknownUnit("y".into())));
         assert_eq!(parse("24H"), Err(DurationError::UnknownUnit("H".into())));
-        assert_eq!(
-            parse("99999999999999999999999h"),
-            Err(DurationError::TooLarge)
-        );
+        assert_eq!(parse("99999999999999999999999h"), Err(DurationError::TooLarge));
         assert_eq!(parse("999999999999999999w"), Err(DurationError::TooLarge));
     }
 

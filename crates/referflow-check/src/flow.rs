@@ -32,22 +32,11 @@ impl<'m, 's> Flow<'m, 's> {
             graph.add_node(StageId(i as u32));
         }
         for (i, edge) in model.edges.iter().enumerate() {
-            graph.add_edge(
-                NodeIndex::new(edge.from.index()),
-                NodeIndex::new(edge.to.index()),
-                i as u32,
-            );
+            graph.add_edge(NodeIndex::new(edge.from.index()), NodeIndex::new(edge.to.index()), i as u32);
         }
         let (out_start, outgoing) = csr(n, model.edges.iter().map(|e| e.from));
         let (in_start, incoming) = csr(n, model.edges.iter().map(|e| e.to));
-        Flow {
-            model,
-            graph,
-            out_start,
-            outgoing,
-            in_start,
-            incoming,
-        }
+        Flow { model, graph, out_start, outgoing, in_start, incoming }
     }
 
     pub fn len(&self) -> usize {
@@ -80,11 +69,7 @@ impl<'m, 's> Flow<'m, 's> {
 
     /// Every stage reachable from `sources` along edges, never entering a `blocked` stage.
     /// Sources that are blocked are not entered either.
-    pub fn reach(
-        &self,
-        sources: impl IntoIterator<Item = StageId>,
-        blocked: impl Fn(StageId) -> bool,
-    ) -> Vec<bool> {
+    pub fn reach(&self, sources: impl IntoIterator<Item = StageId>, blocked: impl Fn(StageId) -> bool) -> Vec<bool> {
         self.walk(sources, blocked, true)
     }
 
@@ -103,11 +88,7 @@ impl<'m, 's> Flow<'m, 's> {
         blocked: impl Fn(StageId) -> bool,
         forward: bool,
     ) -> Vec<bool> {
-        let (start, list) = if forward {
-            (&self.out_start, &self.outgoing)
-        } else {
-            (&self.in_start, &self.incoming)
-        };
+        let (start, list) = if forward { (&self.out_start, &self.outgoing) } else { (&self.in_start, &self.incoming) };
         let mut seen = vec![false; self.len()];
         let mut stack: Vec<StageId> = Vec::new();
         for s in sources {
@@ -173,14 +154,12 @@ impl<'m, 's> Flow<'m, 's> {
 
     /// The starts, in source order.
     pub fn starts(&self) -> impl Iterator<Item = StageId> + '_ {
-        self.stages()
-            .filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::Start)
+        self.stages().filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::Start)
     }
 
     /// The ends (outcomes), in source order.
     pub fn ends(&self) -> impl Iterator<Item = StageId> + '_ {
-        self.stages()
-            .filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::End)
+        self.stages().filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::End)
     }
 }
 

@@ -47,12 +47,7 @@ pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
         .errors
         .iter()
         .map(|e| {
-            let mut d = Diagnostic::new(
-                Rule::SyntaxError,
-                e.span,
-                e.message.clone(),
-                e.label.clone(),
-            );
+            let mut d = Diagnostic::new(Rule::SyntaxError, e.span, e.message.clone(), e.label.clone());
             d.help = e.help.clone();
             d
         })

@@ -142,19 +142,9 @@ impl Label<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Requirement<'s> {
     /// `require first before target [unless …]`
-    Before {
-        first: StageId,
-        target: StageId,
-        unless: Vec<StageId>,
-        span: Span,
-    },
+    Before { first: StageId, target: StageId, unless: Vec<StageId>, span: Span },
     /// `require within limit from from to to`
-    Within {
-        limit: Limit<'s>,
-        from: StageId,
-        to: StageId,
-        span: Span,
-    },
+    Within { limit: Limit<'s>, from: StageId, to: StageId, span: Span },
 }
 
 impl Requirement<'_> {

@@ -46,9 +46,7 @@ pub struct Levels {
 
 impl Default for Levels {
     fn default() -> Self {
-        Levels {
-            levels: Rule::ALL.iter().map(|r| r.default_level()).collect(),
-        }
+        Levels { levels: Rule::ALL.iter().map(|r| r.default_level()).collect() }
     }
 }
 
@@ -69,6 +67,15 @@ impl Levels {
         }
         self.levels[rule as usize] = level;
         Ok(())
+    }
+
+    /// `-A warnings`: every rule now at `warn` becomes `allow`.
+    pub fn allow_warnings(&mut self) {
+        for level in &mut self.levels {
+            if *level == Level::Warn {
+                *level = Level::Allow;
+            }
+        }
     }
 
     /// `-D warnings`: every rule now at `warn` becomes `deny`.
@@ -152,10 +159,7 @@ rules! {
 impl Rule {
     /// Finds a rule by its code (`RF101`, any case) or its name (`unreachable-stage`).
     pub fn lookup(code_or_name: &str) -> Option<Rule> {
-        Rule::ALL
-            .iter()
-            .copied()
-            .find(|r| r.code().eq_ignore_ascii_case(code_or_name) || r.name() == code_or_name)
+        Rule::ALL.iter().copied().find(|r| r.code().eq_ignore_ascii_case(code_or_name) || r.name() == code_or_name)
     }
 
     /// Errors of the language itself (RF001–RF009): a file with one cannot be read as a chart,
@@ -166,21 +170,13 @@ impl Rule {
 
     /// The rule's documentation in Markdown (the doc comment, unindented).
     pub fn docs(self) -> String {
-        self.doc()
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.doc().lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
     }
 
     /// The first paragraph of "What it finds", on one line.
     pub fn summary(self) -> String {
         let docs = self.docs();
-        let body = docs
-            .split("## What it finds")
-            .nth(1)
-            .unwrap_or(&docs)
-            .trim_start();
+        let body = docs.split("## What it finds").nth(1).unwrap_or(&docs).trim_start();
         let paragraph = body.split("\n\n").next().unwrap_or(body);
         paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
     }

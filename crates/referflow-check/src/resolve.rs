@@ -34,13 +34,8 @@ impl Def {
 }
 
 pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic>) -> Model<'s> {
-    let mut r = Resolver {
-        model: Model::default(),
-        defs: HashMap::new(),
-        languages_span: None,
-        saw_start: false,
-        diagnostics,
-    };
+    let mut r =
+        Resolver { model: Model::default(), defs: HashMap::new(), languages_span: None, saw_start: false, diagnostics };
     r.header(file);
     r.define(file);
     r.fill(file);
@@ -99,12 +94,7 @@ impl<'s> Resolver<'s, '_> {
                 }
                 Statement::Version(version) => {
                     if let Some(first) = version_span {
-                        self.repeated(
-                            version.span,
-                            first,
-                            "the chart has two versions",
-                            "keep one `version` line",
-                        );
+                        self.repeated(version.span, first, "the chart has two versions", "keep one `version` line");
                     } else {
                         version_span = Some(version.span);
                         self.model.version = Some(version.text.value.clone());
@@ -127,8 +117,7 @@ impl<'s> Resolver<'s, '_> {
                     );
                 } else {
                     title_span = Some(title.span);
-                    self.model.title =
-                        Some(self.texts(&title.text, &title.translations, "the title"));
+                    self.model.title = Some(self.texts(&title.text, &title.translations, "the title"));
                 }
             }
         }
@@ -168,8 +157,7 @@ impl<'s> Resolver<'s, '_> {
                     for item in &phase.items {
                         match item {
                             ast::PhaseItem::Stage(stage) => {
-                                if let (Some(stage_id), Some(phase_id)) =
-                                    (self.define_stage(stage, phase_id), phase_id)
+                                if let (Some(stage_id), Some(phase_id)) = (self.define_stage(stage, phase_id), phase_id)
                                 {
                                     self.model.phases[phase_id.index()].stages.push(stage_id);
                                 }
@@ -218,9 +206,7 @@ impl<'s> Resolver<'s, '_> {
             self.saw_start |= kind == DefinitionKind::Stage(StageKind::Start);
             // A broken statement's id is known but never reported as a duplicate: its
             // statement already has an error.
-            self.defs
-                .entry(ident.name)
-                .or_insert((Def::Broken(kind), ident.span));
+            self.defs.entry(ident.name).or_insert((Def::Broken(kind), ident.span));
         }
     }
 
@@ -238,13 +224,8 @@ impl<'s> Resolver<'s, '_> {
                     format!("`{}` is defined twice", ident.name),
                     format!("defined again here, as {}", def.kind_name()),
                 )
-                .with_related(
-                    first_span,
-                    format!("first defined here, as {}", first.kind_name()),
-                )
-                .with_help(
-                    "every stage, actor and phase needs an id of its own; rename one of them",
-                );
+                .with_related(first_span, format!("first defined here, as {}", first.kind_name()))
+                .with_help("every stage, actor and phase needs an id of its own; rename one of them");
                 if matches!(def, Def::Stage(_)) {
                     diagnostic = diagnostic.with_stage(ident.name);
                 }
@@ -281,9 +262,7 @@ impl<'s> Resolver<'s, '_> {
                     actor.notes = notes;
                 }
                 Statement::Phase(phase) => {
-                    let own = self
-                        .own(phase.id, |d| matches!(d, Def::Phase(_)))
-                        .map(PhaseId);
+                    let own = self.own(phase.id, |d| matches!(d, Def::Phase(_))).map(PhaseId);
                     let names = phase.items.iter().filter_map(|i| match i {
                         ast::PhaseItem::Translation(t) => Some(t),
                         _ => None,
@@ -304,10 +283,7 @@ impl<'s> Resolver<'s, '_> {
                 Statement::Stage(stage) => self.fill_stage(stage),
                 Statement::Edge(edge) => self.edge_chain(edge),
                 Statement::Require(require) => self.requirement(require),
-                Statement::Title(_)
-                | Statement::Version(_)
-                | Statement::Languages(_)
-                | Statement::Broken(_) => {}
+                Statement::Title(_) | Statement::Version(_) | Statement::Languages(_) | Statement::Broken(_) => {}
             }
         }
     }
@@ -326,9 +302,7 @@ impl<'s> Resolver<'s, '_> {
 
     fn fill_stage(&mut self, stage: &ast::Stage<'s>) {
         // A duplicate's contents are still checked, but belong to no stage of the model.
-        let own = self
-            .own(stage.id, |d| matches!(d, Def::Stage(_)))
-            .map(StageId);
+        let own = self.own(stage.id, |d| matches!(d, Def::Stage(_))).map(StageId);
         let name = stage.id.name;
         let mut by: Option<Span> = None;
         let mut within: Option<Span> = None;
@@ -347,18 +321,14 @@ impl<'s> Resolver<'s, '_> {
                             &format!("stage `{name}` has `by` twice"),
                             "name every owner in one `by`, the lead first: `by police, mdt`",
                         );
-                        self.diagnostics
-                            .last_mut()
-                            .into_iter()
-                            .for_each(|d| d.stage = Some(name.to_string()));
+                        self.diagnostics.last_mut().into_iter().for_each(|d| d.stage = Some(name.to_string()));
                         continue;
                     }
                     by = Some(clause.span);
                     let mut named: Vec<Ident<'s>> = Vec::new();
                     for actor in &clause.actors {
                         if let Some(first) = named.iter().find(|n| n.name == actor.name) {
-                            let message =
-                                format!("`{}` is named twice as an owner of `{name}`", actor.name);
+                            let message = format!("`{}` is named twice as an owner of `{name}`", actor.name);
                             self.repeated(actor.span, first.span, &message, "name each owner once");
                             continue;
                         }
@@ -376,19 +346,14 @@ impl<'s> Resolver<'s, '_> {
                             &format!("stage `{name}` has `within` twice"),
                             "give the stage one time limit",
                         );
-                        self.diagnostics
-                            .last_mut()
-                            .into_iter()
-                            .for_each(|d| d.stage = Some(name.to_string()));
+                        self.diagnostics.last_mut().into_iter().for_each(|d| d.stage = Some(name.to_string()));
                         continue;
                     }
                     within = Some(clause.span);
                     limit = self.duration(clause.duration);
                 }
                 ast::StageItem::Translation(t) => labels.push(t),
-                ast::StageItem::Note(note) => {
-                    notes.push(self.texts(&note.text, &note.translations, "the note"))
-                }
+                ast::StageItem::Note(note) => notes.push(self.texts(&note.text, &note.translations, "the note")),
                 ast::StageItem::Ref(text) => refs.push(text.value.clone()),
                 ast::StageItem::Next(next) => {
                     for target in &next.targets {
@@ -401,11 +366,7 @@ impl<'s> Resolver<'s, '_> {
                 }
             }
         }
-        let label = self.texts_of(
-            &stage.label,
-            labels.into_iter(),
-            &format!("the label of `{name}`"),
-        );
+        let label = self.texts_of(&stage.label, labels.into_iter(), &format!("the label of `{name}`"));
         if let Some(id) = own {
             let s = &mut self.model.stages[id.index()];
             s.label = label;
@@ -418,20 +379,10 @@ impl<'s> Resolver<'s, '_> {
 
     fn edge_chain(&mut self, chain: &ast::EdgeChain<'s>) {
         let label = chain.label.as_ref().map(|l| self.label(l));
-        let ids: Vec<Option<StageId>> = chain
-            .stages
-            .iter()
-            .map(|s| self.resolve_stage(*s, "the edge"))
-            .collect();
+        let ids: Vec<Option<StageId>> = chain.stages.iter().map(|s| self.resolve_stage(*s, "the edge")).collect();
         for (pair, idents) in ids.windows(2).zip(chain.stages.windows(2)) {
             if let [Some(from), Some(to)] = *pair {
-                self.add_edge(
-                    from,
-                    to,
-                    label.clone(),
-                    idents[0].span.to(idents[1].span),
-                    idents[0],
-                );
+                self.add_edge(from, to, label.clone(), idents[0].span.to(idents[1].span), idents[0]);
             }
         }
     }
@@ -451,14 +402,7 @@ impl<'s> Resolver<'s, '_> {
         }
     }
 
-    fn add_edge(
-        &mut self,
-        from: StageId,
-        to: StageId,
-        label: Option<Label<'s>>,
-        span: Span,
-        from_ident: Ident<'s>,
-    ) {
+    fn add_edge(&mut self, from: StageId, to: StageId, label: Option<Label<'s>>, span: Span, from_ident: Ident<'s>) {
         let source = self.model.stage(from);
         if source.kind == StageKind::End {
             let target = self.model.stage(to).id;
@@ -466,10 +410,7 @@ impl<'s> Resolver<'s, '_> {
                 Diagnostic::new(
                     Rule::EndHasExit,
                     span,
-                    format!(
-                        "`{}` is an end, but an edge leaves it for `{target}`",
-                        source.id
-                    ),
+                    format!("`{}` is an end, but an edge leaves it for `{target}`", source.id),
                     "edge out of an end",
                 )
                 .with_related(source.id_span, "defined here as an `end` (an outcome)")
@@ -480,58 +421,28 @@ impl<'s> Resolver<'s, '_> {
                 .with_stage(source.id),
             );
         }
-        self.model.edges.push(Edge {
-            from,
-            to,
-            label,
-            span,
-        });
+        self.model.edges.push(Edge { from, to, label, span });
     }
 
     fn requirement(&mut self, require: &ast::Require<'s>) {
         let what = "the requirement";
         match require {
-            ast::Require::Before {
-                first,
-                target,
-                unless,
-                span,
-            } => {
+            ast::Require::Before { first, target, unless, span } => {
                 let first = self.resolve_stage(*first, what);
                 let target = self.resolve_stage(*target, what);
-                let unless: Vec<Option<StageId>> = unless
-                    .iter()
-                    .map(|u| self.resolve_stage(*u, what))
-                    .collect();
-                if let (Some(first), Some(target), Some(unless)) = (
-                    first,
-                    target,
-                    unless.into_iter().collect::<Option<Vec<_>>>(),
-                ) {
-                    self.model.requirements.push(Requirement::Before {
-                        first,
-                        target,
-                        unless,
-                        span: *span,
-                    });
+                let unless: Vec<Option<StageId>> = unless.iter().map(|u| self.resolve_stage(*u, what)).collect();
+                if let (Some(first), Some(target), Some(unless)) =
+                    (first, target, unless.into_iter().collect::<Option<Vec<_>>>())
+                {
+                    self.model.requirements.push(Requirement::Before { first, target, unless, span: *span });
                 }
             }
-            ast::Require::Within {
-                limit,
-                from,
-                to,
-                span,
-            } => {
+            ast::Require::Within { limit, from, to, span } => {
                 let limit = self.duration(*limit);
                 let from = self.resolve_stage(*from, what);
                 let to = self.resolve_stage(*to, what);
                 if let (Some(limit), Some(from), Some(to)) = (limit, from, to) {
-                    self.model.requirements.push(Requirement::Within {
-                        limit,
-                        from,
-                        to,
-                        span: *span,
-                    });
+                    self.model.requirements.push(Requirement::Within { limit, from, to, span: *span });
                 }
             }
         }
@@ -544,12 +455,7 @@ impl<'s> Resolver<'s, '_> {
             Def::Stage(id) => Some(id),
             Def::Broken(DefinitionKind::Stage(_)) => None,
             other => {
-                self.wrong_kind(
-                    ident,
-                    other,
-                    "a stage",
-                    &format!("{user} must name a stage"),
-                );
+                self.wrong_kind(ident, other, "a stage", &format!("{user} must name a stage"));
                 None
             }
         }
@@ -560,12 +466,7 @@ impl<'s> Resolver<'s, '_> {
             Def::Actor(id) => Some(id),
             Def::Broken(DefinitionKind::Actor) => None,
             other => {
-                self.wrong_kind(
-                    ident,
-                    other,
-                    "an actor",
-                    "`by` names the actors that own a stage, the lead first",
-                );
+                self.wrong_kind(ident, other, "an actor", "`by` names the actors that own a stage, the lead first");
                 None
             }
         }
@@ -579,14 +480,8 @@ impl<'s> Resolver<'s, '_> {
         let suggestion = self.nearest(ident.name, wanted);
         let help = match suggestion {
             Some(near) => format!("did you mean `{near}`?"),
-            None if wanted == "an actor" => format!(
-                "define it first: `actor {} \"Name of the agency\"`",
-                ident.name
-            ),
-            None => format!(
-                "define it first, such as `step {} \"What happens\" by …`",
-                ident.name
-            ),
+            None if wanted == "an actor" => format!("define it first: `actor {} \"Name of the agency\"`", ident.name),
+            None => format!("define it first, such as `step {} \"What happens\" by …`", ident.name),
         };
         self.diagnostics.push(
             Diagnostic::new(
@@ -610,19 +505,8 @@ impl<'s> Resolver<'s, '_> {
             Diagnostic::new(
                 Rule::WrongKindReference,
                 ident.span,
-                format!(
-                    "`{}` is {}, but {wanted} belongs here",
-                    ident.name,
-                    def.kind_name()
-                ),
-                format!(
-                    "{} here",
-                    wanted
-                        .trim_start_matches("a ")
-                        .trim_start_matches("an ")
-                        .to_string()
-                        + " expected"
-                ),
+                format!("`{}` is {}, but {wanted} belongs here", ident.name, def.kind_name()),
+                format!("{} here", wanted.trim_start_matches("a ").trim_start_matches("an ").to_string() + " expected"),
             )
             .with_related(def_span, format!("defined here as {}", def.kind_name()))
             .with_help(help.to_string()),
@@ -642,13 +526,7 @@ impl<'s> Resolver<'s, '_> {
                 Def::Stage(_) | Def::Broken(DefinitionKind::Stage(_)) => !actors,
                 Def::Phase(_) | Def::Broken(DefinitionKind::Phase) => false,
             })
-            .map(|(id, (_, span))| {
-                (
-                    strsim::damerau_levenshtein(&name, &id.to_lowercase()),
-                    span.start,
-                    *id,
-                )
-            })
+            .map(|(id, (_, span))| (strsim::damerau_levenshtein(&name, &id.to_lowercase()), span.start, *id))
             .filter(|(d, _, _)| *d <= limit)
             .min()
             .map(|(_, _, id)| id)
@@ -666,12 +544,7 @@ impl<'s> Resolver<'s, '_> {
         }
     }
 
-    fn texts(
-        &mut self,
-        text: &ast::Text<'s>,
-        translations: &[ast::Translation<'s>],
-        what: &str,
-    ) -> Texts<'s> {
+    fn texts(&mut self, text: &ast::Text<'s>, translations: &[ast::Translation<'s>], what: &str) -> Texts<'s> {
         self.texts_of(text, translations.iter(), what)
     }
 
@@ -704,54 +577,31 @@ impl<'s> Resolver<'s, '_> {
                 } else {
                     format!("{what} is given twice in `{}`", t.lang.code)
                 };
-                self.repeated(
-                    t.lang.span.to(t.text.span),
-                    spans[index],
-                    &message,
-                    "keep one text per language",
-                );
+                self.repeated(t.lang.span.to(t.text.span), spans[index], &message, "keep one text per language");
                 continue;
             }
             values[index] = Some(t.text.value.clone());
             spans[index] = t.lang.span.to(t.text.span);
         }
-        Texts {
-            values,
-            span: text.span,
-        }
+        Texts { values, span: text.span }
     }
 
     fn unknown_language(&mut self, lang: ast::Lang<'s>) {
         let (message, help) = match self.languages_span {
             Some(_) => (
-                format!(
-                    "`{}` is not one of the declared languages ({})",
-                    lang.code,
-                    self.model.languages.join(", ")
-                ),
-                format!(
-                    "add `{}` to the `languages` line, or remove this translation",
-                    lang.code
-                ),
+                format!("`{}` is not one of the declared languages ({})", lang.code, self.model.languages.join(", ")),
+                format!("add `{}` to the `languages` line, or remove this translation", lang.code),
             ),
             None => (
-                format!(
-                    "`{}` is not declared: without a `languages` line the chart is in English only",
-                    lang.code
-                ),
+                format!("`{}` is not declared: without a `languages` line the chart is in English only", lang.code),
                 format!(
                     "declare the languages at the top, the language of plain labels first: `languages en {}`",
                     lang.code
                 ),
             ),
         };
-        let mut diagnostic = Diagnostic::new(
-            Rule::UnknownLanguage,
-            lang.span,
-            message,
-            "undeclared language",
-        )
-        .with_help(help);
+        let mut diagnostic =
+            Diagnostic::new(Rule::UnknownLanguage, lang.span, message, "undeclared language").with_help(help);
         if let Some(span) = self.languages_span {
             diagnostic = diagnostic.with_related(span, "the declared languages");
         }
@@ -761,16 +611,9 @@ impl<'s> Resolver<'s, '_> {
     fn duration(&mut self, duration: ast::Duration<'s>) -> Option<Limit<'s>> {
         let problem = match duration::parse(duration.text) {
             Ok(minutes) => {
-                return Some(Limit {
-                    text: duration.text,
-                    minutes,
-                    span: duration.span,
-                });
+                return Some(Limit { text: duration.text, minutes, span: duration.span });
             }
-            Err(DurationError::Zero) => format!(
-                "`{}` is zero: a time limit must be at least `1min`",
-                duration.text
-            ),
+            Err(DurationError::Zero) => format!("`{}` is zero: a time limit must be at least `1min`", duration.text),
             Err(DurationError::NoUnit) => format!("`{}` has no unit", duration.text),
             Err(DurationError::UnknownUnit(unit)) => {
                 format!("`{unit}` in `{}` is not a unit", duration.text)
@@ -779,10 +622,10 @@ impl<'s> Resolver<'s, '_> {
                 format!("`{}` is too large to count with", duration.text)
             }
         };
-        self.diagnostics.push(
-            Diagnostic::new(Rule::InvalidDuration, duration.span, problem, "invalid duration")
-                .with_help("a duration is a whole number above zero and a unit: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)"),
-        );
+        self.diagnostics
+            .push(Diagnostic::new(Rule::InvalidDuration, duration.span, problem, "invalid duration").with_help(
+            "a duration is a whole number above zero and a unit: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)",
+        ));
         None
     }
 

@@ -2,6 +2,7 @@
 //! each publishing format. One file per format.
 
 pub mod diagnostics;
+pub mod rules_doc;
 
 /// A checked source file, as the emitters need it: its name for messages, and its text.
 #[derive(Debug, Clone, Copy)]

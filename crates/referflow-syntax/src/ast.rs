@@ -17,10 +17,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span {
-            start: to_u32(start),
-            end: to_u32(end),
-        }
+        Span { start: to_u32(start), end: to_u32(end) }
     }
 
     pub fn len(self) -> usize {
@@ -33,10 +30,7 @@ impl Span {
 
     /// The smallest span holding both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
@@ -262,19 +256,16 @@ pub struct Branch<'s> {
 pub enum BranchLabel<'s> {
     Yes(Span),
     No(Span),
-    Text {
-        text: Text<'s>,
-        translations: Vec<Translation<'s>>,
-    },
+    Text { text: Text<'s>, translations: Vec<Translation<'s>> },
 }
 
 impl BranchLabel<'_> {
     pub fn span(&self) -> Span {
         match self {
             BranchLabel::Yes(span) | BranchLabel::No(span) => *span,
-            BranchLabel::Text { text, translations } => translations
-                .last()
-                .map_or(text.span, |t| text.span.to(t.text.span)),
+            BranchLabel::Text { text, translations } => {
+                translations.last().map_or(text.span, |t| text.span.to(t.text.span))
+            }
         }
     }
 }
@@ -290,19 +281,9 @@ pub struct EdgeChain<'s> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Require<'s> {
     /// `require A before B [unless C, D]`
-    Before {
-        first: Ident<'s>,
-        target: Ident<'s>,
-        unless: Vec<Ident<'s>>,
-        span: Span,
-    },
+    Before { first: Ident<'s>, target: Ident<'s>, unless: Vec<Ident<'s>>, span: Span },
     /// `require within D from A to B`
-    Within {
-        limit: Duration<'s>,
-        from: Ident<'s>,
-        to: Ident<'s>,
-        span: Span,
-    },
+    Within { limit: Duration<'s>, from: Ident<'s>, to: Ident<'s>, span: Span },
 }
 
 impl Require<'_> {

@@ -17,16 +17,8 @@ pub struct LineCol {
 impl LineIndex {
     pub fn new(src: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
-        LineIndex {
-            starts,
-            bom: src.starts_with('\u{FEFF}'),
-        }
+        starts.extend(src.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
+        LineIndex { starts, bom: src.starts_with('\u{FEFF}') }
     }
 
     /// The line and column of byte `offset` of `src` (the text this index was built from).
@@ -39,10 +31,7 @@ impl LineIndex {
             start = start.max(3).min(offset.max(3));
         }
         let column = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        LineCol { line: line + 1, column }
     }
 }
 

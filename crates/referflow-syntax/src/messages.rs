@@ -32,18 +32,8 @@ pub const RESERVED: [&str; 20] = [
     "no",
 ];
 
-const STATEMENT_KEYWORDS: [&str; 10] = [
-    "title",
-    "version",
-    "languages",
-    "actor",
-    "phase",
-    "start",
-    "step",
-    "decision",
-    "end",
-    "require",
-];
+const STATEMENT_KEYWORDS: [&str; 10] =
+    ["title", "version", "languages", "actor", "phase", "start", "step", "decision", "end", "require"];
 
 const STAGE_KEYWORDS: [&str; 4] = ["start", "step", "decision", "end"];
 
@@ -52,12 +42,7 @@ pub(crate) fn is_reserved(word: &str) -> bool {
 }
 
 /// Builds the error for a statement `text` starting at byte `base` of the file.
-pub(crate) fn syntax_error(
-    text: &str,
-    base: u32,
-    error: &pest::error::Error<Rule>,
-    context: Context,
-) -> SyntaxError {
+pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rule>, context: Context) -> SyntaxError {
     let pos = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((p, _)) => p,
@@ -67,22 +52,15 @@ pub(crate) fn syntax_error(
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     let found = token_at(text, pos);
-    let at = |start: usize, len: usize| {
-        Span::new(base as usize + start, base as usize + start + len.max(1))
-    };
+    let at = |start: usize, len: usize| Span::new(base as usize + start, base as usize + start + len.max(1));
     let first_word = leading_word(text);
 
     if let Some(misplaced) = misplaced(first_word, context) {
-        return SyntaxError {
-            span: at(0, first_word.len()),
-            ..misplaced
-        };
+        return SyntaxError { span: at(0, first_word.len()), ..misplaced };
     }
 
     // An unknown first word: the statement was read as an edge `a -> b` that lacks its arrow.
-    if pos
-        == first_word.len() + text[first_word.len()..].len()
-            - text[first_word.len()..].trim_start().len()
+    if pos == first_word.len() + text[first_word.len()..].len() - text[first_word.len()..].trim_start().len()
         && !first_word.is_empty()
         && positives.contains(&Rule::arrow)
         && pos > 0
@@ -117,10 +95,7 @@ pub(crate) fn syntax_error(
     if positives.contains(&Rule::ident) && is_reserved(found.text) {
         return SyntaxError {
             span: at(pos, found.text.len()),
-            message: format!(
-                "`{}` is a reserved word and cannot be used as an id",
-                found.text
-            ),
+            message: format!("`{}` is a reserved word and cannot be used as an id", found.text),
             label: "reserved word".into(),
             help: Some(format!("choose another id, such as `{}_stage`", found.text)),
         };
@@ -137,7 +112,9 @@ pub(crate) fn syntax_error(
             span: at(start, pos - start + found.text.len()),
             message: format!("expected a duration such as `24h` or `7d`, but found `{number} {}`", found.text),
             label: "not a duration".into(),
-            help: Some("write the number and its unit together: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)".into()),
+            help: Some(
+                "write the number and its unit together: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)".into(),
+            ),
         };
     }
 
@@ -147,16 +124,20 @@ pub(crate) fn syntax_error(
             span: at(pos, 1),
             message: "durations are whole numbers".into(),
             label: "no fractions".into(),
-            help: Some("use a smaller unit instead of a fraction: `36h` rather than `1.5d`, `90min` rather than `1.5h`".into()),
+            help: Some(
+                "use a smaller unit instead of a fraction: `36h` rather than `1.5d`, `90min` rather than `1.5h`".into(),
+            ),
         };
     }
 
     // `actor p "P" th "…"`: a translation on the line of a definition that has a block for it.
     let after_found = text[(pos + found.text.len()).min(text.len())..].trim_start();
     let looks_like_lang = found.text.len() >= 2
-        && found.text.split('-').next().is_some_and(|p| {
-            (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase())
-        });
+        && found
+            .text
+            .split('-')
+            .next()
+            .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
     if looks_like_lang && after_found.starts_with('"') {
         let owner = match first_word {
             "actor" => Some("an actor's name"),
@@ -169,10 +150,7 @@ pub(crate) fn syntax_error(
             let help = if first_word == "version" {
                 "the version has no translations; write it once".to_string()
             } else {
-                format!(
-                    "put it in the block: `{} … {{ {} \"…\" }}`",
-                    first_word, found.text
-                )
+                format!("put it in the block: `{} … {{ {} \"…\" }}`", first_word, found.text)
             };
             return SyntaxError {
                 span: at(pos, found.text.len()),
@@ -192,29 +170,18 @@ pub(crate) fn syntax_error(
         }
     }
     // "the end of the statement" reads best last.
-    if let Some(i) = expected
-        .iter()
-        .position(|e| *e == "the end of the statement")
-    {
+    if let Some(i) = expected.iter().position(|e| *e == "the end of the statement") {
         let eoi = expected.remove(i);
         expected.push(eoi);
     }
     if expected.is_empty() {
         expected.push("something else");
     }
-    let after = previous_token(text, pos)
-        .map(|p| format!(" after {}", show_token(p)))
-        .unwrap_or_default();
-    let found_words = if found.text.is_empty() {
-        "the line ends".to_string()
-    } else {
-        format!("found {}", show_token(found.text))
-    };
-    let label = if found.text.is_empty() {
-        "the line ends here".to_string()
-    } else {
-        format!("expected {}", expected[0])
-    };
+    let after = previous_token(text, pos).map(|p| format!(" after {}", show_token(p))).unwrap_or_default();
+    let found_words =
+        if found.text.is_empty() { "the line ends".to_string() } else { format!("found {}", show_token(found.text)) };
+    let label =
+        if found.text.is_empty() { "the line ends here".to_string() } else { format!("expected {}", expected[0]) };
     SyntaxError {
         span: at(pos, found.text.len()),
         message: format!(
@@ -233,18 +200,15 @@ fn misplaced(word: &str, context: Context) -> Option<SyntaxError> {
             "this belongs to a stage: on the stage's own line or in its block",
             "write it after the stage's label, or in the `{ … }` block of the stage",
         ),
-        (Context::Phase, "phase") => (
-            "phases cannot be nested",
-            "close the current phase with `}` before starting another",
-        ),
-        (Context::Phase, "actor" | "title" | "version" | "languages" | "require") => (
-            "this statement belongs at the top level, not inside a phase",
-            "move it out of the phase block",
-        ),
+        (Context::Phase, "phase") => {
+            ("phases cannot be nested", "close the current phase with `}` before starting another")
+        }
+        (Context::Phase, "actor" | "title" | "version" | "languages" | "require") => {
+            ("this statement belongs at the top level, not inside a phase", "move it out of the phase block")
+        }
         (
             Context::Actor | Context::Stage,
-            "start" | "step" | "decision" | "end" | "actor" | "phase" | "require" | "title"
-            | "version" | "languages",
+            "start" | "step" | "decision" | "end" | "actor" | "phase" | "require" | "title" | "version" | "languages",
         ) => (
             "a statement cannot stand inside a block of an actor or a stage",
             "is the `}` that closes the block above missing?",
@@ -274,12 +238,9 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         Rule::kw_languages => "`languages`",
         Rule::kw_actor => "`actor`",
         Rule::kw_phase => "`phase`",
-        Rule::kw_start
-        | Rule::kw_step
-        | Rule::kw_decision
-        | Rule::kw_end
-        | Rule::stage_kind
-        | Rule::stage_stmt => "a stage (`start`, `step`, `decision` or `end`)",
+        Rule::kw_start | Rule::kw_step | Rule::kw_decision | Rule::kw_end | Rule::stage_kind | Rule::stage_stmt => {
+            "a stage (`start`, `step`, `decision` or `end`)"
+        }
         Rule::kw_by | Rule::by_clause => "`by`",
         Rule::kw_within | Rule::within_clause | Rule::require_within => "`within`",
         Rule::kw_note | Rule::note_item => "`note`",
@@ -329,7 +290,9 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
 fn help(positives: &[Rule], context: Context) -> Option<String> {
     let has = |r: Rule| positives.contains(&r);
     if has(Rule::duration) {
-        return Some("a duration is a whole number and a unit: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)".into());
+        return Some(
+            "a duration is a whole number and a unit: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)".into(),
+        );
     }
     if has(Rule::string) {
         return Some("texts are written in double quotes: `\"Screen with indicators\"`".into());
@@ -383,10 +346,7 @@ fn token_len(rest: &str) -> usize {
     if is_word_char(first) {
         let end = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
         // A `-` directly before `>` starts an arrow, not part of the word.
-        return rest[..end]
-            .find("->")
-            .map_or(end, |arrow| arrow.min(end))
-            .max(first.len_utf8());
+        return rest[..end].find("->").map_or(end, |arrow| arrow.min(end)).max(first.len_utf8());
     }
     first.len_utf8()
 }
@@ -425,9 +385,7 @@ fn show_token(token: &str) -> String {
 }
 
 fn leading_word(text: &str) -> &str {
-    let end = text
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(text.len());
+    let end = text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
     &text[..end]
 }
 

@@ -38,21 +38,14 @@ impl Context {
 /// and kept as [`Statement::Broken`].
 pub fn parse(src: &str) -> File<'_> {
     let split = split::split(src);
-    let mut lower = Lower {
-        src,
-        errors: split.errors,
-    };
+    let mut lower = Lower { src, errors: split.errors };
     let mut statements = Vec::with_capacity(split.chunks.len());
     for chunk in &split.chunks {
         lower.top(chunk, &mut statements);
     }
     let mut errors = lower.errors;
     errors.sort_by_key(|e| e.span.start);
-    File {
-        statements,
-        comments: split.comments,
-        errors,
-    }
+    File { statements, comments: split.comments, errors }
 }
 
 struct Lower<'s> {
@@ -72,21 +65,11 @@ impl<'s> Lower<'s> {
         let text = &src[chunk.head.range()];
         match Grammar::parse(context.entry(), text) {
             Ok(mut pairs) => {
-                let line = pairs
-                    .next()
-                    .unwrap_or_else(|| unreachable!("entry rule always yields a pair"));
-                Ok(line
-                    .into_inner()
-                    .next()
-                    .unwrap_or_else(|| unreachable!("entry rule holds a statement")))
+                let line = pairs.next().unwrap_or_else(|| unreachable!("entry rule always yields a pair"));
+                Ok(line.into_inner().next().unwrap_or_else(|| unreachable!("entry rule holds a statement")))
             }
             Err(error) => {
-                self.errors.push(messages::syntax_error(
-                    text,
-                    chunk.head.start,
-                    &error,
-                    context,
-                ));
+                self.errors.push(messages::syntax_error(text, chunk.head.start, &error, context));
                 Err(())
             }
         }
@@ -100,10 +83,7 @@ impl<'s> Lower<'s> {
             Ok(pair) => pair,
             Err(()) => {
                 let defines = self.salvage(chunk);
-                out.push(Statement::Broken(Broken {
-                    defines,
-                    span: chunk.span(),
-                }));
+                out.push(Statement::Broken(Broken { defines, span: chunk.span() }));
                 // Keep what a broken statement's block defines, so that it is not reported
                 // again as unknown further down.
                 if let Some(block) = &chunk.block {
@@ -111,13 +91,9 @@ impl<'s> Lower<'s> {
                         Some((DefinitionKind::Phase, _)) => {
                             for item in &block.items {
                                 match self.phase_item(item) {
-                                    Some(PhaseItem::Stage(stage)) => {
-                                        out.push(Statement::Stage(stage))
-                                    }
+                                    Some(PhaseItem::Stage(stage)) => out.push(Statement::Stage(stage)),
                                     Some(PhaseItem::Edge(edge)) => out.push(Statement::Edge(edge)),
-                                    Some(PhaseItem::Broken(broken)) => {
-                                        out.push(Statement::Broken(broken))
-                                    }
+                                    Some(PhaseItem::Broken(broken)) => out.push(Statement::Broken(broken)),
                                     Some(PhaseItem::Translation(_)) | None => {}
                                 }
                             }
@@ -140,21 +116,14 @@ impl<'s> Lower<'s> {
                 inner.next(); // kw_title
                 let text = self.text(next(&mut inner));
                 let translations = inner.map(|t| self.translation(t)).collect();
-                Statement::Title(Title {
-                    text,
-                    translations,
-                    span: self.span(&pair, chunk),
-                })
+                Statement::Title(Title { text, translations, span: self.span(&pair, chunk) })
             }
             Rule::version_stmt => {
                 self.no_block(chunk, "a version");
                 let mut inner = pair.clone().into_inner();
                 inner.next();
                 let text = self.text(next(&mut inner));
-                Statement::Version(Version {
-                    text,
-                    span: self.span(&pair, chunk),
-                })
+                Statement::Version(Version { text, span: self.span(&pair, chunk) })
             }
             Rule::languages_stmt => {
                 self.no_block(chunk, "a `languages` statement");
@@ -168,12 +137,7 @@ impl<'s> Lower<'s> {
                 let id = self.ident(next(&mut inner));
                 let name = self.text(next(&mut inner));
                 let items = self.actor_items(chunk);
-                Statement::Actor(Actor {
-                    id,
-                    name,
-                    items,
-                    span: chunk.span(),
-                })
+                Statement::Actor(Actor { id, name, items, span: chunk.span() })
             }
             Rule::phase_stmt => {
                 let mut inner = pair.into_inner();
@@ -193,12 +157,7 @@ impl<'s> Lower<'s> {
                         )),
                     }),
                 }
-                Statement::Phase(Phase {
-                    id,
-                    name,
-                    items,
-                    span: chunk.span(),
-                })
+                Statement::Phase(Phase { id, name, items, span: chunk.span() })
             }
             Rule::stage_stmt => Statement::Stage(self.stage(pair, chunk)),
             Rule::require_stmt => {
@@ -220,10 +179,7 @@ impl<'s> Lower<'s> {
         }
         let Ok(pair) = self.parse(chunk, Context::Phase) else {
             self.stage_items(chunk); // report what is wrong inside its block too
-            return Some(PhaseItem::Broken(Broken {
-                defines: self.salvage(chunk),
-                span: chunk.span(),
-            }));
+            return Some(PhaseItem::Broken(Broken { defines: self.salvage(chunk), span: chunk.span() }));
         };
         Some(match pair.as_rule() {
             Rule::stage_stmt => PhaseItem::Stage(self.stage(pair, chunk)),
@@ -272,17 +228,9 @@ impl<'s> Lower<'s> {
         };
         let id = self.ident(next(&mut inner));
         let label = self.text(next(&mut inner));
-        let mut items: Vec<StageItem<'s>> = inner
-            .map(|clause| self.stage_clause(clause, chunk, true))
-            .collect();
+        let mut items: Vec<StageItem<'s>> = inner.map(|clause| self.stage_clause(clause, chunk, true)).collect();
         items.extend(self.stage_items(chunk));
-        Stage {
-            kind,
-            id,
-            label,
-            items,
-            span: chunk.span(),
-        }
+        Stage { kind, id, label, items, span: chunk.span() }
     }
 
     fn stage_items(&mut self, chunk: &Chunk) -> Vec<StageItem<'s>> {
@@ -307,43 +255,20 @@ impl<'s> Lower<'s> {
         let span = self.pair_span(&pair);
         match pair.as_rule() {
             Rule::by_clause => {
-                let actors = pair
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::ident)
-                    .map(|p| self.ident(p))
-                    .collect();
-                StageItem::By(By {
-                    actors,
-                    inline,
-                    span,
-                })
+                let actors = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).collect();
+                StageItem::By(By { actors, inline, span })
             }
             Rule::within_clause => {
-                let duration = self.duration(
-                    pair.into_inner()
-                        .nth(1)
-                        .unwrap_or_else(|| unreachable!("within has a duration")),
-                );
-                StageItem::Within(Within {
-                    duration,
-                    inline,
-                    span,
-                })
+                let duration =
+                    self.duration(pair.into_inner().nth(1).unwrap_or_else(|| unreachable!("within has a duration")));
+                StageItem::Within(Within { duration, inline, span })
             }
             Rule::note_item => StageItem::Note(self.note(pair, chunk)),
-            Rule::ref_item => StageItem::Ref(
-                self.text(
-                    pair.into_inner()
-                        .nth(1)
-                        .unwrap_or_else(|| unreachable!("ref has a text")),
-                ),
-            ),
+            Rule::ref_item => {
+                StageItem::Ref(self.text(pair.into_inner().nth(1).unwrap_or_else(|| unreachable!("ref has a text"))))
+            }
             Rule::next_item => {
-                let targets = pair
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::ident)
-                    .map(|p| self.ident(p))
-                    .collect();
+                let targets = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).collect();
                 StageItem::Next(Next { targets, span })
             }
             Rule::branch_item => {
@@ -351,11 +276,7 @@ impl<'s> Lower<'s> {
                 let label = self.branch_label(next(&mut inner));
                 inner.next(); // arrow
                 let target = self.ident(next(&mut inner));
-                StageItem::Branch(Branch {
-                    label,
-                    target,
-                    span,
-                })
+                StageItem::Branch(Branch { label, target, span })
             }
             Rule::translation => StageItem::Translation(self.translation(pair)),
             rule => unreachable!("rule {rule:?} is not a stage item"),
@@ -374,39 +295,20 @@ impl<'s> Lower<'s> {
                 rule => unreachable!("rule {rule:?} in an edge"),
             }
         }
-        EdgeChain {
-            stages,
-            label,
-            span,
-        }
+        EdgeChain { stages, label, span }
     }
 
     fn require(&mut self, pair: Pair<'s, Rule>, chunk: &Chunk) -> Require<'s> {
         let span = self.span(&pair, chunk);
-        let form = pair
-            .into_inner()
-            .nth(1)
-            .unwrap_or_else(|| unreachable!("require has a form"));
+        let form = pair.into_inner().nth(1).unwrap_or_else(|| unreachable!("require has a form"));
         match form.as_rule() {
             Rule::require_before => {
-                let ids: Vec<Ident<'s>> = form
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::ident)
-                    .map(|p| self.ident(p))
-                    .collect();
+                let ids: Vec<Ident<'s>> =
+                    form.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).collect();
                 let mut ids = ids.into_iter();
-                let first = ids
-                    .next()
-                    .unwrap_or_else(|| unreachable!("require before has a first stage"));
-                let target = ids
-                    .next()
-                    .unwrap_or_else(|| unreachable!("require before has a target"));
-                Require::Before {
-                    first,
-                    target,
-                    unless: ids.collect(),
-                    span,
-                }
+                let first = ids.next().unwrap_or_else(|| unreachable!("require before has a first stage"));
+                let target = ids.next().unwrap_or_else(|| unreachable!("require before has a target"));
+                Require::Before { first, target, unless: ids.collect(), span }
             }
             Rule::require_within => {
                 let mut limit = None;
@@ -420,15 +322,8 @@ impl<'s> Lower<'s> {
                     }
                 }
                 let limit = limit.unwrap_or_else(|| unreachable!("require within has a duration"));
-                let [from, to] = ids[..] else {
-                    unreachable!("require within has two stages")
-                };
-                Require::Within {
-                    limit,
-                    from,
-                    to,
-                    span,
-                }
+                let [from, to] = ids[..] else { unreachable!("require within has two stages") };
+                Require::Within { limit, from, to, span }
             }
             rule => unreachable!("rule {rule:?} is not a requirement"),
         }
@@ -440,11 +335,7 @@ impl<'s> Lower<'s> {
         inner.next(); // kw_note
         let text = self.text(next(&mut inner));
         let translations = inner.map(|t| self.translation(t)).collect();
-        Note {
-            text,
-            translations,
-            span,
-        }
+        Note { text, translations, span }
     }
 
     fn branch_label(&mut self, pair: Pair<'s, Rule>) -> BranchLabel<'s> {
@@ -471,24 +362,15 @@ impl<'s> Lower<'s> {
     }
 
     fn ident(&self, pair: Pair<'s, Rule>) -> Ident<'s> {
-        Ident {
-            name: pair.as_str(),
-            span: self.pair_span(&pair),
-        }
+        Ident { name: pair.as_str(), span: self.pair_span(&pair) }
     }
 
     fn lang(&self, pair: Pair<'s, Rule>) -> Lang<'s> {
-        Lang {
-            code: pair.as_str(),
-            span: self.pair_span(&pair),
-        }
+        Lang { code: pair.as_str(), span: self.pair_span(&pair) }
     }
 
     fn duration(&self, pair: Pair<'s, Rule>) -> Duration<'s> {
-        Duration {
-            text: pair.as_str(),
-            span: self.pair_span(&pair),
-        }
+        Duration { text: pair.as_str(), span: self.pair_span(&pair) }
     }
 
     /// Lowers a string, resolving its escapes; an unknown escape is reported and kept as written.
@@ -513,7 +395,9 @@ impl<'s> Lower<'s> {
                             span: Span::new(at, at + 1 + other.len_utf8()),
                             message: format!("unknown escape `\\{other}` in a text"),
                             label: "not an escape".into(),
-                            help: Some("texts know `\\\"` (a quote), `\\\\` (a backslash) and `\\n` (a line break)".into()),
+                            help: Some(
+                                "texts know `\\\"` (a quote), `\\\\` (a backslash) and `\\n` (a line break)".into(),
+                            ),
                         });
                         out.push('\\');
                         out.push(other);
@@ -560,13 +444,7 @@ impl<'s> Lower<'s> {
             return None;
         }
         let offset = chunk.head.start as usize + (word.as_ptr() as usize - text.as_ptr() as usize);
-        Some((
-            kind,
-            Ident {
-                name: &src[offset..offset + word.len()],
-                span: Span::new(offset, offset + word.len()),
-            },
-        ))
+        Some((kind, Ident { name: &src[offset..offset + word.len()], span: Span::new(offset, offset + word.len()) }))
     }
 
     fn pair_span(&self, pair: &Pair<'s, Rule>) -> Span {
@@ -582,7 +460,5 @@ impl<'s> Lower<'s> {
 }
 
 fn next<'s>(inner: &mut pest::iterators::Pairs<'s, Rule>) -> Pair<'s, Rule> {
-    inner
-        .next()
-        .unwrap_or_else(|| unreachable!("the grammar guarantees this pair"))
+    inner.next().unwrap_or_else(|| unreachable!("the grammar guarantees this pair"))
 }

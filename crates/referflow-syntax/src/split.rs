@@ -42,10 +42,7 @@ pub(crate) struct Block {
 
 impl Block {
     pub fn span(&self) -> Span {
-        Span {
-            start: self.open,
-            end: self.close.map_or(self.open + 1, |c| c + 1),
-        }
+        Span { start: self.open, end: self.close.map_or(self.open + 1, |c| c + 1) }
     }
 }
 
@@ -77,11 +74,7 @@ struct Frame {
 pub(crate) fn split(src: &str) -> Split {
     let bytes = src.as_bytes();
     let mut out = Split::default();
-    let mut top = Frame {
-        open: 0,
-        items: Vec::new(),
-        pending: Pending::default(),
-    };
+    let mut top = Frame { open: 0, items: Vec::new(), pending: Pending::default() };
     let mut stack: Vec<Frame> = Vec::new();
     // Depth of blocks opened where no block may open: skipped, with their contents.
     let mut skipping = 0usize;
@@ -101,12 +94,10 @@ pub(crate) fn split(src: &str) -> Split {
                 if !closed && skipping == 0 {
                     out.errors.push(SyntaxError {
                         span: Span::new(i, end),
-                        message: "this text is not closed: a `\"` is missing before the end of the line"
-                            .into(),
+                        message: "this text is not closed: a `\"` is missing before the end of the line".into(),
                         label: "text starts here".into(),
                         help: Some(
-                            "texts stay on one line; write `\\n` for a line break and `\\\"` for a quote"
-                                .into(),
+                            "texts stay on one line; write `\\n` for a line break and `\\\"` for a quote".into(),
                         ),
                     });
                 }
@@ -139,11 +130,7 @@ pub(crate) fn split(src: &str) -> Split {
                     if parent.pending.block.is_some() {
                         report_trailing(&mut parent.pending, i, &mut out.errors);
                     }
-                    stack.push(Frame {
-                        open: i,
-                        items: Vec::new(),
-                        pending: Pending::default(),
-                    });
+                    stack.push(Frame { open: i, items: Vec::new(), pending: Pending::default() });
                 }
             }
             b'}' => match stack.pop() {
@@ -213,11 +200,7 @@ fn report_trailing(pending: &mut Pending, at: usize, errors: &mut Vec<SyntaxErro
 }
 
 fn attach(parent: &mut Frame, frame: Frame, close: Option<usize>, errors: &mut Vec<SyntaxError>) {
-    let block = Box::new(Block {
-        open: frame.open as u32,
-        close: close.map(|c| c as u32),
-        items: frame.items,
-    });
+    let block = Box::new(Block { open: frame.open as u32, close: close.map(|c| c as u32), items: frame.items });
     if parent.pending.head_start.is_none() {
         errors.push(SyntaxError {
             span: Span::new(frame.open, frame.open + 1),
@@ -244,10 +227,7 @@ fn finish(frame: &mut Frame) {
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| from + p)
+    bytes[from..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| from + p)
 }
 
 /// The end of the string starting at `from` (just past its closing quote), and whether it was
@@ -272,11 +252,7 @@ fn unclosed_end(bytes: &[u8], from: usize, newline: usize) -> usize {
     while end > from + 1 && matches!(bytes[end - 1], b' ' | b'\t' | b'\r') {
         end -= 1;
     }
-    if end > from + 1 && bytes[end - 1] == b'{' {
-        end - 1
-    } else {
-        end
-    }
+    if end > from + 1 && bytes[end - 1] == b'{' { end - 1 } else { end }
 }
 
 fn utf8_len(first: u8) -> usize {
@@ -313,10 +289,7 @@ mod tests {
     fn statements_end_at_newlines_and_semicolons_outside_strings() {
         let src = "a -> b; c -> d\ntitle \"x; y # z\" # comment; here\n\n";
         let split = split(src);
-        assert_eq!(
-            heads(src, &split.chunks),
-            ["a -> b", "c -> d", "title \"x; y # z\""]
-        );
+        assert_eq!(heads(src, &split.chunks), ["a -> b", "c -> d", "title \"x; y # z\""]);
         assert_eq!(split.comments.len(), 1);
         assert!(split.errors.is_empty());
     }
@@ -325,28 +298,15 @@ mod tests {
     fn blocks_hold_their_items() {
         let src = "phase p \"P\" {\n  step a \"A\" { th \"x\"; -> b }\n  b -> c\n}\n";
         let split = split(src);
-        assert_eq!(
-            heads(src, &split.chunks),
-            ["phase p \"P\" { [step a \"A\" { [th \"x\"] [-> b] }] [b -> c] }"]
-        );
+        assert_eq!(heads(src, &split.chunks), ["phase p \"P\" { [step a \"A\" { [th \"x\"] [-> b] }] [b -> c] }"]);
     }
 
     #[test]
     fn deep_nesting_is_one_error_and_no_recursion() {
         let src = format!("step a \"A\" {}", "{".repeat(200_000));
         let split = split(&src);
-        assert!(
-            split
-                .errors
-                .iter()
-                .any(|e| e.message.contains("nest at most"))
-        );
-        assert!(
-            split
-                .errors
-                .iter()
-                .any(|e| e.message.contains("never closed"))
-        );
+        assert!(split.errors.iter().any(|e| e.message.contains("nest at most")));
+        assert!(split.errors.iter().any(|e| e.message.contains("never closed")));
     }
 
     #[test]

@@ -38,7 +38,10 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
                     format!("stage `{}` leads nowhere: it is not an `end` and no edge leaves it", s.id),
                     "no way on from here",
                 )
-                .with_help(format!("add `-> next_stage` to the block of `{}`, or make it an `end` if the case closes here", s.id))
+                .with_help(format!(
+                    "add `-> next_stage` to the block of `{}`, or make it an `end` if the case closes here",
+                    s.id
+                ))
                 .with_stage(s.id),
             );
         }

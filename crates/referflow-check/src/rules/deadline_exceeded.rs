@@ -35,32 +35,26 @@ rule_doc! {
 pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
     let model = cx.flow.model;
     for (requirement, result) in cx.within() {
-        let (
-            Requirement::Within {
-                limit,
-                from,
-                to,
-                span,
-            },
-            WorstCase::Bounded { total, path },
-        ) = (requirement, result)
+        let (Requirement::Within { limit, from, to, span }, WorstCase::Bounded { total, path }) = (requirement, result)
         else {
             continue;
         };
         if total.is_some_and(|t| t <= limit.minutes) {
             continue;
         }
+        // Each stage with its limit as written; the sum in readable units.
+        let timed = |s: &crate::model::StageId| {
+            let stage = model.stage(*s);
+            stage.within.filter(|_| *s != *to && cost(cx.flow, *s).is_some_and(|t| t.0 > 0)).map(|w| w.text)
+        };
         let steps: Vec<String> = path
             .iter()
-            .map(|s| match cost(cx.flow, *s) {
-                Some(t) if *s != *to && t.0 > 0 => format!("{} ({t})", model.stage(*s).id),
-                _ => model.stage(*s).id.to_string(),
+            .map(|s| match timed(s) {
+                Some(limit) => format!("{} ({limit})", model.stage(*s).id),
+                None => model.stage(*s).id.to_string(),
             })
             .collect();
-        let sum = total.map_or_else(
-            || "longer than can be counted".to_string(),
-            |t| t.to_string(),
-        );
+        let sum = total.map_or_else(|| "longer than can be counted".to_string(), |t| t.to_string());
         let message = format!(
             "from `{}` to `{}` can take {sum} in the worst case, more than the {} required: {}",
             model.stage(*from).id,
@@ -68,18 +62,13 @@ pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
             limit.text,
             steps.join(" → ")
         );
-        let mut diagnostic = Diagnostic::new(
-            Rule::DeadlineExceeded,
-            *span,
-            message,
-            format!("{sum} > {}", limit.text),
-        )
-        .with_help("shorten a `within` on this path, or change the limit if the law allows it");
+        let mut diagnostic = Diagnostic::new(Rule::DeadlineExceeded, *span, message, format!("{sum} > {}", limit.text))
+            .with_help("shorten a `within` on this path, or change the limit if the law allows it");
         for s in path {
-            let label = match cost(cx.flow, *s) {
-                Some(t) if *s != *to && t.0 > 0 => format!("up to {t}"),
-                _ if *s == *to => "arrival".to_string(),
-                _ => "no time".to_string(),
+            let label = match timed(s) {
+                Some(limit) => format!("up to {limit}"),
+                None if *s == *to => "arrival".to_string(),
+                None => "no time".to_string(),
             };
             diagnostic = diagnostic.with_related(model.stage(*s).id_span, label);
         }

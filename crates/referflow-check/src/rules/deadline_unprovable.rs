@@ -40,19 +40,13 @@ pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let ids = |stages: &[crate::model::StageId]| -> Vec<String> {
-            stages
-                .iter()
-                .map(|s| format!("`{}`", model.stage(*s).id))
-                .collect()
+            stages.iter().map(|s| format!("`{}`", model.stage(*s).id)).collect()
         };
         let mut reasons = Vec::new();
         if let Some(cycle) = cycle {
             let mut around: Vec<&str> = cycle.iter().map(|s| model.stage(*s).id).collect();
             around.push(around[0]);
-            reasons.push(format!(
-                "the loop {} can repeat without limit",
-                around.join(" → ")
-            ));
+            reasons.push(format!("the loop {} can repeat without limit", around.join(" → ")));
         }
         if !no_limit.is_empty() {
             let names = ids(no_limit);
@@ -66,7 +60,11 @@ pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
             reasons.join(", and ")
         );
         let mut diagnostic = Diagnostic::new(Rule::DeadlineUnprovable, *span, message, "no worst case can be proved")
-            .with_help(format!("give every step and decision between `{}` and `{}` a `within`, and keep loops out of that part", model.stage(*from).id, model.stage(*to).id));
+            .with_help(format!(
+                "give every step and decision between `{}` and `{}` a `within`, and keep loops out of that part",
+                model.stage(*from).id,
+                model.stage(*to).id
+            ));
         for s in cycle.iter().flatten() {
             diagnostic = diagnostic.with_related(model.stage(*s).id_span, "part of the loop");
         }

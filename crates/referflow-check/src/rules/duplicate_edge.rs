@@ -26,22 +26,13 @@ rule_doc! {
 }
 
 pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(StageId, StageId, Option<String>), &crate::model::Edge<'_>> =
-        HashMap::new();
+    let mut seen: HashMap<(StageId, StageId, Option<String>), &crate::model::Edge<'_>> = HashMap::new();
     for edge in &flow.model.edges {
-        let key = (
-            edge.from,
-            edge.to,
-            super::label_key(flow.model, edge.label.as_ref()),
-        );
+        let key = (edge.from, edge.to, super::label_key(flow.model, edge.label.as_ref()));
         match seen.get(&key) {
             Some(first) => {
                 let (from, to) = (flow.model.stage(edge.from).id, flow.model.stage(edge.to).id);
-                let labelled = key
-                    .2
-                    .as_ref()
-                    .map(|l| format!(" labelled `{l}`"))
-                    .unwrap_or_default();
+                let labelled = key.2.as_ref().map(|l| format!(" labelled `{l}`")).unwrap_or_default();
                 out.push(
                     Diagnostic::new(
                         Rule::DuplicateEdge,

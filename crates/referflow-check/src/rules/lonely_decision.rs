@@ -35,11 +35,7 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
         if s.kind != StageKind::Decision || branches >= 2 {
             continue;
         }
-        let what = if branches == 0 {
-            "no branch"
-        } else {
-            "only one branch"
-        };
+        let what = if branches == 0 { "no branch" } else { "only one branch" };
         out.push(
             Diagnostic::new(Rule::LonelyDecision, s.id_span, format!("decision `{}` has {what}", s.id), "fewer than two ways on")
                 .with_help("a decision chooses between at least two ways: add its `yes ->` and `no ->` branches, or make it a `step`")

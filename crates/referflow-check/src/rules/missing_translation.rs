@@ -46,13 +46,8 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
         if missing.is_empty() {
             return None;
         }
-        let example = model
-            .languages
-            .iter()
-            .zip(&texts.values)
-            .find(|(_, v)| v.is_none())
-            .map(|(l, _)| *l)
-            .unwrap_or_default();
+        let example =
+            model.languages.iter().zip(&texts.values).find(|(_, v)| v.is_none()).map(|(l, _)| *l).unwrap_or_default();
         let mut diagnostic = Diagnostic::new(
             Rule::MissingTranslation,
             texts.span,
@@ -70,60 +65,41 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
         out.extend(report(title, "the title".into(), None));
     }
     for actor in &model.actors {
-        out.extend(report(
-            &actor.name,
-            format!("the name of actor `{}`", actor.id),
-            None,
-        ));
+        out.extend(report(&actor.name, format!("the name of actor `{}`", actor.id), None));
     }
     for phase in &model.phases {
-        out.extend(report(
-            &phase.name,
-            format!("the name of phase `{}`", phase.id),
-            None,
-        ));
+        out.extend(report(&phase.name, format!("the name of phase `{}`", phase.id), None));
     }
     for stage in &model.stages {
-        out.extend(report(
-            &stage.label,
-            format!("the label of `{}`", stage.id),
-            Some(stage.id),
-        ));
+        out.extend(report(&stage.label, format!("the label of `{}`", stage.id), Some(stage.id)));
     }
     // A chain's label is shared by all its edges: report it once.
     let mut seen: HashSet<u32> = HashSet::new();
     for edge in &model.edges {
         match &edge.label {
-            Some(Label::Text(texts)) => {
-                if seen.insert(texts.span.start) {
-                    out.extend(report(
-                        texts,
-                        format!("the branch label `{}`", texts.get(0)),
-                        None,
-                    ));
-                }
+            Some(Label::Text(texts)) if seen.insert(texts.span.start) => {
+                out.extend(report(texts, format!("the branch label `{}`", texts.get(0)), None));
             }
+            Some(Label::Text(_)) => {}
             Some(word @ (Label::Yes | Label::No)) => {
-                let unknown: Vec<String> = model
-                    .languages
-                    .iter()
-                    .filter(|l| !words::knows(l))
-                    .map(|l| format!("`{l}`"))
-                    .collect();
+                let unknown: Vec<String> =
+                    model.languages.iter().filter(|l| !words::knows(l)).map(|l| format!("`{l}`")).collect();
                 if !unknown.is_empty() && seen.insert(edge.span.start) {
-                    let word = if matches!(word, Label::Yes) {
-                        "yes"
-                    } else {
-                        "no"
-                    };
+                    let word = if matches!(word, Label::Yes) { "yes" } else { "no" };
                     out.push(
                         Diagnostic::new(
                             Rule::MissingTranslation,
                             edge.span,
-                            format!("`{word}` has no text in {}: referflow does not know the word in that language", super::and_list(&unknown)),
+                            format!(
+                                "`{word}` has no text in {}: referflow does not know the word in that language",
+                                super::and_list(&unknown)
+                            ),
                             "untranslated branch",
                         )
-                        .with_help(format!("write the branch as a text with its translations: `\"{word}\" {} \"…\" -> …`", unknown[0].trim_matches('`'))),
+                        .with_help(format!(
+                            "write the branch as a text with its translations: `\"{word}\" {} \"…\" -> …`",
+                            unknown[0].trim_matches('`')
+                        )),
                     );
                 }
             }

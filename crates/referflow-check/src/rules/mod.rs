@@ -49,32 +49,16 @@ type Check = fn(&Context<'_, '_, '_>, &mut Vec<Diagnostic>);
 
 /// The rules that look at the flow, in code order.
 const FLOW_RULES: [(Rule, Check); 14] = [
-    (Rule::UnreachableStage, |cx, out| {
-        unreachable_stage::check(cx.flow, out)
-    }),
+    (Rule::UnreachableStage, |cx, out| unreachable_stage::check(cx.flow, out)),
     (Rule::DeadEnd, |cx, out| dead_end::check(cx.flow, out)),
     (Rule::NoWayOut, |cx, out| no_way_out::check(cx.flow, out)),
-    (Rule::LonelyDecision, |cx, out| {
-        lonely_decision::check(cx.flow, out)
-    }),
-    (Rule::UnlabelledBranch, |cx, out| {
-        unlabelled_branch::check(cx.flow, out)
-    }),
-    (Rule::DuplicateBranch, |cx, out| {
-        duplicate_branch::check(cx.flow, out)
-    }),
-    (Rule::DuplicateEdge, |cx, out| {
-        duplicate_edge::check(cx.flow, out)
-    }),
-    (Rule::UnownedStage, |cx, out| {
-        unowned_stage::check(cx.flow, out)
-    }),
-    (Rule::UnusedActor, |cx, out| {
-        unused_actor::check(cx.flow, out)
-    }),
-    (Rule::MissingTranslation, |cx, out| {
-        missing_translation::check(cx.flow, out)
-    }),
+    (Rule::LonelyDecision, |cx, out| lonely_decision::check(cx.flow, out)),
+    (Rule::UnlabelledBranch, |cx, out| unlabelled_branch::check(cx.flow, out)),
+    (Rule::DuplicateBranch, |cx, out| duplicate_branch::check(cx.flow, out)),
+    (Rule::DuplicateEdge, |cx, out| duplicate_edge::check(cx.flow, out)),
+    (Rule::UnownedStage, |cx, out| unowned_stage::check(cx.flow, out)),
+    (Rule::UnusedActor, |cx, out| unused_actor::check(cx.flow, out)),
+    (Rule::MissingTranslation, |cx, out| missing_translation::check(cx.flow, out)),
     (Rule::RequirementViolated, requirement_violated::check),
     (Rule::DeadlineExceeded, deadline_exceeded::check),
     (Rule::DeadlineUnprovable, deadline_unprovable::check),
@@ -84,11 +68,7 @@ const FLOW_RULES: [(Rule, Check); 14] = [
 /// Runs every rule that is not allowed, at its level.
 pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagnostic>) {
     let flow = Flow::new(model);
-    let cx = Context {
-        flow: &flow,
-        within: OnceCell::new(),
-        before: OnceCell::new(),
-    };
+    let cx = Context { flow: &flow, within: OnceCell::new(), before: OnceCell::new() };
     for (rule, check) in FLOW_RULES {
         let level = levels.get(rule);
         if level == Level::Allow {
@@ -126,18 +106,12 @@ impl<'m, 's> Context<'_, 'm, 's> {
                 .requirements
                 .iter()
                 .filter_map(|r| match r {
-                    Requirement::Within { from, to, .. } => {
-                        Some(worst_case::worst_case(self.flow, *from, *to))
-                    }
+                    Requirement::Within { from, to, .. } => Some(worst_case::worst_case(self.flow, *from, *to)),
                     Requirement::Before { .. } => None,
                 })
                 .collect()
         });
-        model
-            .requirements
-            .iter()
-            .filter(|r| matches!(r, Requirement::Within { .. }))
-            .zip(results)
+        model.requirements.iter().filter(|r| matches!(r, Requirement::Within { .. })).zip(results)
     }
 
     /// Each `require before` with its result.
@@ -149,27 +123,17 @@ impl<'m, 's> Context<'_, 'm, 's> {
                 .requirements
                 .iter()
                 .filter_map(|r| match r {
-                    Requirement::Before {
-                        first,
-                        target,
-                        unless,
-                        ..
-                    } => {
+                    Requirement::Before { first, target, unless, .. } => {
                         let guard = |s: crate::model::StageId| s == *first || unless.contains(&s);
                         let violation = flow.shortest_path(flow.starts(), *target, guard);
-                        let vacuous =
-                            violation.is_none() && !flow.reach([*first], |_| false)[target.index()];
+                        let vacuous = violation.is_none() && !flow.reach([*first], |_| false)[target.index()];
                         Some(Before { violation, vacuous })
                     }
                     Requirement::Within { .. } => None,
                 })
                 .collect()
         });
-        model
-            .requirements
-            .iter()
-            .filter(|r| matches!(r, Requirement::Before { .. }))
-            .zip(results)
+        model.requirements.iter().filter(|r| matches!(r, Requirement::Before { .. })).zip(results)
     }
 }
 

@@ -41,29 +41,16 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         stages.sort();
         let first = flow.model.stage(stages[0]);
-        let names: Vec<String> = stages
-            .iter()
-            .map(|s| format!("`{}`", flow.model.stage(*s).id))
-            .collect();
+        let names: Vec<String> = stages.iter().map(|s| format!("`{}`", flow.model.stage(*s).id)).collect();
         let message = if stages.len() == 1 {
-            format!(
-                "stage `{}` loops back to itself and no `end` can be reached from it",
-                first.id
-            )
+            format!("stage `{}` loops back to itself and no `end` can be reached from it", first.id)
         } else {
-            format!(
-                "the loop {} has no way out: no `end` can be reached from it",
-                super::and_list(&names)
-            )
+            format!("the loop {} has no way out: no `end` can be reached from it", super::and_list(&names))
         };
-        let mut diagnostic = Diagnostic::new(
-            Rule::NoWayOut,
-            first.id_span,
-            message,
-            "a case that gets here never reaches an outcome",
-        )
-        .with_help("give one stage of the loop an edge towards an outcome")
-        .with_stage(first.id);
+        let mut diagnostic =
+            Diagnostic::new(Rule::NoWayOut, first.id_span, message, "a case that gets here never reaches an outcome")
+                .with_help("give one stage of the loop an edge towards an outcome")
+                .with_stage(first.id);
         for s in &stages[1..] {
             diagnostic = diagnostic.with_related(flow.model.stage(*s).id_span, "part of the loop");
         }

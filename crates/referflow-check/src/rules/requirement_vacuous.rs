@@ -38,19 +38,10 @@ pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
         .within()
         .filter(|(_, result)| *result == &WorstCase::Vacuous)
         .map(|(r, _)| r)
-        .chain(
-            cx.before()
-                .filter(|(_, result)| result.vacuous)
-                .map(|(r, _)| r),
-        );
+        .chain(cx.before().filter(|(_, result)| result.vacuous).map(|(r, _)| r));
     for requirement in vacuous {
         let (from, to, span) = match requirement {
-            Requirement::Before {
-                first,
-                target,
-                span,
-                ..
-            } => (first, target, span),
+            Requirement::Before { first, target, span, .. } => (first, target, span),
             Requirement::Within { from, to, span, .. } => (from, to, span),
         };
         out.push(

@@ -34,16 +34,7 @@ rule_doc! {
 pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
     let model = cx.flow.model;
     for (requirement, result) in cx.before() {
-        let (
-            Requirement::Before {
-                first,
-                target,
-                unless,
-                span,
-            },
-            Some(path),
-        ) = (requirement, &result.violation)
-        else {
+        let (Requirement::Before { first, target, unless, span }, Some(path)) = (requirement, &result.violation) else {
             continue;
         };
         let mut guards = vec![format!("`{}`", model.stage(*first).id)];
@@ -54,22 +45,16 @@ pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
             super::or_list(&guards),
             path_text(cx, path)
         );
-        let mut diagnostic = Diagnostic::new(
-            Rule::RequirementViolated,
-            *span,
-            message,
-            "this requirement does not hold",
-        )
-        .with_help(format!(
-            "route every path into `{}` through `{}`, or name the agreed exception with `unless`",
-            model.stage(*target).id,
-            model.stage(*first).id
-        ));
-        for (i, stage) in path.iter().enumerate() {
-            diagnostic = diagnostic.with_related(
-                model.stage(*stage).id_span,
-                format!("{}. on the path", i + 1),
+        let mut diagnostic =
+            Diagnostic::new(Rule::RequirementViolated, *span, message, "this requirement does not hold").with_help(
+                format!(
+                    "route every path into `{}` through `{}`, or name the agreed exception with `unless`",
+                    model.stage(*target).id,
+                    model.stage(*first).id
+                ),
             );
+        for (i, stage) in path.iter().enumerate() {
+            diagnostic = diagnostic.with_related(model.stage(*stage).id_span, format!("{}. on the path", i + 1));
         }
         out.push(diagnostic);
     }
@@ -77,8 +62,5 @@ pub(crate) fn check(cx: &Context<'_, '_, '_>, out: &mut Vec<Diagnostic>) {
 
 /// `tip_off → verify → shelter`
 pub(crate) fn path_text(cx: &Context<'_, '_, '_>, path: &[StageId]) -> String {
-    path.iter()
-        .map(|s| cx.flow.model.stage(*s).id)
-        .collect::<Vec<_>>()
-        .join(" → ")
+    path.iter().map(|s| cx.flow.model.stage(*s).id).collect::<Vec<_>>().join(" → ")
 }

@@ -26,16 +26,9 @@ rule_doc! {
 pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     for s in flow.model.stages.iter().filter(|s| s.owners.is_empty()) {
         out.push(
-            Diagnostic::new(
-                Rule::UnownedStage,
-                s.id_span,
-                format!("stage `{}` has no owner", s.id),
-                "no `by`",
-            )
-            .with_help(
-                "name the agency responsible, the lead first: `by police` or `by police, mdt`",
-            )
-            .with_stage(s.id),
+            Diagnostic::new(Rule::UnownedStage, s.id_span, format!("stage `{}` has no owner", s.id), "no `by`")
+                .with_help("name the agency responsible, the lead first: `by police` or `by police, mdt`")
+                .with_stage(s.id),
         );
     }
 }

@@ -31,9 +31,17 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     for stage in flow.stages().filter(|s| !reached[s.index()]) {
         let s = flow.model.stage(stage);
         out.push(
-            Diagnostic::new(Rule::UnreachableStage, s.id_span, format!("stage `{}` cannot be reached from any start", s.id), "unreachable")
-                .with_help(format!("add an edge into `{}` from the stage before it, or remove it if it is no longer used", s.id))
-                .with_stage(s.id),
+            Diagnostic::new(
+                Rule::UnreachableStage,
+                s.id_span,
+                format!("stage `{}` cannot be reached from any start", s.id),
+                "unreachable",
+            )
+            .with_help(format!(
+                "add an edge into `{}` from the stage before it, or remove it if it is no longer used",
+                s.id
+            ))
+            .with_stage(s.id),
         );
     }
 }

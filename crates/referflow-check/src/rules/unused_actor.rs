@@ -30,13 +30,7 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
             used[owner.index()] = true;
         }
     }
-    for (actor, _) in flow
-        .model
-        .actors
-        .iter()
-        .zip(&used)
-        .filter(|(_, used)| !**used)
-    {
+    for (actor, _) in flow.model.actors.iter().zip(&used).filter(|(_, used)| !**used) {
         out.push(
             Diagnostic::new(
                 Rule::UnusedActor,
@@ -44,10 +38,7 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
                 format!("actor `{}` owns no stage", actor.id),
                 "named in no `by`",
             )
-            .with_help(format!(
-                "add `{}` to the `by` of the stages it is responsible for, or remove it",
-                actor.id
-            )),
+            .with_help(format!("add `{}` to the `by` of the stages it is responsible for, or remove it", actor.id)),
         );
     }
 }

@@ -20,15 +20,9 @@ pub(crate) enum WorstCase {
     /// No path leads from A to B.
     Vacuous,
     /// Some path has no bound: a loop on it, or stages without `within`.
-    Unbounded {
-        cycle: Option<Vec<StageId>>,
-        no_limit: Vec<StageId>,
-    },
+    Unbounded { cycle: Option<Vec<StageId>>, no_limit: Vec<StageId> },
     /// The worst path and its time; `None` when the sum is too large to count.
-    Bounded {
-        total: Option<Minutes>,
-        path: Vec<StageId>,
-    },
+    Bounded { total: Option<Minutes>, path: Vec<StageId> },
 }
 
 /// The time a stage takes, as far as the worst case is concerned.
@@ -42,10 +36,7 @@ pub(crate) fn cost(flow: &Flow<'_, '_>, stage: StageId) -> Option<Minutes> {
 
 pub(crate) fn worst_case(flow: &Flow<'_, '_>, a: StageId, b: StageId) -> WorstCase {
     if a == b {
-        return WorstCase::Bounded {
-            total: Some(Minutes(0)),
-            path: vec![a],
-        };
+        return WorstCase::Bounded { total: Some(Minutes(0)), path: vec![a] };
     }
     let n = flow.len();
     // Forward from A; B is entered but not left.
@@ -91,11 +82,7 @@ pub(crate) fn worst_case(flow: &Flow<'_, '_>, a: StageId, b: StageId) -> WorstCa
             }
         }
     }
-    let mut no_limit: Vec<StageId> = members
-        .iter()
-        .copied()
-        .filter(|s| *s != b && cost(flow, *s).is_none())
-        .collect();
+    let mut no_limit: Vec<StageId> = members.iter().copied().filter(|s| *s != b && cost(flow, *s).is_none()).collect();
     no_limit.sort();
 
     // Kahn's order, computing the longest time to each stage as it goes.
@@ -103,11 +90,7 @@ pub(crate) fn worst_case(flow: &Flow<'_, '_>, a: StageId, b: StageId) -> WorstCa
     let mut best: Vec<Option<Minutes>> = vec![None; n];
     let mut overflow = vec![false; n];
     let mut parent = vec![NONE; n];
-    let mut queue: VecDeque<StageId> = members
-        .iter()
-        .copied()
-        .filter(|s| in_degree[s.index()] == 0)
-        .collect();
+    let mut queue: VecDeque<StageId> = members.iter().copied().filter(|s| in_degree[s.index()] == 0).collect();
     let mut done = 0usize;
     best[a.index()] = Some(Minutes(0));
     while let Some(s) = queue.pop_front() {
@@ -139,16 +122,10 @@ pub(crate) fn worst_case(flow: &Flow<'_, '_>, a: StageId, b: StageId) -> WorstCa
     }
     if done < members.len() {
         let cycle = find_cycle(flow, &members, &in_degree, b);
-        return WorstCase::Unbounded {
-            cycle: Some(cycle),
-            no_limit,
-        };
+        return WorstCase::Unbounded { cycle: Some(cycle), no_limit };
     }
     if !no_limit.is_empty() {
-        return WorstCase::Unbounded {
-            cycle: None,
-            no_limit,
-        };
+        return WorstCase::Unbounded { cycle: None, no_limit };
     }
     let mut path = vec![b];
     let mut at = b;
@@ -157,22 +134,13 @@ pub(crate) fn worst_case(flow: &Flow<'_, '_>, a: StageId, b: StageId) -> WorstCa
         path.push(at);
     }
     path.reverse();
-    let total = if overflow[b.index()] {
-        None
-    } else {
-        best[b.index()]
-    };
+    let total = if overflow[b.index()] { None } else { best[b.index()] };
     WorstCase::Bounded { total, path }
 }
 
 /// A loop among the stages Kahn's order could not finish (those left with edges coming in):
 /// walk back along such edges from the first of them until a stage repeats.
-fn find_cycle(
-    flow: &Flow<'_, '_>,
-    members: &[StageId],
-    in_degree: &[u32],
-    b: StageId,
-) -> Vec<StageId> {
+fn find_cycle(flow: &Flow<'_, '_>, members: &[StageId], in_degree: &[u32], b: StageId) -> Vec<StageId> {
     let stuck = |s: StageId| in_degree[s.index()] > 0;
     let Some(&first) = members.iter().find(|s| stuck(**s)) else {
         return Vec::new();
@@ -185,22 +153,14 @@ fn find_cycle(
             let mut cycle: Vec<StageId> = order[i..].to_vec();
             cycle.reverse();
             // Start the loop at its first stage in the file, for a stable message.
-            let min = cycle
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, s)| **s)
-                .map_or(0, |(i, _)| i);
+            let min = cycle.iter().enumerate().min_by_key(|(_, s)| **s).map_or(0, |(i, _)| i);
             cycle.rotate_left(min);
             return cycle;
         }
         position.insert(at, order.len());
         order.push(at);
         // A stuck stage always has a stuck predecessor (one that is not B).
-        match flow
-            .in_edges(at)
-            .map(|e| e.from)
-            .find(|p| *p != b && stuck(*p))
-        {
+        match flow.in_edges(at).map(|e| e.from).find(|p| *p != b && stuck(*p)) {
             Some(p) => at = p,
             None => return order,
         }

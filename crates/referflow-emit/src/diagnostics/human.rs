@@ -3,8 +3,7 @@
 use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use referflow_check::Diagnostic;
 
@@ -82,11 +81,7 @@ impl miette::Diagnostic for WithSource<'_> {
 
 /// Renders every diagnostic of every file, in order.
 pub fn render_human(reports: &[FileReport<'_>], options: HumanOptions) -> String {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let mut handler = GraphicalReportHandler::new_themed(theme);
     if let Some(width) = options.width {
         handler = handler.with_width(width);
@@ -94,13 +89,7 @@ pub fn render_human(reports: &[FileReport<'_>], options: HumanOptions) -> String
     let mut out = String::new();
     for report in reports {
         for diagnostic in report.diagnostics {
-            let item = WithSource {
-                diagnostic,
-                source: Named {
-                    name: report.source.name,
-                    text: report.source.text,
-                },
-            };
+            let item = WithSource { diagnostic, source: Named { name: report.source.name, text: report.source.text } };
             // Writing into a String cannot fail.
             let _ = handler.render_report(&mut out, &item);
         }
@@ -115,18 +104,10 @@ pub fn summary_line(summary: Summary) -> String {
         (0, 0) => format!("no problems in {files}"),
         (e, 0) => format!("{} in {files}", plural(e, "error")),
         (0, w) => format!("{} in {files}", plural(w, "warning")),
-        (e, w) => format!(
-            "{} and {} in {files}",
-            plural(e, "error"),
-            plural(w, "warning")
-        ),
+        (e, w) => format!("{} and {} in {files}", plural(e, "error"), plural(w, "warning")),
     }
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }

@@ -58,46 +58,27 @@ pub fn render_json(reports: &[FileReport<'_>]) -> String {
         let index = LineIndex::new(report.source.text);
         let span = |s: Span| {
             let at = index.line_col(report.source.text, s.start as usize);
-            JsonSpan {
-                start: s.start,
-                end: s.end,
-                line: at.line,
-                column: at.column,
-            }
+            JsonSpan { start: s.start, end: s.end, line: at.line, column: at.column }
         };
-        diagnostics.extend(report.diagnostics.iter().map(|d: &Diagnostic| {
-            JsonDiagnostic {
-                code: d.rule.code(),
-                name: d.rule.name(),
-                severity: d.severity.as_str(),
-                message: &d.message,
-                file: report.source.name,
-                span: span(d.span),
-                stage: d.stage.as_deref(),
-                help: d.help.as_deref(),
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        span: span(r.span),
-                        label: &r.label,
-                    })
-                    .collect(),
-            }
+        diagnostics.extend(report.diagnostics.iter().map(|d: &Diagnostic| JsonDiagnostic {
+            code: d.rule.code(),
+            name: d.rule.name(),
+            severity: d.severity.as_str(),
+            message: &d.message,
+            file: report.source.name,
+            span: span(d.span),
+            stage: d.stage.as_deref(),
+            help: d.help.as_deref(),
+            related: d.related.iter().map(|r| JsonRelated { span: span(r.span), label: &r.label }).collect(),
         }));
     }
     let summary = Summary::of(reports);
     let output = Output {
         version: 1,
         diagnostics,
-        summary: JsonSummary {
-            files: summary.files,
-            errors: summary.errors,
-            warnings: summary.warnings,
-        },
+        summary: JsonSummary { files: summary.files, errors: summary.errors, warnings: summary.warnings },
     };
-    let mut text = serde_json::to_string_pretty(&output)
-        .unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
     text.push('\n');
     text
 }

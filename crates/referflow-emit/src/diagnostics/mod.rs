@@ -1,10 +1,14 @@
 //! Diagnostics in each output format of `referflow check`.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
+pub use github::render_github;
 pub use human::{HumanOptions, render_human, summary_line};
 pub use json::render_json;
+pub use sarif::render_sarif;
 
 use referflow_check::Diagnostic;
 
@@ -29,10 +33,6 @@ impl Summary {
     pub fn of(reports: &[FileReport<'_>]) -> Summary {
         let all = reports.iter().flat_map(|r| r.diagnostics.iter());
         let errors = all.clone().filter(|d| d.is_error()).count();
-        Summary {
-            files: reports.len(),
-            errors,
-            warnings: all.count() - errors,
-        }
+        Summary { files: reports.len(), errors, warnings: all.count() - errors }
     }
 }
