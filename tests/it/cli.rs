@@ -193,14 +193,20 @@ fn rule_levels_are_set_by_code_or_name_and_later_flags_win() {
     assert_eq!(findings(&["-A", "warnings"], path), (0, vec![]));
     // Errors that are not errors of the language can be lowered.
     assert_eq!(findings(&[], "tests/fixtures/invalid/RF201-requirement-violated.flow").0, 1);
-    assert_eq!(findings(&["-W", "requirement-violated"], "tests/fixtures/invalid/RF201-requirement-violated.flow").0, 0);
+    assert_eq!(
+        findings(&["-W", "requirement-violated"], "tests/fixtures/invalid/RF201-requirement-violated.flow").0,
+        0
+    );
 }
 
 #[test]
 fn errors_of_the_language_cannot_be_allowed() {
     let run = referflow(&["check", "-A", "RF002", "examples"], None);
     assert_eq!(run.code, 2);
-    assert_eq!(run.stderr, "error: RF002 duplicate-id is an error of the language itself and is always reported as an error\n");
+    assert_eq!(
+        run.stderr,
+        "error: RF002 duplicate-id is an error of the language itself and is always reported as an error\n"
+    );
     let run = referflow(&["check", "-W", "syntax-error", "examples"], None);
     assert_eq!(run.code, 2);
     let run = referflow(&["check", "-D", "no-such-rule", "examples"], None);
@@ -223,7 +229,11 @@ fn referflow_toml_in_the_directory_or_above_sets_levels_and_flags_override_it() 
     std::fs::write(dir.join("charts/referflow.toml"), "[rules]\nRF109 = \"allow\"\n").unwrap();
     assert_eq!(findings(&[], path), (0, vec![]));
     // A bad file is one line with its place and cause.
-    std::fs::write(dir.join("charts/referflow.toml"), "[rules]\nmissing-translation = \"allow\"\nnot-a-rule = \"deny\"\n").unwrap();
+    std::fs::write(
+        dir.join("charts/referflow.toml"),
+        "[rules]\nmissing-translation = \"allow\"\nnot-a-rule = \"deny\"\n",
+    )
+    .unwrap();
     let run = referflow(&["check", path], None);
     assert_eq!(run.code, 2);
     let config = dir.join("charts/referflow.toml");
@@ -252,7 +262,8 @@ fn explain_prints_a_rule_by_code_or_name() {
 
 #[test]
 fn github_format_gives_one_workflow_command_per_diagnostic() {
-    let run = referflow(&["check", "--format", "github", "tests/fixtures/invalid/RF201-requirement-violated.flow"], None);
+    let run =
+        referflow(&["check", "--format", "github", "tests/fixtures/invalid/RF201-requirement-violated.flow"], None);
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{}", run.stdout);
