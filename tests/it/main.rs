@@ -3,9 +3,13 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod cli;
+mod dot_output;
 mod fixtures;
 mod grammar;
 mod graph_props;
+mod markdown_output;
+mod mermaid_output;
+mod model_output;
 mod rules;
 
 use std::path::Path;

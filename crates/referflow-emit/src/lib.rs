@@ -1,8 +1,14 @@
-//! Everything referflow writes: diagnostics for people and machines, and (next) the chart in
-//! each publishing format. One file per format.
+//! Everything referflow writes: diagnostics for people and machines, and the chart in each
+//! publishing format. One file per format.
 
+pub mod chart;
 pub mod diagnostics;
+pub mod dot;
+pub mod markdown;
+pub mod mermaid;
+pub mod model_json;
 pub mod rules_doc;
+pub mod wrap;
 
 /// A checked source file, as the emitters need it: its name for messages, and its text.
 #[derive(Debug, Clone, Copy)]

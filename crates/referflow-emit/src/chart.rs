@@ -1,0 +1,118 @@
+//! What every chart backend shares: the checked chart, the options of a rendering, the texts in
+//! the chosen language, the reading order of the stages and whether each requirement holds.
+
+use std::borrow::Cow;
+
+use referflow_check::{Diagnostic, Label, Model, Requirement, Rule, StageId, Texts};
+
+/// A chart that checked without errors, with its diagnostics (warnings, and the verdicts on
+/// its requirements).
+#[derive(Debug, Clone, Copy)]
+pub struct Chart<'a, 's> {
+    pub model: &'a Model<'s>,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// Top to bottom or left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    TopBottom,
+    LeftRight,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    /// Index into `model.languages` of the language to render in.
+    pub lang: usize,
+    pub direction: Direction,
+    /// The Markdown narrative embeds a Mermaid diagram unless this is false.
+    pub diagram: bool,
+}
+
+/// Whether a requirement holds, by the verdict of the rules RF201–RF204.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequirementStatus {
+    Holds,
+    /// Violated (RF201, RF202), unprovable (RF203) or vacuous (RF204), with the message.
+    Fails { rule: Rule, message: String },
+}
+
+impl<'a, 's> Chart<'a, 's> {
+    /// The code of the language rendered in.
+    pub fn lang(&self, options: &RenderOptions) -> &'s str {
+        self.model.languages.get(options.lang).copied().unwrap_or(self.model.languages[0])
+    }
+
+    /// A text in the chosen language, falling back to the first language.
+    pub fn text<'t>(&self, texts: &'t Texts<'s>, options: &RenderOptions) -> &'t str {
+        texts.get(options.lang)
+    }
+
+    /// A branch label in the chosen language (`yes`/`no` translated).
+    pub fn label<'t>(&self, label: &'t Label<'s>, options: &RenderOptions) -> Cow<'t, str> {
+        label.text(options.lang, self.lang(options))
+    }
+
+    /// Stages in reading order: from each start in source order, depth first, following edges
+    /// in source order; stages no start reaches come last, in source order.
+    pub fn reading_order(&self) -> Vec<StageId> {
+        let n = self.model.stages.len();
+        let mut out_edges: Vec<Vec<StageId>> = vec![Vec::new(); n];
+        for edge in &self.model.edges {
+            out_edges[edge.from.index()].push(edge.to);
+        }
+        let mut seen = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        let starts = (0..n as u32).map(StageId).filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::Start);
+        for start in starts.chain((0..n as u32).map(StageId)) {
+            if seen[start.index()] {
+                continue;
+            }
+            seen[start.index()] = true;
+            let mut stack = vec![start];
+            while let Some(s) = stack.pop() {
+                order.push(s);
+                for t in out_edges[s.index()].iter().rev() {
+                    if !seen[t.index()] {
+                        seen[t.index()] = true;
+                        stack.push(*t);
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    /// The verdict on requirement `index` (into `model.requirements`).
+    pub fn requirement_status(&self, index: usize) -> RequirementStatus {
+        let span = self.model.requirements[index].span();
+        let verdict = self.diagnostics.iter().find(|d| {
+            d.span.start == span.start
+                && matches!(
+                    d.rule,
+                    Rule::RequirementViolated | Rule::DeadlineExceeded | Rule::DeadlineUnprovable | Rule::RequirementVacuous
+                )
+        });
+        match verdict {
+            Some(d) => RequirementStatus::Fails { rule: d.rule, message: d.message.clone() },
+            None => RequirementStatus::Holds,
+        }
+    }
+
+    /// A requirement in words, in the chart's ids: `screen before shelter unless child`.
+    pub fn requirement_text(&self, requirement: &Requirement<'s>) -> String {
+        let id = |s: &StageId| self.model.stage(*s).id;
+        match requirement {
+            Requirement::Before { first, target, unless, .. } => {
+                let mut text = format!("{} before {}", id(first), id(target));
+                if !unless.is_empty() {
+                    text.push_str(" unless ");
+                    text.push_str(&unless.iter().map(id).collect::<Vec<_>>().join(", "));
+                }
+                text
+            }
+            Requirement::Within { limit, from, to, .. } => format!("within {} from {} to {}", limit.text, id(from), id(to)),
+        }
+    }
+}

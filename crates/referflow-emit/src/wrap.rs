@@ -1,0 +1,1 @@
+//! Wrapping labels at a readable width; Thai only between words. (Being written.)
