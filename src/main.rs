@@ -3,7 +3,10 @@
 mod check;
 mod config;
 mod explain;
+mod fmt;
 mod input;
+mod output;
+mod publish;
 
 use std::process::ExitCode;
 
@@ -21,6 +24,12 @@ struct Cli {
 enum Command {
     /// Check charts and report every problem, in source order.
     Check(check::Args),
+    /// Write a chart in one publishing format.
+    Render(publish::RenderArgs),
+    /// Write the publishing bundle: md, json, dot, mmd, and svg and html with Graphviz.
+    Build(publish::BuildArgs),
+    /// Rewrite charts in the canonical layout, keeping every comment.
+    Fmt(fmt::Args),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain(explain::Args),
 }
@@ -55,6 +64,9 @@ fn main() -> ExitCode {
             let sub = matches.subcommand_matches("check").unwrap_or_else(|| unreachable!("check was parsed"));
             check::run(args, sub)
         }
+        Command::Render(args) => publish::run_render(args),
+        Command::Build(args) => publish::run_build(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Explain(args) => explain::run(args),
     };
     ExitCode::from(outcome as u8)

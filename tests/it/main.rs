@@ -5,11 +5,13 @@
 mod cli;
 mod dot_output;
 mod fixtures;
+mod fmt;
 mod grammar;
 mod graph_props;
 mod markdown_output;
 mod mermaid_output;
 mod model_output;
+mod publish;
 mod rules;
 
 use std::path::Path;

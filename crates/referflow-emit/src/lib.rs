@@ -4,6 +4,8 @@
 pub mod chart;
 pub mod diagnostics;
 pub mod dot;
+pub mod graphviz;
+pub mod html;
 pub mod markdown;
 pub mod mermaid;
 pub mod model_json;

@@ -150,6 +150,8 @@ pub struct Actor<'s> {
     pub id: Ident<'s>,
     pub name: Text<'s>,
     pub items: Vec<ActorItem<'s>>,
+    /// From `{` to `}`, when the actor has a block.
+    pub block: Option<Span>,
     pub span: Span,
 }
 
@@ -164,6 +166,8 @@ pub struct Phase<'s> {
     pub id: Ident<'s>,
     pub name: Text<'s>,
     pub items: Vec<PhaseItem<'s>>,
+    /// From `{` to `}`.
+    pub block: Option<Span>,
     pub span: Span,
 }
 
@@ -201,6 +205,8 @@ pub struct Stage<'s> {
     pub label: Text<'s>,
     /// Inline `by`/`within` first, then the block's items, in source order.
     pub items: Vec<StageItem<'s>>,
+    /// From `{` to `}`, when the stage has a block.
+    pub block: Option<Span>,
     pub span: Span,
 }
 

@@ -137,7 +137,7 @@ impl<'s> Lower<'s> {
                 let id = self.ident(next(&mut inner));
                 let name = self.text(next(&mut inner));
                 let items = self.actor_items(chunk);
-                Statement::Actor(Actor { id, name, items, span: chunk.span() })
+                Statement::Actor(Actor { id, name, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
             }
             Rule::phase_stmt => {
                 let mut inner = pair.into_inner();
@@ -157,7 +157,7 @@ impl<'s> Lower<'s> {
                         )),
                     }),
                 }
-                Statement::Phase(Phase { id, name, items, span: chunk.span() })
+                Statement::Phase(Phase { id, name, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
             }
             Rule::stage_stmt => Statement::Stage(self.stage(pair, chunk)),
             Rule::require_stmt => {
@@ -230,7 +230,7 @@ impl<'s> Lower<'s> {
         let label = self.text(next(&mut inner));
         let mut items: Vec<StageItem<'s>> = inner.map(|clause| self.stage_clause(clause, chunk, true)).collect();
         items.extend(self.stage_items(chunk));
-        Stage { kind, id, label, items, span: chunk.span() }
+        Stage { kind, id, label, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() }
     }
 
     fn stage_items(&mut self, chunk: &Chunk) -> Vec<StageItem<'s>> {

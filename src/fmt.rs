@@ -1,0 +1,92 @@
+//! `referflow fmt [--check] [--diff] [PATH...]`
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use referflow_check::{Diagnostic, Rule};
+use referflow_emit::Source;
+use referflow_emit::diagnostics::{self, FileReport, HumanOptions};
+
+use crate::input;
+use crate::output;
+use crate::{Outcome, report_failure};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Charts to format: files, directories (every `*.flow` below) or `-` (standard input to
+    /// standard output). Default: the current directory.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Change nothing: list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    check: bool,
+    /// With `--check`: show what would change, as a unified diff.
+    #[arg(long)]
+    diff: bool,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let check = args.check || args.diff;
+    let mut outcome = Outcome::Clean;
+    let mut stdout = std::io::stdout().lock();
+    for path in input::expand(&paths) {
+        let file = match path.and_then(|p| input::load(&p).map(|f| (p, f))) {
+            Ok(file) => file,
+            Err(failure) => {
+                report_failure(&failure);
+                outcome = outcome.max(Outcome::Trouble);
+                continue;
+            }
+        };
+        let (path, loaded) = file;
+        let formatted = match referflow_fmt::format(&loaded.text) {
+            Ok(formatted) => formatted,
+            Err(referflow_fmt::HasSyntaxErrors(errors)) => {
+                report_syntax_errors(&loaded, &errors);
+                outcome = outcome.max(Outcome::Errors);
+                continue;
+            }
+        };
+        let stdin = path.as_os_str() == "-";
+        if stdin && !check {
+            let _ = stdout.write_all(formatted.as_bytes());
+            continue;
+        }
+        if formatted == loaded.text {
+            continue;
+        }
+        if check {
+            outcome = outcome.max(Outcome::Errors);
+            if args.diff {
+                let diff = similar::TextDiff::from_lines(&loaded.text, &formatted);
+                let name = loaded.name.as_str();
+                let _ = write!(stdout, "{}", diff.unified_diff().context_radius(3).header(name, name));
+            } else {
+                let _ = writeln!(stdout, "{}", loaded.name);
+            }
+            continue;
+        }
+        if let Err(failure) = output::write(&path, formatted.as_bytes(), &[]) {
+            report_failure(&failure);
+            outcome = outcome.max(Outcome::Trouble);
+        }
+    }
+    outcome
+}
+
+fn report_syntax_errors(file: &input::Loaded, errors: &[referflow_syntax::SyntaxError]) {
+    let diagnostics: Vec<Diagnostic> = errors
+        .iter()
+        .map(|e| {
+            let mut d = Diagnostic::new(Rule::SyntaxError, e.span, e.message.clone(), e.label.clone());
+            d.help = e.help.clone();
+            d
+        })
+        .collect();
+    let reports = [FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics: &diagnostics }];
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color, width: None }));
+    let _ = writeln!(stderr, "error: {}: not formatted, because it has syntax errors", file.name);
+}
