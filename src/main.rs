@@ -2,6 +2,7 @@
 
 mod check;
 mod config;
+mod diff;
 mod explain;
 mod fmt;
 mod input;
@@ -28,6 +29,8 @@ enum Command {
     Render(publish::RenderArgs),
     /// Write the publishing bundle: md, json, dot, mmd, and svg and html with Graphviz.
     Build(publish::BuildArgs),
+    /// Show what changed in the flow between two versions of a chart.
+    Diff(diff::Args),
     /// Rewrite charts in the canonical layout, keeping every comment.
     Fmt(fmt::Args),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         }
         Command::Render(args) => publish::run_render(args),
         Command::Build(args) => publish::run_build(args),
+        Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Explain(args) => explain::run(args),
     };

@@ -3,6 +3,7 @@
 //! The checker never sees pest types: it reads the typed tree of `referflow-syntax`.
 
 mod diagnostic;
+pub mod diff;
 pub mod duration;
 mod flow;
 mod model;
@@ -14,6 +15,7 @@ pub mod words;
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use model::*;
 pub use registry::{FixedRule, Level, Levels, Rule};
+pub use rules::Verdict;
 
 use referflow_syntax::File;
 
@@ -23,6 +25,9 @@ use referflow_syntax::File;
 pub struct Checked<'s> {
     pub model: Model<'s>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The verdict on each requirement, in `model.requirements` order; empty when errors kept
+    /// the flow rules from running.
+    pub verdicts: Vec<Verdict>,
 }
 
 impl Checked<'_> {
@@ -64,9 +69,7 @@ pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
                 | Rule::NoStart
         )
     });
-    if !blocking {
-        rules::run(&model, levels, &mut diagnostics);
-    }
+    let verdicts = if blocking { Vec::new() } else { rules::run(&model, levels, &mut diagnostics) };
     diagnostics.sort_by_key(|d| d.span.start);
-    Checked { model, diagnostics }
+    Checked { model, diagnostics, verdicts }
 }

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod diagnostics;
+pub mod diff_report;
 pub mod dot;
 pub mod graphviz;
 pub mod html;

@@ -65,21 +65,47 @@ const FLOW_RULES: [(Rule, Check); 14] = [
     (Rule::RequirementVacuous, requirement_vacuous::check),
 ];
 
-/// Runs every rule that is not allowed, at its level.
-pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagnostic>) {
+/// The rules that judge the requirements: they always run, so that every requirement has a
+/// verdict even when the user allows the rule.
+const VERDICT_RULES: [Rule; 4] =
+    [Rule::RequirementViolated, Rule::DeadlineExceeded, Rule::DeadlineUnprovable, Rule::RequirementVacuous];
+
+/// Runs every rule that is not allowed, at its level; returns the verdict on each requirement.
+pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagnostic>) -> Vec<Verdict> {
     let flow = Flow::new(model);
     let cx = Context { flow: &flow, within: OnceCell::new(), before: OnceCell::new() };
+    let mut verdicts = vec![Verdict::Holds; model.requirements.len()];
     for (rule, check) in FLOW_RULES {
         let level = levels.get(rule);
-        if level == Level::Allow {
+        let judges = VERDICT_RULES.contains(&rule);
+        if level == Level::Allow && !judges {
             continue;
         }
         let from = out.len();
         check(&cx, out);
+        if judges {
+            for d in &out[from..] {
+                if let Some(i) = model.requirements.iter().position(|r| r.span().start == d.span.start) {
+                    verdicts[i] = Verdict::Fails { rule, message: d.message.clone() };
+                }
+            }
+        }
+        if level == Level::Allow {
+            out.truncate(from);
+        }
         for diagnostic in &mut out[from..] {
             diagnostic.severity = level.severity();
         }
     }
+    verdicts
+}
+
+/// Whether a requirement holds, by the rules RF201–RF204, whatever their levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Holds,
+    /// Violated (RF201, RF202), unprovable (RF203) or vacuous (RF204), with the message.
+    Fails { rule: Rule, message: String },
 }
 
 /// What the rules share: the graph, and the requirement analyses, computed once on first use.

@@ -1,0 +1,76 @@
+//! `referflow diff OLD NEW [--format md|json|dot|svg]`
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use referflow_check::diff;
+use referflow_emit::Source;
+use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
+use referflow_emit::diff_report;
+
+use crate::input;
+use crate::{Outcome, report_failure};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The chart before the revision, or `-` for standard input.
+    old: PathBuf,
+    /// The chart after the revision, or `-` for standard input.
+    new: PathBuf,
+    /// How to show the changes.
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// A summary line, then a section per kind of change (for a pull-request comment).
+    Md,
+    /// A stable JSON shape (docs/diff.md).
+    Json,
+}
+
+pub fn run(args: Args) -> Outcome {
+    if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
+        report_failure(&crate::Failure("only one side of a diff can be read from standard input".into()));
+        return Outcome::Trouble;
+    }
+    let mut files = Vec::new();
+    for path in [&args.old, &args.new] {
+        match input::load(path) {
+            Ok(file) => files.push(file),
+            Err(failure) => {
+                report_failure(&failure);
+                return Outcome::Trouble;
+            }
+        }
+    }
+    let parsed: Vec<_> = files.iter().map(|f| referflow_syntax::parse(&f.text)).collect();
+    let checked: Vec<_> = parsed.iter().map(referflow_check::check).collect();
+    // A chart with errors of the language cannot be compared: its model is not what its author
+    // meant. A requirement that fails (RF201, RF202) is an error too, but it is exactly what a
+    // reviewer needs to see, so it is reported as a problem the revision introduces.
+    let mut broken = false;
+    for (file, checked) in files.iter().zip(&checked) {
+        if checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
+            let reports = [FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics: &checked.diagnostics }];
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color: false, width: None }));
+            let _ = writeln!(stderr, "{}", diagnostics::summary_line(Summary::of(&reports)));
+            let _ = writeln!(stderr, "error: {}: the chart has errors of the language, so it is not compared", file.name);
+            broken = true;
+        }
+    }
+    if broken {
+        return Outcome::Trouble;
+    }
+    let (old, new) = (&checked[0], &checked[1]);
+    let changes = diff::compare(&old.model, &old.diagnostics, &new.model, &new.diagnostics);
+    let text = match args.format {
+        Format::Md => diff_report::render_diff_markdown(&changes, &files[0].name, &files[1].name),
+        Format::Json => diff_report::render_diff_json(&changes),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if changes.is_empty() { Outcome::Clean } else { Outcome::Errors }
+}

@@ -1,0 +1,120 @@
+//! `referflow diff`: what changed in the flow, not in the text.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use referflow_check::diff;
+
+fn referflow(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_referflow"))
+        .args(args)
+        .current_dir(crate::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn cases() -> Vec<String> {
+    let mut cases: Vec<String> = std::fs::read_dir(crate::root().join("tests/fixtures/diff"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !n.ends_with(".md"))
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_kind_of_change_is_reported_in_markdown_and_json() {
+    let cases = cases();
+    assert!(cases.len() >= 9);
+    for case in cases {
+        let old = format!("tests/fixtures/diff/{case}/old.flow");
+        let new = format!("tests/fixtures/diff/{case}/new.flow");
+        let (code, md, stderr) = referflow(&["diff", &old, &new], b"");
+        assert_eq!(code, if case == "same" { 0 } else { 1 }, "{case}: {stderr}");
+        insta::assert_snapshot!(format!("diff-md@{case}"), md);
+        let (code_json, json, _) = referflow(&["diff", "--format", "json", &old, &new], b"");
+        assert_eq!(code_json, code);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["same"], case == "same");
+        insta::assert_snapshot!(format!("diff-json@{case}"), json);
+    }
+}
+
+#[test]
+fn a_renamed_stage_is_a_rename_and_its_edges_do_not_change() {
+    let (_, json, _) = referflow(
+        &["diff", "--format", "json", "tests/fixtures/diff/stage-renamed/old.flow", "tests/fixtures/diff/stage-renamed/new.flow"],
+        b"",
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["stages"], serde_json::json!([{"change": "renamed", "old": "tip_off", "new": "report"}]));
+    assert_eq!(value["edges"], serde_json::json!([]));
+    assert_eq!(value["requirements"], serde_json::json!([]));
+}
+
+#[test]
+fn a_broken_requirement_is_reported_not_refused() {
+    let (code, json, _) = referflow(
+        &["diff", "--format", "json", "tests/fixtures/diff/problems/old.flow", "tests/fixtures/diff/problems/new.flow"],
+        b"",
+    );
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["diagnostics"]["introduced"][0]["code"], "RF201");
+}
+
+#[test]
+fn a_chart_with_errors_of_the_language_is_reported_not_compared() {
+    let (code, stdout, stderr) = referflow(&["diff", "examples/uk-nrm.flow", "tests/fixtures/invalid/RF003-unknown-reference.flow"], b"");
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("RF003 unknown-reference"));
+    assert!(stderr.ends_with("the chart has errors of the language, so it is not compared\n"), "{stderr}");
+    let (code, _, stderr) = referflow(&["diff", "examples/uk-nrm.flow", "no/such.flow"], b"");
+    assert_eq!(code, 2);
+    assert_eq!(stderr, "error: no/such.flow: cannot read: No such file or directory\n");
+}
+
+#[test]
+fn one_side_may_come_from_standard_input() {
+    let old = std::fs::read(crate::root().join("tests/fixtures/diff/stage-renamed/old.flow")).unwrap();
+    let (code, md, _) = referflow(&["diff", "-", "tests/fixtures/diff/stage-renamed/new.flow"], &old);
+    assert_eq!(code, 1);
+    assert!(md.contains("- renamed `tip_off` → `report`"), "{md}");
+    let (code, _, stderr) = referflow(&["diff", "-", "-"], b"");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("only one side"));
+}
+
+/// A chart compared with itself, or with its formatted text, shows no change.
+#[test]
+fn unchanged_meaning_shows_no_change() {
+    let mut charts = Vec::new();
+    for dir in ["examples", "tests/fixtures/valid", "tests/fixtures/invalid", "tests/fixtures/hostile", "tests/fixtures/fmt"] {
+        for entry in std::fs::read_dir(crate::root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let src = std::fs::read_to_string(&path).unwrap();
+            if referflow_syntax::parse(&src).errors.is_empty() {
+                charts.push((path, src));
+            }
+        }
+    }
+    assert!(charts.len() > 20);
+    for (path, src) in charts {
+        let a = referflow_check::check(&referflow_syntax::parse(&src));
+        let same = diff::compare(&a.model, &a.diagnostics, &a.model, &a.diagnostics);
+        assert!(same.is_empty(), "{}: {same:?}", path.display());
+        let formatted = referflow_fmt::format(&src).unwrap();
+        let parsed = referflow_syntax::parse(&formatted);
+        let b = referflow_check::check(&parsed);
+        let after_fmt = diff::compare(&a.model, &a.diagnostics, &b.model, &b.diagnostics);
+        assert!(after_fmt.is_empty(), "{}: {after_fmt:?}", path.display());
+    }
+}
