@@ -1,7 +1,373 @@
-//! The JSON model of SPEC §4. (Being written.)
+//! `render --to json`: the checked model in the stable, versioned shape of SPEC §4, and the JSON
+//! Schema of that shape (docs/model.schema.json).
+//!
+//! The wire types below are the only serializable view of a chart: they borrow from the model,
+//! name everything by id instead of by index, and keep source order everywhere. The schema is
+//! generated from the same types, so the two cannot drift apart.
 
-use crate::chart::Chart;
+use std::borrow::Cow;
 
-pub fn render_model_json(_chart: &Chart<'_, '_>, _source: &str) -> String {
-    String::new()
+use referflow_check::{Label, Rule, StageId, words};
+use referflow_syntax::LineIndex;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::chart::{Chart, RequirementStatus};
+
+/// The version of the shape. Bumped only by a change that can break a reader: a field removed,
+/// renamed or given another meaning. New fields may appear within a version.
+const FORMAT_VERSION: u32 = 1;
+
+/// A Referflow chart, checked: its texts in every declared language, its actors, phases,
+/// stages, edges and requirements, each in source order, with the verdict on every
+/// requirement.
+#[derive(Serialize, JsonSchema)]
+struct Model<'a> {
+    /// The version of this format: 1. It changes only when a reader could break.
+    #[schemars(schema_with = "format_version_schema")]
+    version: u32,
+    /// The chart's `title`, or null when it has none.
+    title: Option<Texts<'a>>,
+    /// The chart's own `version "…"` statement (such as "draft for public hearing"), or null.
+    chart_version: Option<&'a str>,
+    /// The declared languages, in order; the first is the language of every plain label.
+    #[schemars(length(min = 1))]
+    languages: Vec<&'a str>,
+    actors: Vec<Actor<'a>>,
+    phases: Vec<Phase<'a>>,
+    stages: Vec<Stage<'a>>,
+    edges: Vec<Edge<'a>>,
+    requirements: Vec<Requirement<'a>>,
+}
+
+/// An agency or role that owns stages.
+#[derive(Serialize, JsonSchema)]
+struct Actor<'a> {
+    id: &'a str,
+    name: Texts<'a>,
+    notes: Vec<Texts<'a>>,
+}
+
+/// A named group of stages.
+#[derive(Serialize, JsonSchema)]
+struct Phase<'a> {
+    id: &'a str,
+    name: Texts<'a>,
+    /// The ids of its stages, in source order.
+    stages: Vec<&'a str>,
+}
+
+/// One box of the chart.
+#[derive(Serialize, JsonSchema)]
+struct Stage<'a> {
+    id: &'a str,
+    kind: StageKind,
+    label: Texts<'a>,
+    /// The ids of the actors that own the stage; the first is the lead.
+    owners: Vec<&'a str>,
+    /// The id of the phase the stage is in, or null.
+    phase: Option<&'a str>,
+    /// The most time the stage may take, or null when it has no `within`.
+    within: Option<Limit<'a>>,
+    notes: Vec<Texts<'a>>,
+    /// Legal or procedural bases, as written.
+    refs: Vec<&'a str>,
+    /// Where the stage is defined: from its kind keyword to the end of its block.
+    span: Span,
+}
+
+/// What a stage is: an entry point, a step, a decision or an outcome.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum StageKind {
+    Start,
+    Step,
+    Decision,
+    End,
+}
+
+/// A `->` between two stages.
+#[derive(Serialize, JsonSchema)]
+struct Edge<'a> {
+    /// The id of the stage the edge leaves.
+    from: &'a str,
+    /// The id of the stage the edge enters.
+    to: &'a str,
+    /// The branch label (`yes` and `no` translated by the tool), or null when unlabelled.
+    label: Option<Texts<'a>>,
+}
+
+/// A `require` statement and whether the chart meets it.
+#[derive(Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Requirement<'a> {
+    /// `require first before target [unless …]`: every path from a start to `target` passes
+    /// `first` or one of the `unless` stages.
+    Before {
+        first: &'a str,
+        target: &'a str,
+        unless: Vec<&'a str>,
+        /// True exactly when `status` is "holds".
+        holds: bool,
+        status: Status,
+        /// Why the requirement does not hold; absent when it holds.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "String")]
+        message: Option<String>,
+    },
+    /// `require within limit from from to to`: the worst-case time from `from` to `to` is at
+    /// most `limit`.
+    Within {
+        limit: Limit<'a>,
+        from: &'a str,
+        to: &'a str,
+        /// True exactly when `status` is "holds".
+        holds: bool,
+        status: Status,
+        /// Why the requirement does not hold; absent when it holds.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "String")]
+        message: Option<String>,
+    },
+}
+
+/// The verdict on a requirement: it holds, it is violated (RF201, RF202), it cannot be proved
+/// (RF203) or it is vacuous because its target cannot be reached (RF204).
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    Holds,
+    Violated,
+    Unprovable,
+    Vacuous,
+}
+
+/// A duration as written, and its length.
+#[derive(Serialize, JsonSchema)]
+struct Limit<'a> {
+    /// As written in the chart: "24h", "5wd".
+    text: &'a str,
+    hours: Hours,
+}
+
+/// A position in the chart's source.
+#[derive(Serialize, JsonSchema)]
+struct Span {
+    /// Byte offset of the start.
+    start: u32,
+    /// Byte offset just past the end.
+    end: u32,
+    /// 1-based line of the start.
+    #[schemars(range(min = 1))]
+    line: usize,
+    /// 1-based column of the start, counted in Unicode scalar values.
+    #[schemars(range(min = 1))]
+    column: usize,
+}
+
+/// A text in the languages that have it: language code → text, in the declared language
+/// order. A missing translation is left out.
+struct Texts<'a>(Vec<(&'a str, Cow<'a, str>)>);
+
+impl Serialize for Texts<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (lang, text) in &self.0 {
+            map.serialize_entry(lang, text)?;
+        }
+        map.end()
+    }
+}
+
+impl JsonSchema for Texts<'_> {
+    fn schema_name() -> Cow<'static, str> {
+        "Texts".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A text in the languages that have it: language code → text, in the declared language order. A missing translation is left out.",
+            "type": "object",
+            "additionalProperties": { "type": "string" }
+        })
+    }
+}
+
+/// A length of time in hours: an integer when it is whole hours (24), otherwise a fraction
+/// (30min is 0.5, a working day 33.6).
+struct Hours(u64);
+
+impl Serialize for Hours {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let minutes = self.0;
+        if minutes.is_multiple_of(60) {
+            serializer.serialize_u64(minutes / 60)
+        } else {
+            serializer.serialize_f64(minutes as f64 / 60.0)
+        }
+    }
+}
+
+impl JsonSchema for Hours {
+    fn schema_name() -> Cow<'static, str> {
+        "Hours".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A length of time in hours: an integer when it is whole hours (24), otherwise a fraction (30min is 0.5; a working day, 1.4 days, is 33.6).",
+            "type": "number",
+            "exclusiveMinimum": 0
+        })
+    }
+}
+
+fn format_version_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "integer", "const": FORMAT_VERSION })
+}
+
+/// The chart as one JSON object, pretty-printed, with a trailing newline. `source` is the text
+/// the chart was checked from, for the lines and columns of spans.
+pub fn render_model_json(chart: &Chart<'_, '_>, source: &str) -> String {
+    let model: &referflow_check::Model<'_> = chart.model;
+    let index = LineIndex::new(source);
+    let stage_id = |id: &StageId| model.stage(*id).id;
+    let text_map = |t| texts(&model.languages, t);
+
+    let output = Model {
+        version: FORMAT_VERSION,
+        title: model.title.as_ref().map(text_map),
+        chart_version: model.version.as_deref(),
+        languages: model.languages.clone(),
+        actors: model
+            .actors
+            .iter()
+            .map(|a| Actor { id: a.id, name: text_map(&a.name), notes: a.notes.iter().map(text_map).collect() })
+            .collect(),
+        phases: model
+            .phases
+            .iter()
+            .map(|p| Phase { id: p.id, name: text_map(&p.name), stages: p.stages.iter().map(stage_id).collect() })
+            .collect(),
+        stages: model
+            .stages
+            .iter()
+            .map(|s| {
+                let at = index.line_col(source, s.span.start as usize);
+                Stage {
+                    id: s.id,
+                    kind: match s.kind {
+                        referflow_syntax::StageKind::Start => StageKind::Start,
+                        referflow_syntax::StageKind::Step => StageKind::Step,
+                        referflow_syntax::StageKind::Decision => StageKind::Decision,
+                        referflow_syntax::StageKind::End => StageKind::End,
+                    },
+                    label: text_map(&s.label),
+                    owners: s.owners.iter().map(|a| model.actor(*a).id).collect(),
+                    phase: s.phase.map(|p| model.phase(p).id),
+                    within: s.within.as_ref().map(limit),
+                    notes: s.notes.iter().map(text_map).collect(),
+                    refs: s.refs.iter().map(|r| r.as_ref()).collect(),
+                    span: Span { start: s.span.start, end: s.span.end, line: at.line, column: at.column },
+                }
+            })
+            .collect(),
+        edges: model
+            .edges
+            .iter()
+            .map(|e| Edge {
+                from: stage_id(&e.from),
+                to: stage_id(&e.to),
+                label: e.label.as_ref().map(|label| branch_label(&model.languages, label)),
+            })
+            .collect(),
+        requirements: model
+            .requirements
+            .iter()
+            .enumerate()
+            .map(|(i, requirement)| {
+                let verdict = chart.requirement_status(i);
+                let (status, message) = match verdict {
+                    RequirementStatus::Holds => (Status::Holds, None),
+                    RequirementStatus::Fails { rule, message } => (status_of(rule), Some(message)),
+                };
+                let holds = matches!(status, Status::Holds);
+                match requirement {
+                    referflow_check::Requirement::Before { first, target, unless, .. } => Requirement::Before {
+                        first: stage_id(first),
+                        target: stage_id(target),
+                        unless: unless.iter().map(stage_id).collect(),
+                        holds,
+                        status,
+                        message,
+                    },
+                    referflow_check::Requirement::Within { limit: l, from, to, .. } => Requirement::Within {
+                        limit: limit(l),
+                        from: stage_id(from),
+                        to: stage_id(to),
+                        holds,
+                        status,
+                        message,
+                    },
+                }
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
+    text.push('\n');
+    text
+}
+
+/// A text in each declared language that has it, in declared order.
+fn texts<'a>(languages: &[&'a str], texts: &'a referflow_check::Texts<'a>) -> Texts<'a> {
+    Texts(
+        languages
+            .iter()
+            .zip(&texts.values)
+            .filter_map(|(lang, value)| Some((*lang, Cow::Borrowed(value.as_deref()?))))
+            .collect(),
+    )
+}
+
+/// A branch label in every language that has it. `yes` and `no` have the tool's word in each
+/// language it knows (RF110 reports the others as missing); the first language always has a
+/// text, the English word if need be, as every other backend shows it.
+fn branch_label<'a>(languages: &[&'a str], label: &'a Label<'a>) -> Texts<'a> {
+    match label {
+        Label::Text(t) => texts(languages, t),
+        Label::Yes | Label::No => Texts(
+            languages
+                .iter()
+                .enumerate()
+                .filter(|(i, lang)| *i == 0 || words::knows(lang))
+                .map(|(i, lang)| (*lang, label.text(i, lang)))
+                .collect(),
+        ),
+    }
+}
+
+fn limit<'a>(limit: &referflow_check::Limit<'a>) -> Limit<'a> {
+    Limit { text: limit.text, hours: Hours(limit.minutes.0) }
+}
+
+fn status_of(rule: Rule) -> Status {
+    match rule {
+        Rule::RequirementViolated | Rule::DeadlineExceeded => Status::Violated,
+        Rule::DeadlineUnprovable => Status::Unprovable,
+        Rule::RequirementVacuous => Status::Vacuous,
+        other => unreachable!("rule {} is not a verdict on a requirement", other.code()),
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of [`render_model_json`]'s output, pretty-printed, with a
+/// trailing newline. docs/model.schema.json holds a copy.
+pub fn model_schema() -> String {
+    let mut schema =
+        SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<Model<'_>>();
+    schema.insert("title".into(), "Referflow chart model".into());
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|e| unreachable!("a schema serializes: {e}"));
+    text.push('\n');
+    text
 }
