@@ -276,6 +276,9 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         | Rule::ident_char
         | Rule::reserved
         | Rule::string_body
+        | Rule::text_run
+        | Rule::actor_whole
+        | Rule::stage_whole
         | Rule::lang_reserved
         | Rule::sep
         | Rule::file

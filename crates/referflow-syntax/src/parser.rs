@@ -56,6 +56,9 @@ struct Lower<'s> {
 /// A parsed statement head, before its block is attached.
 type Parsed<'s> = Result<Pair<'s, Rule>, ()>;
 
+/// The pairs of the block of a statement parsed whole (see `parse_whole`).
+type BlockPairs<'s> = Option<pest::iterators::Pairs<'s, Rule>>;
+
 impl<'s> Lower<'s> {
     fn parse(&mut self, chunk: &Chunk, context: Context) -> Parsed<'s> {
         if chunk.reported {
@@ -75,11 +78,37 @@ impl<'s> Lower<'s> {
         }
     }
 
+    /// Parses an actor or a stage together with its block in one call to pest, which is much
+    /// cheaper than one call per item. On any failure the caller parses item by item, which is
+    /// what gives precise errors and recovery.
+    fn parse_whole(&self, chunk: &Chunk) -> Option<(Pair<'s, Rule>, BlockPairs<'s>)> {
+        if chunk.reported || chunk.block.as_ref().is_none_or(|b| b.close.is_none()) {
+            return None;
+        }
+        let src = self.src;
+        let head = &src[chunk.head.range()];
+        let rule = match head.split(|c: char| !c.is_alphanumeric()).next()? {
+            "start" | "step" | "decision" | "end" => Rule::stage_whole,
+            "actor" => Rule::actor_whole,
+            _ => return None,
+        };
+        let whole = Grammar::parse(rule, &src[chunk.span().range()]).ok()?.next()?;
+        let mut inner = whole.into_inner();
+        let statement = inner.next()?;
+        let block = inner.next()?;
+        Some((statement, Some(block.into_inner())))
+    }
+
     fn top(&mut self, chunk: &Chunk, out: &mut Vec<Statement<'s>>) {
         if chunk.head.is_empty() {
             return; // A block with no statement; reported by the splitter.
         }
-        let pair = match self.parse(chunk, Context::Top) {
+        let whole = self.parse_whole(chunk);
+        let (parsed, block) = match whole {
+            Some((pair, block)) => (Ok(pair), block),
+            None => (self.parse(chunk, Context::Top), None),
+        };
+        let pair = match parsed {
             Ok(pair) => pair,
             Err(()) => {
                 let defines = self.salvage(chunk);
@@ -136,7 +165,10 @@ impl<'s> Lower<'s> {
                 inner.next();
                 let id = self.ident(next(&mut inner));
                 let name = self.text(next(&mut inner));
-                let items = self.actor_items(chunk);
+                let items = match block {
+                    Some(pairs) => pairs.map(|p| self.actor_item(p)).collect(),
+                    None => self.actor_items(chunk),
+                };
                 Statement::Actor(Actor { id, name, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
             }
             Rule::phase_stmt => {
@@ -159,7 +191,7 @@ impl<'s> Lower<'s> {
                 }
                 Statement::Phase(Phase { id, name, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
             }
-            Rule::stage_stmt => Statement::Stage(self.stage(pair, chunk)),
+            Rule::stage_stmt => Statement::Stage(self.stage(pair, block, chunk)),
             Rule::require_stmt => {
                 self.no_block(chunk, "a requirement");
                 Statement::Require(self.require(pair, chunk))
@@ -177,12 +209,16 @@ impl<'s> Lower<'s> {
         if chunk.head.is_empty() {
             return None;
         }
-        let Ok(pair) = self.parse(chunk, Context::Phase) else {
+        let (parsed, block) = match self.parse_whole(chunk) {
+            Some((pair, block)) => (Ok(pair), block),
+            None => (self.parse(chunk, Context::Phase), None),
+        };
+        let Ok(pair) = parsed else {
             self.stage_items(chunk); // report what is wrong inside its block too
             return Some(PhaseItem::Broken(Broken { defines: self.salvage(chunk), span: chunk.span() }));
         };
         Some(match pair.as_rule() {
-            Rule::stage_stmt => PhaseItem::Stage(self.stage(pair, chunk)),
+            Rule::stage_stmt => PhaseItem::Stage(self.stage(pair, block, chunk)),
             Rule::edge_stmt => {
                 self.no_block(chunk, "an edge");
                 PhaseItem::Edge(self.edge(pair, chunk))
@@ -208,16 +244,20 @@ impl<'s> Lower<'s> {
                 continue;
             };
             self.no_block(item, "an actor's translation or note");
-            items.push(match pair.as_rule() {
-                Rule::translation => ActorItem::Translation(self.translation(pair)),
-                Rule::note_item => ActorItem::Note(self.note(pair, item)),
-                rule => unreachable!("rule {rule:?} is not an actor item"),
-            });
+            items.push(self.actor_item(pair));
         }
         items
     }
 
-    fn stage(&mut self, pair: Pair<'s, Rule>, chunk: &Chunk) -> Stage<'s> {
+    fn actor_item(&mut self, pair: Pair<'s, Rule>) -> ActorItem<'s> {
+        match pair.as_rule() {
+            Rule::translation => ActorItem::Translation(self.translation(pair)),
+            Rule::note_item => ActorItem::Note(self.note(pair)),
+            rule => unreachable!("rule {rule:?} is not an actor item"),
+        }
+    }
+
+    fn stage(&mut self, pair: Pair<'s, Rule>, block: BlockPairs<'s>, chunk: &Chunk) -> Stage<'s> {
         let mut inner = pair.into_inner();
         let kind = match next(&mut inner).into_inner().next().map(|k| k.as_rule()) {
             Some(Rule::kw_start) => StageKind::Start,
@@ -228,8 +268,11 @@ impl<'s> Lower<'s> {
         };
         let id = self.ident(next(&mut inner));
         let label = self.text(next(&mut inner));
-        let mut items: Vec<StageItem<'s>> = inner.map(|clause| self.stage_clause(clause, chunk, true)).collect();
-        items.extend(self.stage_items(chunk));
+        let mut items: Vec<StageItem<'s>> = inner.map(|clause| self.stage_clause(clause, true)).collect();
+        match block {
+            Some(pairs) => items.extend(pairs.map(|p| self.stage_clause(p, false))),
+            None => items.extend(self.stage_items(chunk)),
+        }
         Stage { kind, id, label, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() }
     }
 
@@ -246,12 +289,12 @@ impl<'s> Lower<'s> {
                 continue;
             };
             self.no_block(item, "a stage's attribute");
-            items.push(self.stage_clause(pair, item, false));
+            items.push(self.stage_clause(pair, false));
         }
         items
     }
 
-    fn stage_clause(&mut self, pair: Pair<'s, Rule>, chunk: &Chunk, inline: bool) -> StageItem<'s> {
+    fn stage_clause(&mut self, pair: Pair<'s, Rule>, inline: bool) -> StageItem<'s> {
         let span = self.pair_span(&pair);
         match pair.as_rule() {
             Rule::by_clause => {
@@ -263,7 +306,7 @@ impl<'s> Lower<'s> {
                     self.duration(pair.into_inner().nth(1).unwrap_or_else(|| unreachable!("within has a duration")));
                 StageItem::Within(Within { duration, inline, span })
             }
-            Rule::note_item => StageItem::Note(self.note(pair, chunk)),
+            Rule::note_item => StageItem::Note(self.note(pair)),
             Rule::ref_item => {
                 StageItem::Ref(self.text(pair.into_inner().nth(1).unwrap_or_else(|| unreachable!("ref has a text"))))
             }
@@ -329,7 +372,7 @@ impl<'s> Lower<'s> {
         }
     }
 
-    fn note(&mut self, pair: Pair<'s, Rule>, _chunk: &Chunk) -> Note<'s> {
+    fn note(&mut self, pair: Pair<'s, Rule>) -> Note<'s> {
         let span = self.pair_span(&pair);
         let mut inner = pair.into_inner();
         inner.next(); // kw_note
@@ -449,13 +492,25 @@ impl<'s> Lower<'s> {
 
     fn pair_span(&self, pair: &Pair<'s, Rule>) -> Span {
         let base = pair.get_input().as_ptr() as usize - self.src.as_ptr() as usize;
-        let s = pair.as_span();
-        Span::new(base + s.start(), base + s.end())
+        Span::new(base + pair.as_span().start(), base + content_end(pair))
     }
 
     /// The span of a statement: its head and its block.
     fn span(&self, pair: &Pair<'s, Rule>, chunk: &Chunk) -> Span {
         self.pair_span(pair).to(chunk.span())
+    }
+}
+
+/// Where a pair's own text ends. A rule that ends in a repetition (`by a, b`, `note "…" th "…"`)
+/// also spans the blank space and comments pest skipped looking for one more item, so the end
+/// is that of its last token: the last child's, down to a token.
+fn content_end(pair: &Pair<'_, Rule>) -> usize {
+    match pair.as_rule() {
+        Rule::string => pair.as_span().end(),
+        _ => match pair.clone().into_inner().last() {
+            Some(last) => content_end(&last),
+            None => pair.as_span().end(),
+        },
     }
 }
 

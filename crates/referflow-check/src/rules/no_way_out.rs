@@ -1,4 +1,4 @@
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 
 use crate::diagnostic::Diagnostic;
 use crate::flow::Flow;
@@ -33,7 +33,9 @@ rule_doc! {
 
 pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     let can_end = flow.reach_back(flow.ends(), |_| false);
-    for component in tarjan_scc(&flow.graph) {
+    // Kosaraju, not Tarjan: petgraph's Tarjan recurses once per stage on a path and overflows the
+    // stack on long charts; Kosaraju walks with an explicit stack.
+    for component in kosaraju_scc(&flow.graph) {
         let mut stages: Vec<StageId> = component.iter().map(|n| flow.graph[*n]).collect();
         let cyclic = stages.len() > 1 || flow.out_edges(stages[0]).any(|e| e.to == stages[0]);
         if !cyclic || can_end[stages[0].index()] {
