@@ -54,11 +54,16 @@ pub fn run(args: Args) -> Outcome {
     let mut broken = false;
     for (file, checked) in files.iter().zip(&checked) {
         if checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
-            let reports = [FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics: &checked.diagnostics }];
+            let reports = [FileReport {
+                source: Source { name: &file.name, text: &file.text },
+                diagnostics: &checked.diagnostics,
+            }];
             let mut stderr = std::io::stderr().lock();
-            let _ = write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color: false, width: None }));
+            let _ =
+                write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color: false, width: None }));
             let _ = writeln!(stderr, "{}", diagnostics::summary_line(Summary::of(&reports)));
-            let _ = writeln!(stderr, "error: {}: the chart has errors of the language, so it is not compared", file.name);
+            let _ =
+                writeln!(stderr, "error: {}: the chart has errors of the language, so it is not compared", file.name);
             broken = true;
         }
     }

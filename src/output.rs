@@ -19,7 +19,8 @@ pub struct Staged {
 impl Staged {
     /// Renames the file into place. (On failure, dropping `self` removes the temporary file.)
     pub fn commit(self) -> Result<(), Failure> {
-        fs::rename(&self.temp, &self.target).map_err(|e| Failure(format!("{}: cannot write: {e}", self.target.display())))
+        fs::rename(&self.temp, &self.target)
+            .map_err(|e| Failure(format!("{}: cannot write: {e}", self.target.display())))
     }
 }
 

@@ -82,7 +82,11 @@ struct Publishable<'s> {
 
 /// Reads and checks the chart; prints its diagnostics; refuses a chart with errors.
 fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publishable<'s>, Outcome> {
-    let dir = if path.as_os_str() == "-" { PathBuf::from(".") } else { path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf) };
+    let dir = if path.as_os_str() == "-" {
+        PathBuf::from(".")
+    } else {
+        path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
     let mut levels = referflow_check::Levels::default();
     match Configs::default().for_dir(&dir) {
         Ok(config) => config::apply(&config, &mut levels),
@@ -93,7 +97,8 @@ fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publi
     }
     let checked = referflow_check::check_with(&referflow_syntax::parse(&file.text), &levels);
     if !checked.diagnostics.is_empty() {
-        let reports = [FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics: &checked.diagnostics }];
+        let reports =
+            [FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics: &checked.diagnostics }];
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let mut stderr = std::io::stderr().lock();
         let _ = write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color, width: None }));
@@ -126,7 +131,12 @@ fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publi
 }
 
 /// The chart in one format.
-fn render(chart: &Chart<'_, '_>, source: &str, format: Format, options: &RenderOptions) -> Result<Vec<u8>, GraphvizError> {
+fn render(
+    chart: &Chart<'_, '_>,
+    source: &str,
+    format: Format,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, GraphvizError> {
     let image = |format| graphviz::layout(&dot::render_dot(chart, options), format);
     Ok(match format {
         Format::Dot => dot::render_dot(chart, options).into_bytes(),
@@ -223,7 +233,11 @@ pub fn run_build(args: BuildArgs) -> Outcome {
     // the folder as it was.
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let name = |lang: usize, ext: &str| {
-        if lang == 0 { dir.join(format!("{stem}.{ext}")) } else { dir.join(format!("{stem}.{}.{ext}", languages[lang])) }
+        if lang == 0 {
+            dir.join(format!("{stem}.{ext}"))
+        } else {
+            dir.join(format!("{stem}.{}.{ext}", languages[lang]))
+        }
     };
     files.push((dir.join(format!("{stem}.json")), model_json::render_model_json(&chart, &file.text).into_bytes()));
     for lang in 0..languages.len() {
@@ -240,7 +254,9 @@ pub fn run_build(args: BuildArgs) -> Outcome {
             }
         }
         Err(GraphvizError::Missing) => {
-            eprintln!("note: Graphviz's `dot` is not on PATH, so the .svg and .html files were skipped; install Graphviz to make them");
+            eprintln!(
+                "note: Graphviz's `dot` is not on PATH, so the .svg and .html files were skipped; install Graphviz to make them"
+            );
         }
         Err(error) => {
             report_failure(&graphviz_failure(&file.name, &error));

@@ -50,7 +50,13 @@ fn every_kind_of_change_is_reported_in_markdown_and_json() {
 #[test]
 fn a_renamed_stage_is_a_rename_and_its_edges_do_not_change() {
     let (_, json, _) = referflow(
-        &["diff", "--format", "json", "tests/fixtures/diff/stage-renamed/old.flow", "tests/fixtures/diff/stage-renamed/new.flow"],
+        &[
+            "diff",
+            "--format",
+            "json",
+            "tests/fixtures/diff/stage-renamed/old.flow",
+            "tests/fixtures/diff/stage-renamed/new.flow",
+        ],
         b"",
     );
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -72,7 +78,8 @@ fn a_broken_requirement_is_reported_not_refused() {
 
 #[test]
 fn a_chart_with_errors_of_the_language_is_reported_not_compared() {
-    let (code, stdout, stderr) = referflow(&["diff", "examples/uk-nrm.flow", "tests/fixtures/invalid/RF003-unknown-reference.flow"], b"");
+    let (code, stdout, stderr) =
+        referflow(&["diff", "examples/uk-nrm.flow", "tests/fixtures/invalid/RF003-unknown-reference.flow"], b"");
     assert_eq!(code, 2);
     assert_eq!(stdout, "");
     assert!(stderr.contains("RF003 unknown-reference"));
@@ -97,7 +104,9 @@ fn one_side_may_come_from_standard_input() {
 #[test]
 fn unchanged_meaning_shows_no_change() {
     let mut charts = Vec::new();
-    for dir in ["examples", "tests/fixtures/valid", "tests/fixtures/invalid", "tests/fixtures/hostile", "tests/fixtures/fmt"] {
+    for dir in
+        ["examples", "tests/fixtures/valid", "tests/fixtures/invalid", "tests/fixtures/hostile", "tests/fixtures/fmt"]
+    {
         for entry in std::fs::read_dir(crate::root().join(dir)).unwrap() {
             let path = entry.unwrap().path();
             let src = std::fs::read_to_string(&path).unwrap();

@@ -7,7 +7,9 @@ use proptest::prelude::*;
 /// Every chart the project has that parses.
 fn charts() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for dir in ["examples", "tests/fixtures/valid", "tests/fixtures/invalid", "tests/fixtures/hostile", "tests/fixtures/fmt"] {
+    for dir in
+        ["examples", "tests/fixtures/valid", "tests/fixtures/invalid", "tests/fixtures/hostile", "tests/fixtures/fmt"]
+    {
         let Ok(entries) = fs::read_dir(crate::root().join(dir)) else { continue };
         for entry in entries {
             let path = entry.unwrap().path();
@@ -34,7 +36,11 @@ fn assert_faithful(name: &str, src: &str) {
     let formatted = referflow_fmt::format(src).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     let before = referflow_check::check(&referflow_syntax::parse(src));
     let after_file = referflow_syntax::parse(&formatted);
-    assert!(after_file.errors.is_empty(), "{name}: the formatted text does not parse: {:?}\n{formatted}", after_file.errors);
+    assert!(
+        after_file.errors.is_empty(),
+        "{name}: the formatted text does not parse: {:?}\n{formatted}",
+        after_file.errors
+    );
     let after = referflow_check::check(&after_file);
     assert_eq!(before.model, after.model, "{name}: the model changed\n{formatted}");
     let codes = |c: &referflow_check::Checked<'_>| c.diagnostics.iter().map(|d| d.rule.code()).collect::<Vec<_>>();
@@ -181,7 +187,10 @@ mod cli {
         assert_eq!(std::fs::read_to_string(dir.join("messy.flow")).unwrap(), MESSY);
         let (code, stdout, _) = run(&["fmt", "--check", "--diff", "messy.flow"], &dir, b"");
         assert_eq!(code, 1);
-        assert!(stdout.starts_with("--- messy.flow\n+++ messy.flow\n@@ -1,3 +1,4 @@\n-actor p \"P\"{th \"x\"}  # c\n"), "{stdout}");
+        assert!(
+            stdout.starts_with("--- messy.flow\n+++ messy.flow\n@@ -1,3 +1,4 @@\n-actor p \"P\"{th \"x\"}  # c\n"),
+            "{stdout}"
+        );
         assert!(stdout.contains("+s -> e\n"));
         let (code, stdout, _) = run(&["fmt", "--check", "tidy.flow"], &dir, b"");
         assert_eq!((code, stdout.as_str()), (0, ""));

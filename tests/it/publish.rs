@@ -92,10 +92,20 @@ fn render_writes_output_files_whole_and_leaves_no_temporary_file() {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "a temporary file was left behind");
     // A failed render leaves the old file as it was.
     let before = std::fs::read(&out).unwrap();
-    let run = referflow(&["render", "tests/fixtures/invalid/RF007-no-start.flow", "--to", "json", "-o", out.to_str().unwrap()]);
+    let run = referflow(&[
+        "render",
+        "tests/fixtures/invalid/RF007-no-start.flow",
+        "--to",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 1);
     assert_eq!(std::fs::read(&out).unwrap(), before);
-    let run = referflow_with_path(&["render", "examples/uk-nrm.flow", "--to", "svg", "-o", out.to_str().unwrap()], Some("/nonexistent"));
+    let run = referflow_with_path(
+        &["render", "examples/uk-nrm.flow", "--to", "svg", "-o", out.to_str().unwrap()],
+        Some("/nonexistent"),
+    );
     assert_eq!(run.code, 2);
     assert_eq!(std::fs::read(&out).unwrap(), before);
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "a temporary file was left behind");
@@ -117,10 +127,12 @@ fn formats_that_need_graphviz_say_what_to_install_when_it_is_missing() {
 #[test]
 fn build_without_graphviz_writes_the_rest_and_says_what_it_skipped() {
     let dir = temp_dir("build-no-dot");
-    let run = referflow_with_path(&["build", "examples/gbv-pathway.flow", "-o", dir.to_str().unwrap()], Some("/nonexistent"));
+    let run =
+        referflow_with_path(&["build", "examples/gbv-pathway.flow", "-o", dir.to_str().unwrap()], Some("/nonexistent"));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains(".svg and .html files were skipped"));
-    let mut names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     assert_eq!(names, ["gbv-pathway.dot", "gbv-pathway.json", "gbv-pathway.md", "gbv-pathway.mmd"]);
 }
@@ -201,7 +213,10 @@ fn the_html_page_is_self_contained_and_carries_no_script() {
             let lower = tag.to_lowercase();
             assert!(!lower.starts_with("<script"), "{chart}: a script element: {tag}");
             assert!(!lower.contains("javascript:"), "{chart}: a javascript: URL: {tag}");
-            assert!(!lower.contains("src=\"http") && !lower.contains("href=\"http"), "{chart}: a network resource: {tag}");
+            assert!(
+                !lower.contains("src=\"http") && !lower.contains("href=\"http"),
+                "{chart}: a network resource: {tag}"
+            );
             for attribute in lower.split_whitespace().skip(1) {
                 assert!(!(attribute.starts_with("on") && attribute.contains('=')), "{chart}: an event handler: {tag}");
             }

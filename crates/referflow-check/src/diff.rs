@@ -43,12 +43,24 @@ pub struct Change<T> {
 /// An actor or a phase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntityChange {
-    Added { id: String, name: Translations },
-    Removed { id: String, name: Translations },
+    Added {
+        id: String,
+        name: Translations,
+    },
+    Removed {
+        id: String,
+        name: Translations,
+    },
     /// The id changed; the name did not.
-    Renamed { old: String, new: String },
+    Renamed {
+        old: String,
+        new: String,
+    },
     /// Same id, another name (in one language or more).
-    NameChanged { id: String, name: Change<Translations> },
+    NameChanged {
+        id: String,
+        name: Change<Translations>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +117,12 @@ pub struct Finding {
 }
 
 /// Compares two checked charts.
-pub fn compare(old: &Model<'_>, old_diagnostics: &[Diagnostic], new: &Model<'_>, new_diagnostics: &[Diagnostic]) -> ModelDiff {
+pub fn compare(
+    old: &Model<'_>,
+    old_diagnostics: &[Diagnostic],
+    new: &Model<'_>,
+    new_diagnostics: &[Diagnostic],
+) -> ModelDiff {
     let mut diff = ModelDiff::default();
 
     let old_title = old.title.as_ref().map(|t| texts(old, t)).unwrap_or_default();
@@ -113,7 +130,8 @@ pub fn compare(old: &Model<'_>, old_diagnostics: &[Diagnostic], new: &Model<'_>,
     if old_title != new_title {
         diff.title = Some(Change { old: old_title, new: new_title });
     }
-    let (old_version, new_version) = (old.version.as_deref().map(String::from), new.version.as_deref().map(String::from));
+    let (old_version, new_version) =
+        (old.version.as_deref().map(String::from), new.version.as_deref().map(String::from));
     if old_version != new_version {
         diff.version = Some(Change { old: old_version, new: new_version });
     }
@@ -124,16 +142,19 @@ pub fn compare(old: &Model<'_>, old_diagnostics: &[Diagnostic], new: &Model<'_>,
     }
 
     // Actors and phases: matched by id, then renames by name.
-    let actor_names = |m: &Model<'_>| m.actors.iter().map(|a| (a.id.to_string(), texts(m, &a.name))).collect::<Vec<_>>();
+    let actor_names =
+        |m: &Model<'_>| m.actors.iter().map(|a| (a.id.to_string(), texts(m, &a.name))).collect::<Vec<_>>();
     let (actors, actor_map) = entities(actor_names(old), actor_names(new));
     diff.actors = actors;
-    let phase_names = |m: &Model<'_>| m.phases.iter().map(|p| (p.id.to_string(), texts(m, &p.name))).collect::<Vec<_>>();
+    let phase_names =
+        |m: &Model<'_>| m.phases.iter().map(|p| (p.id.to_string(), texts(m, &p.name))).collect::<Vec<_>>();
     let (phases, phase_map) = entities(phase_names(old), phase_names(new));
     diff.phases = phases;
 
     // Stages: the content of a stage, with actor and phase renames seen through.
     let content = |m: &Model<'_>, s: &Stage<'_>, map: Option<(&Renames, &Renames)>| -> StageContent {
-        let rename = |r: Option<&Renames>, id: &str| r.and_then(|r| r.get(id)).cloned().unwrap_or_else(|| id.to_string());
+        let rename =
+            |r: Option<&Renames>, id: &str| r.and_then(|r| r.get(id)).cloned().unwrap_or_else(|| id.to_string());
         StageContent {
             kind: s.kind.keyword(),
             label: texts(m, &s.label),
@@ -146,7 +167,8 @@ pub fn compare(old: &Model<'_>, old_diagnostics: &[Diagnostic], new: &Model<'_>,
     };
     let old_stages: Vec<(String, StageContent)> =
         old.stages.iter().map(|s| (s.id.to_string(), content(old, s, Some((&actor_map, &phase_map))))).collect();
-    let new_stages: Vec<(String, StageContent)> = new.stages.iter().map(|s| (s.id.to_string(), content(new, s, None))).collect();
+    let new_stages: Vec<(String, StageContent)> =
+        new.stages.iter().map(|s| (s.id.to_string(), content(new, s, None))).collect();
     let new_ids: HashSet<&str> = new_stages.iter().map(|(id, _)| id.as_str()).collect();
     let old_ids: HashSet<&str> = old_stages.iter().map(|(id, _)| id.as_str()).collect();
 
@@ -154,8 +176,9 @@ pub fn compare(old: &Model<'_>, old_diagnostics: &[Diagnostic], new: &Model<'_>,
     let mut stage_map: Renames = HashMap::new();
     let mut taken: HashSet<&str> = HashSet::new();
     for (old_id, old_content) in old_stages.iter().filter(|(id, _)| !new_ids.contains(id.as_str())) {
-        if let Some((new_id, _)) =
-            new_stages.iter().find(|(id, c)| !old_ids.contains(id.as_str()) && !taken.contains(id.as_str()) && c == old_content)
+        if let Some((new_id, _)) = new_stages
+            .iter()
+            .find(|(id, c)| !old_ids.contains(id.as_str()) && !taken.contains(id.as_str()) && c == old_content)
         {
             taken.insert(new_id);
             stage_map.insert(old_id.clone(), new_id.clone());
@@ -172,7 +195,11 @@ pub fn compare(old: &Model<'_>, old_diagnostics: &[Diagnostic], new: &Model<'_>,
                 diff.stages.push(StageChange::Changed { id: id.clone(), fields });
             }
         } else {
-            diff.stages.push(StageChange::Added { id: id.clone(), kind: new_content.kind, label: new_content.label.clone() });
+            diff.stages.push(StageChange::Added {
+                id: id.clone(),
+                kind: new_content.kind,
+                label: new_content.label.clone(),
+            });
         }
     }
     for (id, c) in &old_stages {
@@ -229,7 +256,9 @@ pub fn compare(old: &Model<'_>, old_diagnostics: &[Diagnostic], new: &Model<'_>,
                 }
                 text
             }
-            Requirement::Within { limit, from, to, .. } => format!("require within {} from {} to {}", limit.text, id(from), id(to)),
+            Requirement::Within { limit, from, to, .. } => {
+                format!("require within {} from {} to {}", limit.text, id(from), id(to))
+            }
         }
     };
     let old_reqs: Vec<String> = old.requirements.iter().map(|r| requirement(old, Some(&stage_map), r)).collect();
@@ -304,7 +333,9 @@ fn entities(old: Vec<(String, Translations)>, new: Vec<(String, Translations)>) 
     let mut renames = Renames::new();
     let mut taken: HashSet<&str> = HashSet::new();
     for (old_id, name) in old.iter().filter(|(id, _)| !new_by_id.contains_key(id.as_str())) {
-        if let Some((new_id, _)) = new.iter().find(|(id, n)| !old_ids.contains(id.as_str()) && !taken.contains(id.as_str()) && n == name) {
+        if let Some((new_id, _)) =
+            new.iter().find(|(id, n)| !old_ids.contains(id.as_str()) && !taken.contains(id.as_str()) && n == name)
+        {
             taken.insert(new_id);
             renames.insert(old_id.clone(), new_id.clone());
         }
@@ -317,7 +348,10 @@ fn entities(old: Vec<(String, Translations)>, new: Vec<(String, Translations)>) 
             changes.push(EntityChange::Renamed { old: old_id.to_string(), new: id.clone() });
         } else if let Some(old_name) = old_by_id.get(id.as_str()) {
             if *old_name != name {
-                changes.push(EntityChange::NameChanged { id: id.clone(), name: Change { old: (*old_name).clone(), new: name.clone() } });
+                changes.push(EntityChange::NameChanged {
+                    id: id.clone(),
+                    name: Change { old: (*old_name).clone(), new: name.clone() },
+                });
             }
         } else {
             changes.push(EntityChange::Added { id: id.clone(), name: name.clone() });
@@ -359,8 +393,11 @@ fn texts(model: &Model<'_>, texts: &Texts<'_>) -> Translations {
 fn label_texts(model: &Model<'_>, label: &Label<'_>) -> Translations {
     match label {
         Label::Text(t) => texts(model, t),
-        Label::Yes | Label::No => {
-            model.languages.iter().enumerate().map(|(i, lang)| (lang.to_string(), label.text(i, lang).into_owned())).collect()
-        }
+        Label::Yes | Label::No => model
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, lang)| (lang.to_string(), label.text(i, lang).into_owned()))
+            .collect(),
     }
 }

@@ -35,7 +35,10 @@ pub struct RenderOptions {
 pub enum RequirementStatus {
     Holds,
     /// Violated (RF201, RF202), unprovable (RF203) or vacuous (RF204), with the message.
-    Fails { rule: Rule, message: String },
+    Fails {
+        rule: Rule,
+        message: String,
+    },
 }
 
 impl<'a, 's> Chart<'a, 's> {
@@ -64,7 +67,8 @@ impl<'a, 's> Chart<'a, 's> {
         }
         let mut seen = vec![false; n];
         let mut order = Vec::with_capacity(n);
-        let starts = (0..n as u32).map(StageId).filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::Start);
+        let starts =
+            (0..n as u32).map(StageId).filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::Start);
         for start in starts.chain((0..n as u32).map(StageId)) {
             if seen[start.index()] {
                 continue;
@@ -91,7 +95,10 @@ impl<'a, 's> Chart<'a, 's> {
             d.span.start == span.start
                 && matches!(
                     d.rule,
-                    Rule::RequirementViolated | Rule::DeadlineExceeded | Rule::DeadlineUnprovable | Rule::RequirementVacuous
+                    Rule::RequirementViolated
+                        | Rule::DeadlineExceeded
+                        | Rule::DeadlineUnprovable
+                        | Rule::RequirementVacuous
                 )
         });
         match verdict {
@@ -112,7 +119,9 @@ impl<'a, 's> Chart<'a, 's> {
                 }
                 text
             }
-            Requirement::Within { limit, from, to, .. } => format!("within {} from {} to {}", limit.text, id(from), id(to)),
+            Requirement::Within { limit, from, to, .. } => {
+                format!("within {} from {} to {}", limit.text, id(from), id(to))
+            }
         }
     }
 }

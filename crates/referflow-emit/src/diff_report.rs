@@ -1,7 +1,9 @@
 //! `referflow diff` as Markdown (for a pull-request comment) and as JSON (a stable shape,
 //! documented in docs/diff.md).
 
-use referflow_check::diff::{Change, EdgeChange, EntityChange, FieldChange, Finding, ModelDiff, RequirementChange, StageChange, Translations};
+use referflow_check::diff::{
+    Change, EdgeChange, EntityChange, FieldChange, Finding, ModelDiff, RequirementChange, StageChange, Translations,
+};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -82,12 +84,7 @@ pub fn summary(diff: &ModelDiff) -> String {
 
 /// The Markdown report: the summary line, then a section per kind of change.
 pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) -> String {
-    let mut out = format!(
-        "**Chart changes** ({} → {}): {}.\n",
-        code(old_name),
-        code(new_name),
-        summary(diff)
-    );
+    let mut out = format!("**Chart changes** ({} → {}): {}.\n", code(old_name), code(new_name), summary(diff));
     if diff.is_empty() {
         return out;
     }
@@ -108,11 +105,15 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
         out.push_str("\n## Stages\n\n");
         for change in &diff.stages {
             match change {
-                StageChange::Added { id, kind, label } => out.push_str(&format!("- added {kind} {}: {}\n", code(id), texts(label))),
+                StageChange::Added { id, kind, label } => {
+                    out.push_str(&format!("- added {kind} {}: {}\n", code(id), texts(label)))
+                }
                 StageChange::Removed { id, kind, label } => {
                     out.push_str(&format!("- removed {kind} {}: {}\n", code(id), texts(label)))
                 }
-                StageChange::Renamed { old, new } => out.push_str(&format!("- renamed {} → {}\n", code(old), code(new))),
+                StageChange::Renamed { old, new } => {
+                    out.push_str(&format!("- renamed {} → {}\n", code(old), code(new)))
+                }
                 StageChange::Changed { id, fields } => {
                     out.push_str(&format!("- changed {}\n", code(id)));
                     for field in fields {
@@ -164,7 +165,13 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
         out.push_str("\n## Problems\n\n");
         for (what, list) in [("introduced", &diff.introduced), ("fixed", &diff.fixed)] {
             for f in list {
-                out.push_str(&format!("- {what}: {} {} ({}): {}\n", f.code, f.name, f.severity, escape(&f.message, Breaks::Html)));
+                out.push_str(&format!(
+                    "- {what}: {} {} ({}): {}\n",
+                    f.code,
+                    f.name,
+                    f.severity,
+                    escape(&f.message, Breaks::Html)
+                ));
             }
         }
     }
@@ -172,7 +179,9 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
 }
 
 fn field_line(field: &FieldChange) -> String {
-    let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.iter().map(|s| code(s)).collect::<Vec<_>>().join(", ") };
+    let list = |v: &[String]| {
+        if v.is_empty() { "none".to_string() } else { v.iter().map(|s| code(s)).collect::<Vec<_>>().join(", ") }
+    };
     let optional = |v: &Option<String>| v.as_deref().map_or_else(|| "none".to_string(), code);
     match field {
         FieldChange::Label(c) => format!("label: {}", changed_texts(c)),
@@ -182,12 +191,22 @@ fn field_line(field: &FieldChange) -> String {
         FieldChange::Phase(c) => format!("phase: {} → {}", optional(&c.old), optional(&c.new)),
         FieldChange::Refs(c) => {
             let refs = |v: &[String]| {
-                if v.is_empty() { "none".to_string() } else { v.iter().map(|r| escape(r, Breaks::Html)).collect::<Vec<_>>().join("; ") }
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.iter().map(|r| escape(r, Breaks::Html)).collect::<Vec<_>>().join("; ")
+                }
             };
             format!("legal references: {} → {}", refs(&c.old), refs(&c.new))
         }
         FieldChange::Notes(c) => {
-            let notes = |v: &[Translations]| if v.is_empty() { "none".to_string() } else { v.iter().map(|n| texts(n)).collect::<Vec<_>>().join("; ") };
+            let notes = |v: &[Translations]| {
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.iter().map(|n| texts(n)).collect::<Vec<_>>().join("; ")
+                }
+            };
             format!("notes: {} → {}", notes(&c.old), notes(&c.new))
         }
     }
@@ -204,7 +223,9 @@ fn changed_texts(change: &Change<Translations>) -> String {
         .filter_map(|lang| {
             let (old, new) = (get(&change.old, lang), get(&change.new, lang));
             (old != new).then(|| {
-                let show = |v: Option<String>| v.map_or_else(|| "none".to_string(), |v| format!("“{}”", escape(&v, Breaks::Html)));
+                let show = |v: Option<String>| {
+                    v.map_or_else(|| "none".to_string(), |v| format!("“{}”", escape(&v, Breaks::Html)))
+                };
                 format!("({lang}) {} → {}", show(old), show(new))
             })
         })
@@ -342,11 +363,15 @@ impl Serialize for Json<'_> {
 
 fn entity(change: &EntityChange) -> Json<'_> {
     Json(match change {
-        EntityChange::Added { id, name } => vec![("change", Value::Str("added")), ("id", Value::Str(id)), ("name", Value::Texts(name))],
+        EntityChange::Added { id, name } => {
+            vec![("change", Value::Str("added")), ("id", Value::Str(id)), ("name", Value::Texts(name))]
+        }
         EntityChange::Removed { id, name } => {
             vec![("change", Value::Str("removed")), ("id", Value::Str(id)), ("name", Value::Texts(name))]
         }
-        EntityChange::Renamed { old, new } => vec![("change", Value::Str("renamed")), ("old", Value::Str(old)), ("new", Value::Str(new))],
+        EntityChange::Renamed { old, new } => {
+            vec![("change", Value::Str("renamed")), ("old", Value::Str(old)), ("new", Value::Str(new))]
+        }
         EntityChange::NameChanged { id, name } => vec![
             ("change", Value::Str("name_changed")),
             ("id", Value::Str(id)),
@@ -370,7 +395,9 @@ fn stage(change: &StageChange) -> Json<'_> {
             ("kind", Value::Str(kind)),
             ("label", Value::Texts(label)),
         ],
-        StageChange::Renamed { old, new } => vec![("change", Value::Str("renamed")), ("old", Value::Str(old)), ("new", Value::Str(new))],
+        StageChange::Renamed { old, new } => {
+            vec![("change", Value::Str("renamed")), ("old", Value::Str(old)), ("new", Value::Str(new))]
+        }
         StageChange::Changed { id, fields } => vec![
             ("change", Value::Str("changed")),
             ("id", Value::Str(id)),
@@ -381,16 +408,32 @@ fn stage(change: &StageChange) -> Json<'_> {
 
 fn field(change: &FieldChange) -> Json<'_> {
     Json(match change {
-        FieldChange::Label(c) => vec![("field", Value::Str("label")), ("old", Value::Texts(&c.old)), ("new", Value::Texts(&c.new))],
-        FieldChange::Kind(c) => vec![("field", Value::Str("kind")), ("old", Value::Str(c.old)), ("new", Value::Str(c.new))],
-        FieldChange::Owners(c) => vec![("field", Value::Str("owners")), ("old", Value::List(&c.old)), ("new", Value::List(&c.new))],
+        FieldChange::Label(c) => {
+            vec![("field", Value::Str("label")), ("old", Value::Texts(&c.old)), ("new", Value::Texts(&c.new))]
+        }
+        FieldChange::Kind(c) => {
+            vec![("field", Value::Str("kind")), ("old", Value::Str(c.old)), ("new", Value::Str(c.new))]
+        }
+        FieldChange::Owners(c) => {
+            vec![("field", Value::Str("owners")), ("old", Value::List(&c.old)), ("new", Value::List(&c.new))]
+        }
         FieldChange::Within(c) => {
-            vec![("field", Value::Str("within")), ("old", Value::OptStr(c.old.as_deref())), ("new", Value::OptStr(c.new.as_deref()))]
+            vec![
+                ("field", Value::Str("within")),
+                ("old", Value::OptStr(c.old.as_deref())),
+                ("new", Value::OptStr(c.new.as_deref())),
+            ]
         }
         FieldChange::Phase(c) => {
-            vec![("field", Value::Str("phase")), ("old", Value::OptStr(c.old.as_deref())), ("new", Value::OptStr(c.new.as_deref()))]
+            vec![
+                ("field", Value::Str("phase")),
+                ("old", Value::OptStr(c.old.as_deref())),
+                ("new", Value::OptStr(c.new.as_deref())),
+            ]
         }
-        FieldChange::Refs(c) => vec![("field", Value::Str("refs")), ("old", Value::List(&c.old)), ("new", Value::List(&c.new))],
+        FieldChange::Refs(c) => {
+            vec![("field", Value::Str("refs")), ("old", Value::List(&c.old)), ("new", Value::List(&c.new))]
+        }
         FieldChange::Notes(c) => {
             vec![("field", Value::Str("notes")), ("old", Value::NoteLists(&c.old)), ("new", Value::NoteLists(&c.new))]
         }

@@ -23,7 +23,9 @@ impl ImageFormat {
 
 #[derive(Debug, thiserror::Error)]
 pub enum GraphvizError {
-    #[error("Graphviz's `dot` is not on PATH: install Graphviz (for example `apt-get install graphviz`, `brew install graphviz`) to make svg, png, pdf and html")]
+    #[error(
+        "Graphviz's `dot` is not on PATH: install Graphviz (for example `apt-get install graphviz`, `brew install graphviz`) to make svg, png, pdf and html"
+    )]
     Missing,
     #[error("Graphviz's `dot` failed: {0}")]
     Failed(String),

@@ -12,7 +12,8 @@ use crate::markdown::render_markdown;
 pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptions) -> String {
     let model = chart.model;
     let first = RenderOptions { lang: options.lang, ..*options };
-    let title = model.title.as_ref().map(|t| chart.text(t, &first).to_string()).unwrap_or_else(|| "Referral chart".into());
+    let title =
+        model.title.as_ref().map(|t| chart.text(t, &first).to_string()).unwrap_or_else(|| "Referral chart".into());
     let mut page = String::new();
     page.push_str("<!DOCTYPE html>\n");
     page.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", attr(chart.lang(&first))));
@@ -36,7 +37,11 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
         }
         page.push_str("<nav aria-label=\"Language\">");
         for (i, lang) in languages.iter().enumerate() {
-            page.push_str(&format!("<label for=\"lang-{i}\" lang=\"{}\">{}</label>", attr(lang), text(language_name(lang))));
+            page.push_str(&format!(
+                "<label for=\"lang-{i}\" lang=\"{}\">{}</label>",
+                attr(lang),
+                text(language_name(lang))
+            ));
         }
         page.push_str("</nav>\n");
     }
@@ -56,7 +61,11 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
         let mut body = String::new();
         html::push_html(&mut body, Parser::new_ext(&markdown, Options::ENABLE_TABLES));
         // Anchors repeat in each language's section; keep them unique on the page.
-        page.push_str(&body.replace("id=\"step-", &format!("id=\"{i}-step-")).replace("href=\"#step-", &format!("href=\"#{i}-step-")));
+        page.push_str(
+            &body
+                .replace("id=\"step-", &format!("id=\"{i}-step-"))
+                .replace("href=\"#step-", &format!("href=\"#{i}-step-")),
+        );
         page.push_str("</section>\n");
     }
     page.push_str("</main>\n</body>\n</html>\n");

@@ -239,9 +239,7 @@ impl<'a> Printer<'a> {
             }
             Item::Phase(PhaseItem::Stage(stage)) => self.stage(stage, depth),
             Item::Phase(PhaseItem::Edge(edge)) => self.out.push_str(&edge_chain(edge)),
-            Item::Phase(PhaseItem::Broken(b)) => {
-                self.out.push_str(self.src[b.span.range()].trim())
-            }
+            Item::Phase(PhaseItem::Broken(b)) => self.out.push_str(self.src[b.span.range()].trim()),
             Item::Actor(ActorItem::Note(note)) => self.out.push_str(&note_text(note)),
             Item::Stage(stage_item) => self.out.push_str(&stage_item_text(stage_item)),
         }
@@ -448,7 +446,9 @@ fn requirement(require: &Require<'_>) -> String {
             }
             out
         }
-        Require::Within { limit, from, to, .. } => format!("require within {} from {} to {}", limit.text, from.name, to.name),
+        Require::Within { limit, from, to, .. } => {
+            format!("require within {} from {} to {}", limit.text, from.name, to.name)
+        }
     }
 }
 
