@@ -6,8 +6,10 @@ mod diff;
 mod explain;
 mod fmt;
 mod input;
+mod lsp;
 mod output;
 mod publish;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -35,6 +37,10 @@ enum Command {
     Fmt(fmt::Args),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain(explain::Args),
+    /// A live preview of a chart in the browser, updated on every save.
+    Serve(serve::Args),
+    /// The language server, over stdio, for editors.
+    Lsp,
 }
 
 /// Exit codes of SPEC §3.
@@ -72,6 +78,8 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Lsp => lsp::run(),
     };
     ExitCode::from(outcome as u8)
 }
