@@ -25,9 +25,6 @@ use referflow_syntax::File;
 pub struct Checked<'s> {
     pub model: Model<'s>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The verdict on each requirement, in `model.requirements` order; empty when errors kept
-    /// the flow rules from running.
-    pub verdicts: Vec<Verdict>,
 }
 
 impl Checked<'_> {
@@ -69,7 +66,10 @@ pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
                 | Rule::NoStart
         )
     });
-    let verdicts = if blocking { Vec::new() } else { rules::run(&model, levels, &mut diagnostics) };
+    let mut model = model;
+    if !blocking {
+        model.verdicts = rules::run(&model, levels, &mut diagnostics);
+    }
     diagnostics.sort_by_key(|d| d.span.start);
-    Checked { model, diagnostics, verdicts }
+    Checked { model, diagnostics }
 }

@@ -33,6 +33,9 @@ pub struct Model<'s> {
     pub stages: Vec<Stage<'s>>,
     pub edges: Vec<Edge<'s>>,
     pub requirements: Vec<Requirement<'s>>,
+    /// Whether each requirement holds, in `requirements` order, by the rules RF201–RF204
+    /// whatever their levels; empty when errors kept the flow rules from running.
+    pub verdicts: Vec<crate::Verdict>,
 }
 
 impl<'s> Model<'s> {

@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use referflow_check::{Diagnostic, Label, Model, Requirement, Rule, StageId, Texts};
+use referflow_check::{Diagnostic, Label, Model, Requirement, StageId, Texts};
 
-/// A chart that checked without errors, with its diagnostics (warnings, and the verdicts on
-/// its requirements).
+/// A chart that checked without errors, with its diagnostics (warnings; the verdicts on its
+/// requirements are in the model).
 #[derive(Debug, Clone, Copy)]
 pub struct Chart<'a, 's> {
     pub model: &'a Model<'s>,
@@ -30,16 +30,8 @@ pub struct RenderOptions {
     pub diagram: bool,
 }
 
-/// Whether a requirement holds, by the verdict of the rules RF201–RF204.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RequirementStatus {
-    Holds,
-    /// Violated (RF201, RF202), unprovable (RF203) or vacuous (RF204), with the message.
-    Fails {
-        rule: Rule,
-        message: String,
-    },
-}
+/// Whether a requirement holds: the checker's verdict.
+pub use referflow_check::Verdict as RequirementStatus;
 
 impl<'a, 's> Chart<'a, 's> {
     /// The code of the language rendered in.
@@ -88,23 +80,10 @@ impl<'a, 's> Chart<'a, 's> {
         order
     }
 
-    /// The verdict on requirement `index` (into `model.requirements`).
+    /// The verdict on requirement `index` (into `model.requirements`), as the checker recorded
+    /// it whatever the levels of RF201–RF204.
     pub fn requirement_status(&self, index: usize) -> RequirementStatus {
-        let span = self.model.requirements[index].span();
-        let verdict = self.diagnostics.iter().find(|d| {
-            d.span.start == span.start
-                && matches!(
-                    d.rule,
-                    Rule::RequirementViolated
-                        | Rule::DeadlineExceeded
-                        | Rule::DeadlineUnprovable
-                        | Rule::RequirementVacuous
-                )
-        });
-        match verdict {
-            Some(d) => RequirementStatus::Fails { rule: d.rule, message: d.message.clone() },
-            None => RequirementStatus::Holds,
-        }
+        self.model.verdicts.get(index).cloned().unwrap_or(RequirementStatus::Holds)
     }
 
     /// A requirement in words, in the chart's ids: `screen before shelter unless child`.
