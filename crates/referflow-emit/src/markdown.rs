@@ -1,7 +1,1006 @@
-//! The Markdown narrative. (Being written.)
+//! The Markdown narrative: the chart in words, for people who never read the source. A public
+//! hearing reads it on GitHub, or inside the HTML page (which renders it with pulldown-cmark).
+//!
+//! # The document
+//!
+//! A title, the version, a short introduction and a table of contents; the entry points; a
+//! table of the agencies with the steps each leads or takes part in; then one section per
+//! phase (in source order) with every stage as a numbered step: its type in words, who is
+//! responsible (the lead first), the time limit, the legal basis, the notes, the steps it comes
+//! after and the steps that come next, each a link. Stages outside any phase get a section of
+//! their own after the phases ("Other steps"; the entry points are listed, with links, near
+//! the top whatever their section); a chart without phases has a single "Steps" section. Then the outcomes, the requirements with their verdicts,
+//! and the Mermaid diagram unless [`RenderOptions::diagram`] is false.
+//!
+//! Steps are numbered 1, 2, 3 … down the document, without restarting, so a number names one
+//! step everywhere; inside a section they follow [`Chart::reading_order`]. Every stage appears
+//! exactly once.
+//!
+//! The words the document writes itself are English, or Thai for a Thai rendering (`th`);
+//! user text is shown in the chosen language, falling back to the first.
+//!
+//! # Anchors
+//!
+//! Links never point at the slugs a renderer makes from heading text (GitHub, pulldown-cmark
+//! and others each make different ones, and user text would decide them). Each target carries
+//! an explicit `<a id="…"></a>` whose id the tool makes from numbers alone: `step-N` for step
+//! N, `phase-N` for the N-th phase of the source, and the fixed ids `entry-points`, `actors`,
+//! `other-steps` (or `steps` without phases), `outcomes`, `requirements`, `diagram`. The HTML
+//! page relies on the `step-` prefix to keep anchors unique per language.
+//!
+//! # Escaping
+//!
+//! All user text (titles, labels, names, notes, references, branch labels, ids, the version,
+//! diagnostic messages) goes through [`escape`] before it is written, and is only ever written
+//! *inside* a line the tool started (after `### `, `- **Note:** `, `| ` …), never at the start
+//! of one. The scheme, which holds for CommonMark and GitHub Flavored Markdown:
+//!
+//! - `&`, `<`, `>` become `&amp;`, `&lt;`, `&gt;`: no raw HTML, no `<http://…>` autolink, no
+//!   entity the author did not mean (`&amp;` in a label shows as `&amp;`), no `>` quote.
+//! - A backslash goes before every ASCII punctuation character that Markdown or GitHub could
+//!   read as syntax: `\` `` ` `` `*` `_` `[` `]` `!` `#` `|` `~` `$` `@`. So no emphasis, code,
+//!   link, image, footnote, strikethrough, table cell, math (`$…$`), mention, issue reference
+//!   or e-mail autolink can start in user text. CommonMark allows a backslash before any ASCII
+//!   punctuation and shows the character itself.
+//! - `:` gets a backslash when something other than white space follows it (`http\://`,
+//!   `\:smile:`), and the `.` of `www.` gets one, so GitHub's bare-URL autolinks and emoji
+//!   shortcodes cannot start either. A colon before a space (`Note: …`) is left alone.
+//! - Spaces and tabs at either end of a text are dropped: they show as nothing, and after a
+//!   list marker they would nest a list or open an indented code block.
+//! - A text that starts with a block marker (`-`, `+`, `=`, `1.`, `1)`) gets a backslash before
+//!   it, since the tool writes some texts right after a list marker (`  - `).
+//! - A line break in user text (`\n`, `\r\n`, `\r`, U+2028, U+2029, U+0085) never becomes a
+//!   line break of the Markdown source: it becomes `<br>` (in table cells and paragraphs) or a
+//!   space (in headings and link texts, which must stay on one line). So user text can never
+//!   start a line, a heading, a list item, a quote, a table row or a code block.
+//! - Other control characters become U+FFFD (the replacement character), a tab a space.
+//! - Directional embeddings, overrides and isolates the text leaves open (U+202A–U+202E,
+//!   U+2066–U+2068) are closed at its end, so a right-to-left override in a label cannot
+//!   reverse what the tool writes after it.
+//!
+//! Diagnostic messages quote ids between backticks; those become code spans (ids cannot hold a
+//! backtick), the rest of the message is escaped as above.
+//!
+//! The Mermaid diagram is embedded in a fence of backticks longer than any run of backticks
+//! in it, so nothing inside can close the fence.
+//!
+//! The output depends on nothing but the chart and the options: byte-for-byte deterministic.
 
-use crate::chart::{Chart, RenderOptions};
+use referflow_check::{ActorId, Label, Requirement, Rule, StageId};
+use referflow_syntax::StageKind;
 
-pub fn render_markdown(_chart: &Chart<'_, '_>, _options: &RenderOptions) -> String {
-    String::new()
+use crate::chart::{Chart, RenderOptions, RequirementStatus};
+
+/// The narrative of `chart` in the language of `options`.
+pub fn render_markdown(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
+    Narrative::new(chart, options).render()
+}
+
+/// The words the document writes itself, in one language.
+struct Words {
+    untitled: &'static str,
+    version: &'static str,
+    intro: &'static str,
+    contents: &'static str,
+    entry_points: &'static str,
+    entry_points_intro: &'static str,
+    actors: &'static str,
+    actor_column: &'static str,
+    leads_column: &'static str,
+    takes_part_column: &'static str,
+    note_column: &'static str,
+    /// `Phase` in `Phase 2: …`.
+    phase: &'static str,
+    other_steps: &'static str,
+    all_steps: &'static str,
+    empty_phase: &'static str,
+    /// `Step` in `Step 3: …`.
+    step: &'static str,
+    /// `step` in `step 3` inside a sentence.
+    step_in_text: &'static str,
+    /// `steps` in `(steps 1–5)`; `step` for one.
+    steps_range: &'static str,
+    step_range: &'static str,
+    kind: &'static str,
+    /// Entry point, action, decision, outcome.
+    kinds: [&'static str; 4],
+    responsible: &'static str,
+    lead: &'static str,
+    unassigned: &'static str,
+    time_limit: &'static str,
+    within: &'static str,
+    /// (unit as written, one, several).
+    units: [(&'static str, &'static str, &'static str); 5],
+    legal_basis: &'static str,
+    note: &'static str,
+    comes_after: &'static str,
+    /// Put before a branch label: Thai says `กรณีใช่` ("in the case of yes").
+    case: &'static str,
+    next: &'static str,
+    ends_here: &'static str,
+    no_next: &'static str,
+    unreachable: &'static str,
+    outcomes: &'static str,
+    outcomes_intro: &'static str,
+    requirements: &'static str,
+    requirements_intro: &'static str,
+    holds: &'static str,
+    violated: &'static str,
+    unproven: &'static str,
+    vacuous: &'static str,
+    /// `{a}`, `{b}`: the stages; `{c}`: the `unless` stages.
+    before: &'static str,
+    before_unless: &'static str,
+    /// `{a}`, `{b}`: the stages; `{d}`: the time.
+    within_requirement: &'static str,
+    /// Joins the last two items of a list: `A, B or C`.
+    or: &'static str,
+    /// Joins the items of a list before the last.
+    list_separator: &'static str,
+    diagram: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    untitled: "Referral chart",
+    version: "Version",
+    intro: "This document describes the referral chart step by step: who is responsible, within what time, on \
+            what legal basis, and what happens next. The steps are numbered in reading order, starting from the \
+            entry points, and every “Next” entry links to the step it leads to.",
+    contents: "Contents",
+    entry_points: "Entry points",
+    entry_points_intro: "A case can start at any of these steps:",
+    actors: "Agencies and roles",
+    actor_column: "Agency or role",
+    leads_column: "Leads steps",
+    takes_part_column: "Takes part in steps",
+    note_column: "Note",
+    phase: "Phase",
+    other_steps: "Other steps",
+    all_steps: "Steps",
+    empty_phase: "This phase has no steps yet.",
+    step: "Step",
+    step_in_text: "step",
+    steps_range: "steps",
+    step_range: "step",
+    kind: "Type",
+    kinds: ["Entry point", "Action", "Decision", "Outcome"],
+    responsible: "Responsible",
+    lead: "lead",
+    unassigned: "not yet assigned",
+    time_limit: "Time limit",
+    within: "within",
+    units: [
+        ("min", "minute", "minutes"),
+        ("h", "hour", "hours"),
+        ("d", "day", "days"),
+        ("w", "week", "weeks"),
+        ("wd", "working day", "working days"),
+    ],
+    legal_basis: "Legal basis",
+    note: "Note",
+    comes_after: "Comes after",
+    case: "",
+    next: "Next",
+    ends_here: "none (the referral ends here)",
+    no_next: "not yet given",
+    unreachable: "No path from an entry point reaches this step.",
+    outcomes: "Outcomes",
+    outcomes_intro: "Every referral should end in one of these steps:",
+    requirements: "Requirements",
+    requirements_intro: "The chart is held to these requirements. Each has been checked against every path through the \
+                         chart.",
+    holds: "✔ Holds",
+    violated: "✘ Violated",
+    unproven: "? Cannot be shown to hold",
+    vacuous: "– Never applies",
+    before: "Every path to {b} passes {a} first.",
+    before_unless: "Every path to {b} passes {a} first, unless it passes {c}.",
+    within_requirement: "From {a} to {b} takes at most {d} on every path.",
+    or: " or ",
+    list_separator: ", ",
+    diagram: "Diagram",
+};
+
+const THAI: Words = Words {
+    untitled: "แผนผังการส่งต่อ",
+    version: "ฉบับ",
+    intro: "เอกสารนี้อธิบายแผนผังการส่งต่อทีละขั้นตอน ได้แก่ ผู้รับผิดชอบ กรอบเวลา ฐานทางกฎหมาย และขั้นตอนถัดไป \
+            ขั้นตอนต่าง ๆ มีหมายเลขเรียงตามลำดับการอ่านโดยเริ่มจากจุดเริ่มต้น \
+            และทุกรายการใน “ขั้นตอนถัดไป” เชื่อมโยงไปยังขั้นตอนนั้น",
+    contents: "สารบัญ",
+    entry_points: "จุดเริ่มต้น",
+    entry_points_intro: "กรณีอาจเริ่มต้นได้จากขั้นตอนใดขั้นตอนหนึ่งต่อไปนี้",
+    actors: "หน่วยงานที่เกี่ยวข้อง",
+    actor_column: "หน่วยงานหรือผู้ปฏิบัติงาน",
+    leads_column: "เป็นหน่วยงานหลักในขั้นตอนที่",
+    takes_part_column: "เป็นหน่วยงานร่วมในขั้นตอนที่",
+    note_column: "หมายเหตุ",
+    phase: "ระยะที่",
+    other_steps: "ขั้นตอนอื่น ๆ",
+    all_steps: "ขั้นตอน",
+    empty_phase: "ระยะนี้ยังไม่มีขั้นตอน",
+    step: "ขั้นตอนที่",
+    step_in_text: "ขั้นตอนที่",
+    steps_range: "ขั้นตอนที่",
+    step_range: "ขั้นตอนที่",
+    kind: "ประเภท",
+    kinds: ["จุดเริ่มต้น", "การดำเนินการ", "จุดตัดสินใจ", "ผลลัพธ์"],
+    responsible: "ผู้รับผิดชอบ",
+    lead: "หน่วยงานหลัก",
+    unassigned: "ยังไม่ได้กำหนด",
+    time_limit: "กรอบเวลา",
+    within: "ภายใน",
+    units: [
+        ("min", "นาที", "นาที"),
+        ("h", "ชั่วโมง", "ชั่วโมง"),
+        ("d", "วัน", "วัน"),
+        ("w", "สัปดาห์", "สัปดาห์"),
+        ("wd", "วันทำการ", "วันทำการ"),
+    ],
+    legal_basis: "ฐานทางกฎหมาย",
+    note: "หมายเหตุ",
+    comes_after: "ต่อจาก",
+    case: "กรณี",
+    next: "ขั้นตอนถัดไป",
+    ends_here: "ไม่มี (การส่งต่อสิ้นสุดที่ขั้นตอนนี้)",
+    no_next: "ยังไม่ได้กำหนด",
+    unreachable: "ไม่มีเส้นทางจากจุดเริ่มต้นใดมาถึงขั้นตอนนี้",
+    outcomes: "ผลลัพธ์",
+    outcomes_intro: "การส่งต่อทุกกรณีควรสิ้นสุดที่ขั้นตอนใดขั้นตอนหนึ่งต่อไปนี้",
+    requirements: "ข้อกำหนด",
+    requirements_intro: "แผนผังนี้ต้องเป็นไปตามข้อกำหนดต่อไปนี้ ซึ่งได้ตรวจสอบกับทุกเส้นทางในแผนผังแล้ว",
+    holds: "✔ เป็นไปตามข้อกำหนด",
+    violated: "✘ ไม่เป็นไปตามข้อกำหนด",
+    unproven: "? ยังยืนยันไม่ได้ว่าเป็นไปตามข้อกำหนด",
+    vacuous: "– ไม่มีกรณีที่ข้อกำหนดนี้ใช้บังคับ",
+    before: "ทุกเส้นทางที่ไปถึง {b} ต้องผ่าน {a} ก่อน",
+    before_unless: "ทุกเส้นทางที่ไปถึง {b} ต้องผ่าน {a} ก่อน เว้นแต่เส้นทางนั้นผ่าน {c}",
+    within_requirement: "จาก {a} ถึง {b} ต้องใช้เวลาไม่เกิน {d}ในทุกเส้นทาง",
+    or: " หรือ ",
+    list_separator: " หรือ ",
+    diagram: "แผนภาพ",
+};
+
+fn words_for(lang: &str) -> &'static Words {
+    match lang.split('-').next().unwrap_or(lang) {
+        "th" => &THAI,
+        _ => &ENGLISH,
+    }
+}
+
+/// A group of steps under one `##` heading.
+struct Section {
+    kind: SectionKind,
+    stages: Vec<StageId>,
+}
+
+enum SectionKind {
+    /// A phase, by its index in the source.
+    Phase(usize),
+    /// The stages outside any phase, in a chart with phases.
+    Other,
+    /// Every stage, in a chart without phases.
+    All,
+}
+
+impl SectionKind {
+    fn anchor(&self) -> String {
+        match self {
+            SectionKind::Phase(i) => format!("phase-{}", i + 1),
+            SectionKind::Other => "other-steps".to_string(),
+            SectionKind::All => "steps".to_string(),
+        }
+    }
+}
+
+/// One edge as a step shows it: the other end and the branch label.
+struct Link<'m, 's> {
+    stage: StageId,
+    label: Option<&'m Label<'s>>,
+}
+
+struct Narrative<'c, 'a, 's> {
+    chart: &'c Chart<'a, 's>,
+    options: &'c RenderOptions,
+    words: &'static Words,
+    sections: Vec<Section>,
+    /// The step number of each stage (by stage index), from 1.
+    numbers: Vec<usize>,
+    /// The stages in document order.
+    in_order: Vec<StageId>,
+    outgoing: Vec<Vec<Link<'a, 's>>>,
+    incoming: Vec<Vec<Link<'a, 's>>>,
+    reachable: Vec<bool>,
+}
+
+impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
+    fn new(chart: &'c Chart<'a, 's>, options: &'c RenderOptions) -> Self {
+        let model = chart.model;
+        let n = model.stages.len();
+        let mut rank = vec![0; n];
+        for (position, stage) in chart.reading_order().into_iter().enumerate() {
+            rank[stage.index()] = position;
+        }
+        let sections = sections(chart, &rank);
+        let in_order: Vec<StageId> = sections.iter().flat_map(|s| s.stages.iter().copied()).collect();
+        let mut numbers = vec![0; n];
+        for (i, stage) in in_order.iter().enumerate() {
+            numbers[stage.index()] = i + 1;
+        }
+
+        let mut outgoing: Vec<Vec<Link<'a, 's>>> = (0..n).map(|_| Vec::new()).collect();
+        let mut incoming: Vec<Vec<Link<'a, 's>>> = (0..n).map(|_| Vec::new()).collect();
+        for edge in &model.edges {
+            let label = edge.label.as_ref();
+            // A repeated edge (RF107) says nothing new to a reader.
+            if !outgoing[edge.from.index()].iter().any(|l| l.stage == edge.to && l.label == label) {
+                outgoing[edge.from.index()].push(Link { stage: edge.to, label });
+                incoming[edge.to.index()].push(Link { stage: edge.from, label });
+            }
+        }
+
+        let mut reachable = vec![false; n];
+        let mut stack: Vec<StageId> = model
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == StageKind::Start)
+            .map(|(i, _)| stage_id(i))
+            .collect();
+        for s in &stack {
+            reachable[s.index()] = true;
+        }
+        while let Some(s) = stack.pop() {
+            for link in &outgoing[s.index()] {
+                if !reachable[link.stage.index()] {
+                    reachable[link.stage.index()] = true;
+                    stack.push(link.stage);
+                }
+            }
+        }
+
+        let words = words_for(chart.lang(options));
+        Narrative { chart, options, words, sections, numbers, in_order, outgoing, incoming, reachable }
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        self.header(&mut out);
+        self.contents(&mut out);
+        self.entry_points(&mut out);
+        self.actors(&mut out);
+        for section in &self.sections {
+            self.section(&mut out, section);
+        }
+        self.outcomes(&mut out);
+        self.requirements(&mut out);
+        if self.options.diagram {
+            self.diagram(&mut out);
+        }
+        out
+    }
+
+    fn header(&self, out: &mut String) {
+        let model = self.chart.model;
+        let title = match &model.title {
+            Some(title) => escape(self.chart.text(title, self.options), Breaks::Space),
+            None => self.words.untitled.to_string(),
+        };
+        out.push_str(&format!("# {title}\n\n"));
+        if let Some(version) = &model.version {
+            out.push_str(&format!("**{}:** {}\n\n", self.words.version, escape(version, Breaks::Html)));
+        }
+        out.push_str(self.words.intro);
+        out.push_str("\n\n");
+    }
+
+    fn contents(&self, out: &mut String) {
+        let w = self.words;
+        out.push_str(&format!("## {}\n\n", w.contents));
+        if self.has_entry_points() {
+            out.push_str(&format!("- [{}](#entry-points)\n", w.entry_points));
+        }
+        if !self.chart.model.actors.is_empty() {
+            out.push_str(&format!("- [{}](#actors)\n", w.actors));
+        }
+        for section in &self.sections {
+            let mut line = format!("- [{}](#{})", self.section_title(section, Breaks::Space), section.kind.anchor());
+            let numbers: Vec<usize> = section.stages.iter().map(|s| self.numbers[s.index()]).collect();
+            match (numbers.first(), numbers.last()) {
+                // "Steps (steps 1–6)" says nothing.
+                _ if matches!(section.kind, SectionKind::All) => {}
+                (Some(first), Some(last)) if first == last => line.push_str(&format!(" ({} {first})", w.step_range)),
+                (Some(first), Some(last)) => line.push_str(&format!(" ({} {first}–{last})", w.steps_range)),
+                _ => {}
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        if self.has_outcomes() {
+            out.push_str(&format!("- [{}](#outcomes)\n", w.outcomes));
+        }
+        if !self.chart.model.requirements.is_empty() {
+            out.push_str(&format!("- [{}](#requirements)\n", w.requirements));
+        }
+        if self.options.diagram {
+            out.push_str(&format!("- [{}](#diagram)\n", w.diagram));
+        }
+        out.push('\n');
+    }
+
+    fn has_entry_points(&self) -> bool {
+        self.chart.model.stages.iter().any(|s| s.kind == StageKind::Start)
+    }
+
+    fn has_outcomes(&self) -> bool {
+        self.chart.model.stages.iter().any(|s| s.kind == StageKind::End)
+    }
+
+    fn entry_points(&self, out: &mut String) {
+        if !self.has_entry_points() {
+            return;
+        }
+        out.push_str(&format!(
+            "## <a id=\"entry-points\"></a>{}\n\n{}\n\n",
+            self.words.entry_points, self.words.entry_points_intro
+        ));
+        for stage in self.of_kind(StageKind::Start) {
+            out.push_str(&format!("- {}\n", self.step_link(stage)));
+        }
+        out.push('\n');
+    }
+
+    fn of_kind(&self, kind: StageKind) -> impl Iterator<Item = StageId> + '_ {
+        self.in_order.iter().copied().filter(move |s| self.chart.model.stage(*s).kind == kind)
+    }
+
+    fn actors(&self, out: &mut String) {
+        let model = self.chart.model;
+        if model.actors.is_empty() {
+            return;
+        }
+        let w = self.words;
+        let with_notes = model.actors.iter().any(|a| !a.notes.is_empty());
+        out.push_str(&format!("## <a id=\"actors\"></a>{}\n\n", w.actors));
+        out.push_str(&format!("| {} | {} | {} |", w.actor_column, w.leads_column, w.takes_part_column));
+        if with_notes {
+            out.push_str(&format!(" {} |\n| --- | --- | --- | --- |\n", w.note_column));
+        } else {
+            out.push_str("\n| --- | --- | --- |\n");
+        }
+        for (i, actor) in model.actors.iter().enumerate() {
+            let id = actor_id(i);
+            let mut leads = Vec::new();
+            let mut takes_part = Vec::new();
+            for stage in &self.in_order {
+                match model.stage(*stage).owners.iter().position(|o| *o == id) {
+                    Some(0) => leads.push(*stage),
+                    Some(_) => takes_part.push(*stage),
+                    None => {}
+                }
+            }
+            let steps = |stages: &[StageId]| {
+                if stages.is_empty() {
+                    "—".to_string()
+                } else {
+                    stages
+                        .iter()
+                        .map(|s| format!("[{n}](#step-{n})", n = self.numbers[s.index()]))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} |",
+                escape(self.chart.text(&actor.name, self.options), Breaks::Html),
+                steps(&leads),
+                steps(&takes_part)
+            ));
+            if with_notes {
+                let notes: Vec<String> =
+                    actor.notes.iter().map(|n| escape(self.chart.text(n, self.options), Breaks::Html)).collect();
+                out.push_str(&format!(" {} |", if notes.is_empty() { "—".to_string() } else { notes.join("<br>") }));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+
+    fn section_title(&self, section: &Section, breaks: Breaks) -> String {
+        match section.kind {
+            SectionKind::Phase(i) => {
+                let phase = &self.chart.model.phases[i];
+                format!(
+                    "{} {}: {}",
+                    self.words.phase,
+                    i + 1,
+                    escape(self.chart.text(&phase.name, self.options), breaks)
+                )
+            }
+            SectionKind::Other => self.words.other_steps.to_string(),
+            SectionKind::All => self.words.all_steps.to_string(),
+        }
+    }
+
+    fn section(&self, out: &mut String, section: &Section) {
+        out.push_str(&format!(
+            "## <a id=\"{}\"></a>{}\n\n",
+            section.kind.anchor(),
+            self.section_title(section, Breaks::Space)
+        ));
+        if section.stages.is_empty() {
+            out.push_str(self.words.empty_phase);
+            out.push_str("\n\n");
+        }
+        for stage in &section.stages {
+            self.step(out, *stage);
+        }
+    }
+
+    fn step(&self, out: &mut String, id: StageId) {
+        let w = self.words;
+        let stage = self.chart.model.stage(id);
+        let n = self.numbers[id.index()];
+        out.push_str(&format!(
+            "### <a id=\"step-{n}\"></a>{} {n}: {}\n\n",
+            w.step,
+            escape(self.chart.text(&stage.label, self.options), Breaks::Space)
+        ));
+        let kind = match stage.kind {
+            StageKind::Start => w.kinds[0],
+            StageKind::Step => w.kinds[1],
+            StageKind::Decision => w.kinds[2],
+            StageKind::End => w.kinds[3],
+        };
+        out.push_str(&format!("- **{}:** {kind}\n", w.kind));
+
+        let owners: Vec<String> = stage
+            .owners
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let name = escape(self.chart.text(&self.chart.model.actor(*o).name, self.options), Breaks::Html);
+                if i == 0 && stage.owners.len() > 1 { format!("{name} ({})", w.lead) } else { name }
+            })
+            .collect();
+        let owners = if owners.is_empty() { w.unassigned.to_string() } else { owners.join(", ") };
+        out.push_str(&format!("- **{}:** {owners}\n", w.responsible));
+
+        if let Some(limit) = &stage.within {
+            out.push_str(&format!("- **{}:** {} {}\n", w.time_limit, w.within, self.duration(limit.text)));
+        }
+        match stage.refs.as_slice() {
+            [] => {}
+            [one] => out.push_str(&format!("- **{}:** {}\n", w.legal_basis, not_blank(one))),
+            many => {
+                out.push_str(&format!("- **{}:**\n", w.legal_basis));
+                for r in many {
+                    out.push_str(&format!("  - {}\n", not_blank(r)));
+                }
+            }
+        }
+        for note in &stage.notes {
+            let note = not_blank(self.chart.text(note, self.options));
+            out.push_str(&format!("- **{}:** {note}\n", w.note));
+        }
+
+        let incoming = &self.incoming[id.index()];
+        if !incoming.is_empty() {
+            let from: Vec<String> = incoming
+                .iter()
+                .map(|link| {
+                    let n = self.numbers[link.stage.index()];
+                    let mut text = format!("[{} {n}](#step-{n})", w.step_in_text);
+                    if let Some(label) = link.label {
+                        text.push_str(&format!(" ({})", self.branch(label)));
+                    }
+                    text
+                })
+                .collect();
+            out.push_str(&format!("- **{}:** {}\n", w.comes_after, from.join(", ")));
+        }
+
+        let outgoing = &self.outgoing[id.index()];
+        let next = |link: &Link<'_, '_>| match link.label {
+            Some(label) => format!("{} → {}", self.branch(label), self.step_link(link.stage)),
+            None => self.step_link(link.stage),
+        };
+        match outgoing.as_slice() {
+            [] if stage.kind == StageKind::End => out.push_str(&format!("- **{}:** {}\n", w.next, w.ends_here)),
+            [] => out.push_str(&format!("- **{}:** {}\n", w.next, w.no_next)),
+            [one] => out.push_str(&format!("- **{}:** {}\n", w.next, next(one))),
+            many => {
+                out.push_str(&format!("- **{}:**\n", w.next));
+                for link in many {
+                    out.push_str(&format!("  - {}\n", next(link)));
+                }
+            }
+        }
+        if !self.reachable[id.index()] {
+            out.push_str(&format!("- ⚠ {}\n", w.unreachable));
+        }
+        out.push('\n');
+    }
+
+    /// A branch label in the chosen language; the tool's own `yes`/`no` capitalised. Thai
+    /// puts `กรณี` before it, joined to a Thai label and spaced from any other.
+    fn branch(&self, label: &Label<'_>) -> String {
+        let text = self.chart.label(label, self.options);
+        let shown = match label {
+            Label::Yes | Label::No => capitalise(&text),
+            Label::Text(_) => escape(&text, Breaks::Html),
+        };
+        let case = self.words.case;
+        let thai = text.chars().next().is_some_and(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
+        if case.is_empty() || thai { format!("{case}{shown}") } else { format!("{case} {shown}") }
+    }
+
+    /// `[Step 3: label](#step-3)`.
+    fn step_link(&self, id: StageId) -> String {
+        let n = self.numbers[id.index()];
+        let label = escape(self.chart.text(&self.chart.model.stage(id).label, self.options), Breaks::Space);
+        format!("[{} {n}: {label}](#step-{n})", self.words.step)
+    }
+
+    /// `24h` as `24 hours`; a text the tool does not recognise stays as written.
+    fn duration(&self, text: &str) -> String {
+        let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let unit = self.words.units.iter().find(|(u, _, _)| *u == unit);
+        match (number.parse::<u64>(), unit) {
+            (Ok(n), Some((_, one, many))) => format!("{n} {}", if n == 1 { one } else { many }),
+            _ => escape(text, Breaks::Html),
+        }
+    }
+
+    fn outcomes(&self, out: &mut String) {
+        if !self.has_outcomes() {
+            return;
+        }
+        out.push_str(&format!(
+            "## <a id=\"outcomes\"></a>{}\n\n{}\n\n",
+            self.words.outcomes, self.words.outcomes_intro
+        ));
+        for stage in self.of_kind(StageKind::End) {
+            out.push_str(&format!("- {}\n", self.step_link(stage)));
+        }
+        out.push('\n');
+    }
+
+    fn requirements(&self, out: &mut String) {
+        let model = self.chart.model;
+        if model.requirements.is_empty() {
+            return;
+        }
+        let w = self.words;
+        out.push_str(&format!("## <a id=\"requirements\"></a>{}\n\n{}\n\n", w.requirements, w.requirements_intro));
+        for (i, requirement) in model.requirements.iter().enumerate() {
+            let sentence = match requirement {
+                Requirement::Before { first, target, unless, .. } => {
+                    let a = self.step_link(*first);
+                    let b = self.step_link(*target);
+                    if unless.is_empty() {
+                        fill(w.before, &[('a', &a), ('b', &b)])
+                    } else {
+                        let c = self.or_list(unless.iter().map(|s| self.step_link(*s)).collect());
+                        fill(w.before_unless, &[('a', &a), ('b', &b), ('c', &c)])
+                    }
+                }
+                Requirement::Within { limit, from, to, .. } => fill(
+                    w.within_requirement,
+                    &[('a', &self.step_link(*from)), ('b', &self.step_link(*to)), ('d', &self.duration(limit.text))],
+                ),
+            };
+            match self.chart.requirement_status(i) {
+                RequirementStatus::Holds => out.push_str(&format!("- **{}:** {sentence}\n", w.holds)),
+                RequirementStatus::Fails { rule, message } => {
+                    let verdict = match rule {
+                        Rule::DeadlineUnprovable => w.unproven,
+                        Rule::RequirementVacuous => w.vacuous,
+                        _ => w.violated,
+                    };
+                    out.push_str(&format!("- **{verdict}:** {sentence}\n  - {}\n", message_text(&message)));
+                }
+            }
+        }
+        out.push('\n');
+    }
+
+    /// `A, B or C` (English), `A หรือ B หรือ C` (Thai).
+    fn or_list(&self, mut items: Vec<String>) -> String {
+        let Some(last) = items.pop() else { return String::new() };
+        if items.is_empty() {
+            return last;
+        }
+        format!("{}{}{last}", items.join(self.words.list_separator), self.words.or)
+    }
+
+    fn diagram(&self, out: &mut String) {
+        let mut diagram = crate::mermaid::render_mermaid(self.chart, self.options);
+        if !diagram.is_empty() && !diagram.ends_with('\n') {
+            diagram.push('\n');
+        }
+        let fence = "`".repeat(longest_run(&diagram, '`').max(2) + 1);
+        out.push_str(&format!("## <a id=\"diagram\"></a>{}\n\n{fence}mermaid\n{diagram}{fence}\n", self.words.diagram));
+    }
+}
+
+/// The sections of the document: the phases in source order, then the stages outside any
+/// phase. Each section's stages in reading order.
+fn sections(chart: &Chart<'_, '_>, rank: &[usize]) -> Vec<Section> {
+    let model = chart.model;
+    let by_rank = |mut stages: Vec<StageId>| {
+        stages.sort_by_key(|s| rank[s.index()]);
+        stages
+    };
+    let all: Vec<StageId> = (0..model.stages.len()).map(stage_id).collect();
+    if model.phases.is_empty() {
+        return vec![Section { kind: SectionKind::All, stages: by_rank(all) }];
+    }
+    let mut sections: Vec<Section> = (0..model.phases.len())
+        .map(|p| Section {
+            kind: SectionKind::Phase(p),
+            stages: by_rank(
+                all.iter().copied().filter(|s| model.stage(*s).phase.is_some_and(|q| q.index() == p)).collect(),
+            ),
+        })
+        .collect();
+    let other = by_rank(all.iter().copied().filter(|s| model.stage(*s).phase.is_none()).collect());
+    if !other.is_empty() {
+        sections.push(Section { kind: SectionKind::Other, stages: other });
+    }
+    sections
+}
+
+fn stage_id(i: usize) -> StageId {
+    StageId(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+fn actor_id(i: usize) -> ActorId {
+    ActorId(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+/// User text for a list item, a dash when it is blank (white space and line breaks only): a
+/// list item with nothing after its marker would turn the paragraph above it into a heading
+/// (`-` alone is also a setext underline).
+fn not_blank(text: &str) -> String {
+    if text.trim().is_empty() { "—".to_string() } else { escape(text, Breaks::Html) }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Fills `{x}` slots of a template in one pass, so a value that itself holds `{b}` is never
+/// filled again.
+fn fill(template: &str, values: &[(char, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let mut chars = after.chars();
+        match (chars.next(), chars.next()) {
+            (Some(name), Some('}')) if values.iter().any(|(k, _)| *k == name) => {
+                out.extend(values.iter().filter(|(k, _)| *k == name).map(|(_, v)| *v));
+                rest = &after[name.len_utf8() + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What a line break in user text becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breaks {
+    /// A space: for headings and link texts, which must stay on one line.
+    Space,
+    /// `<br>`: for paragraphs, list items and table cells.
+    Html,
+}
+
+/// User text as Markdown that shows exactly that text (see the module documentation).
+pub fn escape(text: &str, breaks: Breaks) -> String {
+    // Spaces at the ends show as nothing in any rendering; at the start of a list item they
+    // would move the text into a nested list or an indented code block.
+    escape_inner(text.trim_matches([' ', '\t']), breaks)
+}
+
+/// [`escape`] without trimming, for a piece of a text.
+fn escape_inner(text: &str, breaks: Breaks) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    // A block marker at the very start: `- `, `+ `, `= `, `1. `, `1) `.
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let marker_at = match chars.first() {
+        Some('-' | '+' | '=') => Some(0),
+        Some(_) if digits > 0 && matches!(chars.get(digits), Some('.' | ')')) => Some(digits),
+        _ => None,
+    };
+    let mut bidi = Bidi::default();
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        bidi.see(c);
+        match c {
+            '\r' if next == Some('\n') => {
+                out.push_str(line_break(breaks));
+                i += 1;
+            }
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push_str(line_break(breaks)),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '#' | '|' | '~' | '$' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ':' if next.is_some_and(|n| !n.is_whitespace()) => out.push_str("\\:"),
+            '.' if i >= 3 && chars[i - 3..i].iter().map(|c| c.to_ascii_lowercase()).eq("www".chars()) => {
+                out.push_str("\\.");
+            }
+            _ if Some(i) == marker_at => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\t' => out.push(' '),
+            _ if c.is_control() => out.push('\u{FFFD}'),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    bidi.close(&mut out);
+    out
+}
+
+/// The directional embeddings, overrides and isolates a text opens (Unicode bidi, UAX #9), so
+/// that [`escape`] can close them at its end: a right-to-left override in a label must not
+/// reverse the text after it.
+#[derive(Default)]
+struct Bidi {
+    /// `true` for an isolate (closed by U+2069), `false` for an embedding or override (U+202C).
+    open: Vec<bool>,
+}
+
+impl Bidi {
+    fn see(&mut self, c: char) {
+        match c {
+            '\u{202A}' | '\u{202B}' | '\u{202D}' | '\u{202E}' => self.open.push(false),
+            '\u{2066}'..='\u{2068}' => self.open.push(true),
+            // A PDF closes the last embedding, unless an isolate is open inside it.
+            '\u{202C}' if self.open.last() == Some(&false) => {
+                self.open.pop();
+            }
+            // A PDI closes the last isolate and every embedding opened inside it.
+            '\u{2069}' if self.open.contains(&true) => while self.open.pop() == Some(false) {},
+            _ => {}
+        }
+    }
+
+    fn close(&self, out: &mut String) {
+        out.extend(self.open.iter().rev().map(|isolate| if *isolate { '\u{2069}' } else { '\u{202C}' }));
+    }
+}
+
+fn line_break(breaks: Breaks) -> &'static str {
+    match breaks {
+        Breaks::Space => " ",
+        Breaks::Html => "<br>",
+    }
+}
+
+/// A diagnostic message: the ids it quotes between backticks as code spans, the rest escaped.
+fn message_text(message: &str) -> String {
+    let message = message.trim_matches([' ', '\t']);
+    let parts: Vec<&str> = message.split('`').collect();
+    // An odd number of backticks: not pairs of quotes, so all of it is text.
+    if parts.len().is_multiple_of(2) {
+        return escape(message, Breaks::Html);
+    }
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&escape_inner(part, Breaks::Html));
+        } else if part.trim().is_empty() || part.contains(['\n', '\r']) {
+            // Not an id: show the backticks as written.
+            out.push_str(&escape_inner(&format!("`{part}`"), Breaks::Html));
+        } else {
+            // Inside a code span nothing is markup, and a part between two backticks holds none.
+            out.push('`');
+            out.push_str(part);
+            out.push('`');
+        }
+    }
+    out
+}
+
+/// The length of the longest run of `c` in `text`.
+fn longest_run(text: &str, c: char) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for ch in text.chars() {
+        run = if ch == c { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_user_text_is_escaped() {
+        assert_eq!(escape("<script>&amp;", Breaks::Html), "&lt;script&gt;&amp;amp;");
+        assert_eq!(escape("[a](b) ![i](x)", Breaks::Html), "\\[a\\](b) \\!\\[i\\](x)");
+        assert_eq!(escape("*b* _e_ ~s~ `c` $m$", Breaks::Html), "\\*b\\* \\_e\\_ \\~s\\~ \\`c\\` \\$m\\$");
+        assert_eq!(escape("a | b \\ c", Breaks::Html), "a \\| b \\\\ c");
+        assert_eq!(escape("# h", Breaks::Html), "\\# h");
+    }
+
+    #[test]
+    fn line_breaks_never_reach_the_markdown_source() {
+        assert_eq!(escape("one\ntwo\r\nthree\rfour", Breaks::Html), "one<br>two<br>three<br>four");
+        assert_eq!(escape("one\n- two", Breaks::Space), "one - two");
+        assert_eq!(escape("a\u{2028}b\u{85}c", Breaks::Space), "a b c");
+    }
+
+    #[test]
+    fn block_markers_at_the_start_are_escaped() {
+        assert_eq!(escape("- x", Breaks::Html), "\\- x");
+        assert_eq!(escape("+ x", Breaks::Html), "\\+ x");
+        assert_eq!(escape("12. x", Breaks::Html), "12\\. x");
+        assert_eq!(escape("3) x", Breaks::Html), "3\\) x");
+        assert_eq!(escape("a - b. 1. c", Breaks::Html), "a - b. 1. c");
+        assert_eq!(escape("2551", Breaks::Html), "2551");
+        assert_eq!(escape("  - x ", Breaks::Html), "\\- x");
+    }
+
+    #[test]
+    fn autolinks_and_shortcodes_cannot_start() {
+        assert_eq!(escape("http://x.y", Breaks::Html), "http\\://x.y");
+        assert_eq!(escape("see WWW.x.org", Breaks::Html), "see WWW\\.x.org");
+        assert_eq!(escape("a@b.org :tada:", Breaks::Html), "a\\@b.org \\:tada:");
+        assert_eq!(escape("Note: fine", Breaks::Html), "Note: fine");
+    }
+
+    #[test]
+    fn directional_overrides_end_with_the_text() {
+        assert_eq!(escape("a\u{202E}b", Breaks::Html), "a\u{202E}b\u{202C}");
+        assert_eq!(escape("\u{2067}\u{202B}x", Breaks::Html), "\u{2067}\u{202B}x\u{202C}\u{2069}");
+        assert_eq!(escape("\u{202E}x\u{202C}\u{202C}", Breaks::Html), "\u{202E}x\u{202C}\u{202C}");
+        assert_eq!(escape("\u{2068}\u{202E}x\u{2069}", Breaks::Html), "\u{2068}\u{202E}x\u{2069}");
+    }
+
+    #[test]
+    fn control_characters_are_replaced() {
+        assert_eq!(escape("a\tb\u{7}c\u{0}", Breaks::Html), "a b\u{FFFD}c\u{FFFD}");
+    }
+
+    #[test]
+    fn messages_show_ids_as_code() {
+        assert_eq!(message_text("`a_b` before `c`: a_b → c"), "`a_b` before `c`: a\\_b → c");
+        assert_eq!(message_text("odd ` tick"), "odd \\` tick");
+    }
+
+    #[test]
+    fn templates_fill_once() {
+        assert_eq!(fill("{a} then {b}", &[('a', "{b}"), ('b', "x")]), "{b} then x");
+        assert_eq!(fill("{z} {", &[('a', "x")]), "{z} {");
+    }
+
+    #[test]
+    fn fences_outgrow_backtick_runs() {
+        assert_eq!(longest_run("a ```` b ` c", '`'), 4);
+    }
 }
