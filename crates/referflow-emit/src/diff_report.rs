@@ -7,7 +7,7 @@ use referflow_check::diff::{
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::markdown::{Breaks, escape};
+use crate::markdown::{Breaks, escape, message_text};
 
 /// The one-line summary: `stages: 2 added, 1 changed; edges: 1 relabelled`, or `no change in
 /// the flow`.
@@ -170,7 +170,7 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
                     f.code,
                     f.name,
                     f.severity,
-                    escape(&f.message, Breaks::Html)
+                    message_text(&f.message)
                 ));
             }
         }
@@ -204,7 +204,7 @@ fn field_line(field: &FieldChange) -> String {
                 if v.is_empty() {
                     "none".to_string()
                 } else {
-                    v.iter().map(|n| texts(n)).collect::<Vec<_>>().join("; ")
+                    v.iter().map(texts).collect::<Vec<_>>().join("; ")
                 }
             };
             format!("notes: {} → {}", notes(&c.old), notes(&c.new))

@@ -60,11 +60,10 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
         let markdown = render_markdown(chart, &here);
         let mut body = String::new();
         html::push_html(&mut body, Parser::new_ext(&markdown, Options::ENABLE_TABLES));
-        // Anchors repeat in each language's section; keep them unique on the page.
+        // Anchors repeat in each language's section; keep them unique on the page. User text
+        // cannot contain `id="` or `href="#`: pulldown-cmark escapes its quotes.
         page.push_str(
-            &body
-                .replace("id=\"step-", &format!("id=\"{i}-step-"))
-                .replace("href=\"#step-", &format!("href=\"#{i}-step-")),
+            &body.replace("id=\"", &format!("id=\"{i}-")).replace("href=\"#", &format!("href=\"#{i}-")),
         );
         page.push_str("</section>\n");
     }

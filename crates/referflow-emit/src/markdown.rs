@@ -900,7 +900,7 @@ fn line_break(breaks: Breaks) -> &'static str {
 }
 
 /// A diagnostic message: the ids it quotes between backticks as code spans, the rest escaped.
-fn message_text(message: &str) -> String {
+pub(crate) fn message_text(message: &str) -> String {
     let message = message.trim_matches([' ', '\t']);
     let parts: Vec<&str> = message.split('`').collect();
     // An odd number of backticks: not pairs of quotes, so all of it is text.
