@@ -1,7 +1,614 @@
-//! Graphviz DOT with one swimlane per lead actor. (Being written.)
+//! Graphviz DOT: one swimlane (cluster) per lead actor, a shape per kind of stage, a colour
+//! and a number per phase, time limits and co-owners in small print, and a legend.
+//! docs/dot.md describes the drawing.
+//!
+//! Everything the author wrote reaches Graphviz inside HTML-like labels (`label=<…>`), with
+//! every character that means something there written as an entity and backslashes doubled,
+//! so no label can close a string, start a tag or use Graphviz's `\N`-style escapes. Node and
+//! cluster names are synthetic (`s3`, `cluster_a1`): a user id may be a DOT keyword (`graph`,
+//! `node`) or hold a `-`. The user's id reaches the SVG only through the `id` attribute.
 
-use crate::chart::{Chart, RenderOptions};
+use std::fmt::{self, Write};
 
-pub fn render_dot(_chart: &Chart<'_, '_>, _options: &RenderOptions) -> String {
-    String::new()
+use referflow_check::{Stage, StageId};
+use referflow_syntax::StageKind;
+
+use crate::chart::{Chart, Direction, RenderOptions};
+use crate::wrap::wrap;
+
+/// Columns for a stage label: about four words of English, a short Thai clause.
+const LABEL_WIDTH: usize = 26;
+/// A diamond is widest at its middle line, so a narrower text block keeps it compact.
+const DECISION_WIDTH: usize = 22;
+/// The small print under a label (other owners) is set smaller, so more fits on a line.
+const CAPTION_WIDTH: usize = 32;
+const LANE_WIDTH: usize = 32;
+const EDGE_WIDTH: usize = 20;
+const TITLE_WIDTH: usize = 70;
+const LEGEND_WIDTH: usize = 30;
+
+/// How text is set: the font and the point sizes, for Latin or for Thai text.
+#[derive(Debug, Clone, Copy)]
+struct Typeface {
+    /// A fontconfig/pango family list (for PNG and PDF) that is also a CSS font-family list:
+    /// Graphviz copies it into the SVG.
+    font: &'static str,
+    /// A stage's label, its small print, the phase mark in the small print.
+    label: u32,
+    small: u32,
+    mark: u32,
+    /// A lane's name, a branch label, the chart's title and version.
+    lane: u32,
+    edge: u32,
+    title: u32,
+    version: u32,
+    /// The distance between lines in percent of the point size, where Graphviz's own (1.1
+    /// times the size, whatever the font) is too tight.
+    leading: Option<u32>,
+}
+
+/// Helvetica resolves to Liberation Sans through fontconfig and to Helvetica or Arial in a
+/// browser: the same metrics, so the text fits the boxes Graphviz measured for it.
+const LATIN: Typeface = Typeface {
+    font: "Helvetica,Arial,sans-serif",
+    label: 12,
+    small: 10,
+    mark: 12,
+    lane: 12,
+    edge: 10,
+    title: 20,
+    version: 12,
+    leading: None,
+};
+
+/// Laksaman is the TLWG version of TH Sarabun, the Thai government's standard font; Garuda
+/// and Loma are the other TLWG fonts; the rest are what viewers of the SVG elsewhere have.
+/// `TH Sarabun New` is left out on purpose: fontconfig maps that name to a smaller rendering
+/// of Laksaman, so Graphviz would measure labels at one size and draw them at another.
+///
+/// Thai glyphs are small for their point size (Thai documents set TH Sarabun at 16 points
+/// beside 12-point English), hence the larger sizes. Vowels and tone marks stack above and
+/// below the line, and at Graphviz's line height the marks of one line touch the next.
+const THAI: Typeface = Typeface {
+    font: "Laksaman,Garuda,Loma,Noto Sans Thai,Leelawadee UI,Thonburi,Tahoma,sans-serif",
+    label: 14,
+    small: 12,
+    mark: 13,
+    lane: 14,
+    edge: 12,
+    title: 22,
+    version: 14,
+    leading: Some(140),
+};
+
+const INK: &str = "#404040";
+const SMALL_INK: &str = "#595959";
+const LANE_FILL: &str = "#F5F5F5";
+const LANE_BORDER: &str = "#BDBDBD";
+/// Pale fills for phases, in order; dark text reads on all of them, and the phase number in
+/// each stage says the same thing for readers who cannot tell the colours apart.
+const PHASE_FILLS: [&str; 8] = ["#CFE2F3", "#D9EAD3", "#FFF2CC", "#F4CCCC", "#D9D2E9", "#FCE5CD", "#D0E0E3", "#EAD1DC"];
+const NO_PHASE_FILL: &str = "#FFFFFF";
+
+/// The words the diagram itself writes, in the languages the tool knows; others get English.
+#[derive(Debug)]
+struct Words {
+    chart: &'static str,
+    legend: &'static str,
+    start: &'static str,
+    step: &'static str,
+    decision: &'static str,
+    end: &'static str,
+    limit: &'static str,
+    also: &'static str,
+    unowned: &'static str,
+}
+
+const ENGLISH_WORDS: Words = Words {
+    chart: "Referral chart",
+    legend: "Legend",
+    start: "Start",
+    step: "Step",
+    decision: "Decision",
+    end: "Outcome",
+    limit: "the longest a stage may take",
+    also: "also takes part",
+    unowned: "no agency named",
+};
+
+const THAI_WORDS: Words = Words {
+    chart: "แผนผังการส่งต่อ",
+    legend: "คำอธิบายสัญลักษณ์",
+    start: "จุดเริ่มต้น",
+    step: "ขั้นตอน",
+    decision: "การตัดสินใจ",
+    end: "ผลลัพธ์",
+    limit: "ระยะเวลาสูงสุดของขั้นตอน",
+    also: "หน่วยงานที่ร่วมดำเนินการ",
+    unowned: "ยังไม่ระบุหน่วยงาน",
+};
+
+fn is_thai(lang: &str) -> bool {
+    lang.split('-').next() == Some("th")
+}
+
+/// The chart as a Graphviz `digraph`, in the language and direction of `options`.
+pub fn render_dot(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
+    let dot = Dot {
+        chart,
+        options,
+        words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
+        ty: if shows_thai(chart, options) { THAI } else { LATIN },
+    };
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = dot.write(&mut out);
+    out
+}
+
+/// Whether the drawing is in Thai or shows any Thai text: then it needs a font with Thai
+/// glyphs. The Latin fonts have none, and the fallback fontconfig would pick may not be the
+/// one the text was measured with.
+fn shows_thai(chart: &Chart<'_, '_>, options: &RenderOptions) -> bool {
+    let model = chart.model;
+    let thai = |text: &str| text.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
+    let text = |texts| thai(chart.text(texts, options));
+    is_thai(chart.lang(options))
+        || model.title.as_ref().is_some_and(text)
+        || model.version.as_deref().is_some_and(thai)
+        || model.actors.iter().any(|a| text(&a.name))
+        || model.phases.iter().any(|p| text(&p.name))
+        || model.stages.iter().any(|s| text(&s.label))
+        || model.edges.iter().filter_map(|e| e.label.as_ref()).any(|l| thai(&chart.label(l, options)))
+}
+
+struct Dot<'c, 'a, 's> {
+    chart: &'c Chart<'a, 's>,
+    options: &'c RenderOptions,
+    words: &'static Words,
+    ty: Typeface,
+}
+
+impl Dot<'_, '_, '_> {
+    fn write(&self, out: &mut String) -> fmt::Result {
+        self.write_header(out)?;
+        self.write_lanes(out)?;
+        self.write_edges(out)?;
+        self.write_legend(out)?;
+        writeln!(out, "}}")
+    }
+
+    fn write_header(&self, out: &mut String) -> fmt::Result {
+        let (chart, options, ty) = (self.chart, self.options, &self.ty);
+        let model = chart.model;
+        let title = model.title.as_ref().map(|t| chart.text(t, options)).filter(|t| !html_name(t).trim().is_empty());
+        // The graph's name becomes the SVG's <title>. An HTML-like string keeps it exact: in a
+        // quoted name Graphviz can neither show a backslash before a quote or at the end, nor
+        // keep `&amp;` as written (it takes it for an entity and prints `&`).
+        writeln!(out, "digraph <{}> {{", html_name(title.unwrap_or(self.words.chart)))?;
+        let rankdir = match options.direction {
+            Direction::TopBottom => "TB",
+            Direction::LeftRight => "LR",
+        };
+        writeln!(
+            out,
+            "  graph [rankdir={rankdir}, newrank=true, bgcolor=\"white\", pad=0.3, nodesep=0.3, ranksep=0.45];"
+        )?;
+        // Clusters inherit the root's label attributes, so the lane defaults are set here.
+        writeln!(
+            out,
+            "  graph [fontname=\"{}\", fontsize={}, fontcolor=\"{INK}\", labelloc=t, labeljust=c];",
+            ty.font, ty.lane
+        )?;
+        let mut heading = Block::default();
+        if let Some(title) = title {
+            heading.text(title, TITLE_WIDTH, ty.title, |line| sized(ty.title, None, &bold(&line)));
+        }
+        if let Some(version) = &model.version {
+            heading.text(version, TITLE_WIDTH, ty.version, |line| sized(ty.version, Some(SMALL_INK), &line));
+        }
+        if !heading.is_empty() {
+            // A blank line under the heading keeps it off the first lane.
+            heading.row(" ".to_owned(), ty.version);
+            writeln!(out, "  graph [label={}];", html_label(&heading.html(ty)))?;
+        }
+        writeln!(
+            out,
+            "  node [fontname=\"{}\", fontsize={}, fontcolor=\"black\", color=\"{INK}\", penwidth=1.2, \
+             style=filled, fillcolor=\"{NO_PHASE_FILL}\", margin=\"0.15,0.07\"];",
+            ty.font, ty.label
+        )?;
+        writeln!(
+            out,
+            "  edge [fontname=\"{}\", fontsize={}, fontcolor=\"{SMALL_INK}\", color=\"{INK}\", arrowsize=0.7];",
+            ty.font, ty.edge
+        )
+    }
+
+    /// One lane per actor that leads a stage, in actor source order, holding the stages it
+    /// leads in source order; then the stages nobody leads, outside every lane.
+    fn write_lanes(&self, out: &mut String) -> fmt::Result {
+        let model = self.chart.model;
+        // Stage indices by lead actor (the last slot: no lead), in one pass.
+        let mut led: Vec<Vec<usize>> = vec![Vec::new(); model.actors.len() + 1];
+        for (s, stage) in model.stages.iter().enumerate() {
+            led[stage.owners.first().map_or(model.actors.len(), |a| a.index())].push(s);
+        }
+        let unowned = led.pop().unwrap_or_default();
+        for ((a, actor), led) in model.actors.iter().enumerate().zip(led) {
+            if led.is_empty() {
+                continue;
+            }
+            let mut name = Block::flush_left();
+            name.text(self.chart.text(&actor.name, self.options), LANE_WIDTH, self.ty.lane, |line| bold(&line));
+            writeln!(out)?;
+            writeln!(out, "  subgraph cluster_a{a} {{")?;
+            writeln!(
+                out,
+                "    graph [id=\"lane-{id}\", tooltip=\"{id}\", label={}, labeljust=l, style=\"rounded,filled\", \
+                 fillcolor=\"{LANE_FILL}\", color=\"{LANE_BORDER}\", margin=12];",
+                html_label(&name.html(&self.ty)),
+                id = quoted(actor.id),
+            )?;
+            for s in led {
+                self.write_stage(out, "    ", s)?;
+            }
+            writeln!(out, "  }}")?;
+        }
+        // RF108 warns about these.
+        if !unowned.is_empty() {
+            writeln!(out)?;
+            for s in unowned {
+                self.write_stage(out, "  ", s)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_stage(&self, out: &mut String, indent: &str, index: usize) -> fmt::Result {
+        let ty = &self.ty;
+        let stage = self.chart.model.stage(StageId(index as u32));
+        let (shape, style) = shape(stage.kind);
+        let style = if stage.owners.is_empty() { format!("{style},dashed") } else { style.to_owned() };
+        let width = if stage.kind == StageKind::Decision { DECISION_WIDTH } else { LABEL_WIDTH };
+        let mut label = Block::default();
+        label.text(self.chart.text(&stage.label, self.options), width, ty.label, |line| line);
+        self.caption(stage, &mut label);
+        let fill = stage.phase.map_or(NO_PHASE_FILL, |p| PHASE_FILLS[p.index() % PHASE_FILLS.len()]);
+        writeln!(
+            out,
+            "{indent}s{index} [id=\"stage-{id}\", tooltip=\"{id}\", {shape}, style=\"{style}\", fillcolor=\"{fill}\", \
+             label={}];",
+            html_label(&label.html(ty)),
+            id = quoted(stage.id),
+        )
+    }
+
+    /// The small print of a stage: its phase mark and time limit, then the owners after the
+    /// lead.
+    fn caption(&self, stage: &Stage<'_>, label: &mut Block) {
+        let ty = &self.ty;
+        let mut first = Vec::new();
+        if let Some(phase) = stage.phase {
+            first.push(sized(ty.mark, None, &phase_mark(phase.index())));
+        }
+        if let Some(limit) = &stage.within {
+            first.push(format!("≤&#160;{}", html_line(limit.text)));
+        }
+        if !first.is_empty() {
+            let size = if stage.phase.is_some() { ty.mark } else { ty.small };
+            label.row(sized(ty.small, Some(SMALL_INK), &first.join("&#160;&#160;")), size);
+        }
+        for owner in stage.owners.iter().skip(1) {
+            let name = self.chart.text(&self.chart.model.actor(*owner).name, self.options);
+            let mut lines = wrap(name, CAPTION_WIDTH).into_iter();
+            let first = lines.next().unwrap_or_default();
+            label.row(sized(ty.small, Some(SMALL_INK), &format!("+ {}", html_line(&first))), ty.small);
+            for line in lines {
+                label.row(sized(ty.small, Some(SMALL_INK), &html_line(&line)), ty.small);
+            }
+        }
+    }
+
+    fn write_edges(&self, out: &mut String) -> fmt::Result {
+        writeln!(out)?;
+        let model = self.chart.model;
+        for edge in &model.edges {
+            let (from, to) = (model.stage(edge.from), model.stage(edge.to));
+            write!(
+                out,
+                "  s{} -> s{} [tooltip=\"{} → {}\"",
+                edge.from.index(),
+                edge.to.index(),
+                quoted(from.id),
+                quoted(to.id)
+            )?;
+            let mut label = Block::default();
+            if let Some(text) = &edge.label {
+                label.text(&self.chart.label(text, self.options), EDGE_WIDTH, self.ty.edge, |line| line);
+            }
+            let label = label.html(&self.ty);
+            if !label.is_empty() {
+                write!(out, ", label=<{label}>")?;
+            }
+            writeln!(out, "];")?;
+        }
+        Ok(())
+    }
+
+    /// The key: a sample of each shape, the phases with their colours and marks, and the
+    /// small print explained.
+    fn write_legend(&self, out: &mut String) -> fmt::Result {
+        let (model, words, ty) = (self.chart.model, self.words, &self.ty);
+        writeln!(out)?;
+        writeln!(out, "  subgraph cluster_legend {{")?;
+        let mut title = Block::flush_left();
+        title.text(words.legend, LEGEND_WIDTH, ty.lane, |line| bold(&line));
+        writeln!(
+            out,
+            "    graph [id=\"legend\", tooltip=\"{}\", label={}, labeljust=l, style=\"rounded\", \
+             color=\"{LANE_BORDER}\", margin=10];",
+            quoted(words.legend),
+            html_label(&title.html(ty))
+        )?;
+        writeln!(out, "    node [fontsize={}, margin=\"0.1,0.04\"];", ty.small)?;
+        let mut samples = Vec::new();
+        let mut sample = |name: &str, shape: &str, style: &str, word: &str| {
+            let mut label = Block::default();
+            label.text(word, LEGEND_WIDTH, ty.small, |line| line);
+            samples.push(name.to_owned());
+            writeln!(
+                out,
+                "    {name} [tooltip=\"{}\", {shape}, style=\"{style}\", label={}];",
+                quoted(word),
+                html_label(&label.html(ty))
+            )
+        };
+        for (kind, word) in [
+            (StageKind::Start, words.start),
+            (StageKind::Step, words.step),
+            (StageKind::Decision, words.decision),
+            (StageKind::End, words.end),
+        ] {
+            let (shape, style) = shape(kind);
+            sample(&format!("legend_{}", kind.keyword()), shape, style, word)?;
+        }
+        if model.stages.iter().any(|s| s.owners.is_empty()) {
+            let (shape, style) = shape(StageKind::Step);
+            sample("legend_unowned", shape, &format!("{style},dashed"), words.unowned)?;
+        }
+        let mut rows = String::new();
+        let mut row = |mark: &str, fill: Option<&str>, text: &str| {
+            let mut block = Block::flush_left();
+            block.text(text, LEGEND_WIDTH, ty.small, |line| sized(ty.small, None, &line));
+            let fill = fill.map(|f| format!(" BGCOLOR=\"{f}\" BORDER=\"1\" COLOR=\"{INK}\"")).unwrap_or_default();
+            write!(rows, "<TR><TD{fill}>{mark}</TD><TD ALIGN=\"LEFT\">{}</TD></TR>", block.html(ty))
+        };
+        for (p, phase) in model.phases.iter().enumerate() {
+            let mark = sized(ty.mark, None, &phase_mark(p));
+            row(&mark, Some(PHASE_FILLS[p % PHASE_FILLS.len()]), self.chart.text(&phase.name, self.options))?;
+        }
+        // The chart's first time limit is the example.
+        if let Some(limit) = model.stages.iter().find_map(|s| s.within) {
+            let mark = sized(ty.small, Some(SMALL_INK), &format!("≤&#160;{}", html_line(limit.text)));
+            row(&mark, None, words.limit)?;
+        }
+        if model.stages.iter().any(|s| s.owners.len() > 1) {
+            row(&sized(ty.small, Some(SMALL_INK), "+"), None, words.also)?;
+        }
+        if !rows.is_empty() {
+            writeln!(
+                out,
+                "    legend_key [tooltip=\"{}\", shape=plain, style=\"\", \
+                 label=<<TABLE BORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"3\">{rows}</TABLE>>];",
+                quoted(words.legend)
+            )?;
+            samples.push("legend_key".to_owned());
+        }
+        // One row, in the order a chart is read: a legend taller than one rank would stretch
+        // to the height of the chart's ranks beside it. Left to right, dot stacks a rank from
+        // the bottom up, so the order is turned round to read from the top.
+        writeln!(out, "    {{ rank=same; {} }}", samples.join("; "))?;
+        if self.options.direction == Direction::LeftRight {
+            samples.reverse();
+        }
+        writeln!(out, "    {} [style=invis];", samples.join(" -> "))?;
+        writeln!(out, "  }}")
+    }
+}
+
+/// The lines of a label, each with its point size, written out as HTML-like label text.
+#[derive(Debug, Default)]
+struct Block {
+    rows: Vec<(String, u32)>,
+    /// Lines flush left rather than centred.
+    left: bool,
+}
+
+impl Block {
+    fn flush_left() -> Self {
+        Block { rows: Vec::new(), left: true }
+    }
+
+    /// Adds `text` wrapped at `width`, one row of `size` points per line, each line escaped
+    /// and then dressed by `style`.
+    /// Blank text adds nothing, so that a label without text is no label, not an empty line.
+    fn text(&mut self, text: &str, width: usize, size: u32, style: impl Fn(String) -> String) {
+        let lines: Vec<String> = wrap(text, width).iter().map(|line| html_line(line)).collect();
+        if lines.iter().all(|line| line.trim().is_empty()) {
+            return;
+        }
+        for html in lines {
+            // Graphviz rejects an empty element such as `<B></B>`.
+            self.rows.push((if html.is_empty() { html } else { style(html) }, size));
+        }
+    }
+
+    /// Adds one row of label text, already escaped.
+    fn row(&mut self, html: String, size: u32) {
+        self.rows.push((html, size));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows separated by `<BR/>`; or, where the typeface asks for more room between lines,
+    /// as the rows of a borderless table, each at least that high.
+    fn html(&self, ty: &Typeface) -> String {
+        let rows = self.rows.iter().map(|(html, _)| html.as_str());
+        let Some(leading) = ty.leading.filter(|_| !self.rows.is_empty()) else {
+            // A <BR/> aligns the line before it, so flush-left text ends with one too.
+            return if self.left {
+                rows.map(|html| format!("{html}<BR ALIGN=\"LEFT\"/>")).collect()
+            } else {
+                rows.collect::<Vec<_>>().join("<BR/>")
+            };
+        };
+        let align = if self.left { " ALIGN=\"LEFT\"" } else { "" };
+        let mut out = String::from("<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">");
+        for (html, size) in &self.rows {
+            let _ = write!(out, "<TR><TD HEIGHT=\"{}\"{align}>{html}</TD></TR>", (size * leading).div_ceil(100));
+        }
+        out.push_str("</TABLE>");
+        out
+    }
+}
+
+/// Shape and style for a kind of stage: an oval to enter, a rounded box to act, a diamond to
+/// choose, a doubly framed rounded box to end (the frame reads as "nothing follows").
+fn shape(kind: StageKind) -> (&'static str, &'static str) {
+    match kind {
+        StageKind::Start => ("shape=ellipse, penwidth=2", "filled"),
+        StageKind::Step => ("shape=box", "rounded,filled"),
+        StageKind::Decision => ("shape=diamond", "filled"),
+        StageKind::End => ("shape=box, peripheries=2", "rounded,filled"),
+    }
+}
+
+/// The mark of phase `index` (from 0): a number in a black circle, ❶ to ⓴, which reads at a
+/// small size and cannot be mistaken for part of a label; `(21)` and on after that.
+fn phase_mark(index: usize) -> String {
+    let code = match index {
+        0..=9 => 0x2776 + index,
+        10..=19 => 0x24EB + index - 10,
+        _ => return format!("({})", index + 1),
+    };
+    u32::try_from(code).ok().and_then(char::from_u32).map_or_else(|| format!("({})", index + 1), String::from)
+}
+
+fn bold(html: &str) -> String {
+    format!("<B>{html}</B>")
+}
+
+/// `html` at `size` points, in `color` if given.
+fn sized(size: u32, color: Option<&str>, html: &str) -> String {
+    match color {
+        Some(color) => format!("<FONT POINT-SIZE=\"{size}\" COLOR=\"{color}\">{html}</FONT>"),
+        None => format!("<FONT POINT-SIZE=\"{size}\">{html}</FONT>"),
+    }
+}
+
+/// Label text as an attribute value; Graphviz rejects the empty `<>`.
+fn html_label(html: &str) -> String {
+    if html.is_empty() { "\"\"".to_owned() } else { format!("<{html}>") }
+}
+
+/// One line of user text for an HTML-like label, as text. The markup characters become
+/// entities, and a backslash is doubled: Graphviz expands `\N`, `\G`, `\E`, `\T`, `\H` in
+/// the text of HTML-like labels too, after decoding entities, and reads `\\` as one
+/// backslash. Characters XML forbids (control characters, U+FFFE, U+FFFF) are dropped, and
+/// so are the bidirectional embeddings, overrides and isolates, which could make a label
+/// display other than it reads in the source (a label with U+202E shows its text backwards).
+fn html_line(text: &str) -> String {
+    escape_html(text, true)
+}
+
+/// User text for the graph's name, an HTML-like string that Graphviz copies as it is into the
+/// SVG's <title>: escaped like a label, except that backslashes mean nothing there.
+fn html_name(text: &str) -> String {
+    escape_html(text, false)
+}
+
+fn escape_html(text: &str, in_label: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' if in_label => out.push_str("\\\\"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a quoted DOT string that Graphviz reads as an escString (`id`, `tooltip`):
+/// backslashes and quotes escaped, control characters dropped. Only ids (which the grammar
+/// limits to letters, digits, `_` and `-`) and the tool's own words go here: Graphviz 2.43
+/// expands the escapes of a tooltip twice, so a backslash there cannot be written reliably,
+/// and the labels the author wrote stay out of tooltips for that reason.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_text_is_escaped() {
+        assert_eq!(html_line("<b>&amp;\"x\"</b>"), "&lt;b&gt;&amp;amp;&quot;x&quot;&lt;/b&gt;");
+        assert_eq!(html_line("a\u{202E}b\u{202C}c\u{7}d\te"), "abcd e");
+        assert_eq!(html_line("\\N \\l ]]>"), "\\\\N \\\\l ]]&gt;");
+        assert_eq!(html_name("\\N <x>"), "\\N &lt;x&gt;");
+    }
+
+    #[test]
+    fn quoted_text_is_escaped() {
+        assert_eq!(quoted(r#"a"b\c"#), r#"a\"b\\c"#);
+    }
+
+    #[test]
+    fn empty_text_makes_no_empty_element() {
+        let mut block = Block::default();
+        block.text("\u{202E}", 10, 12, |line| bold(&line));
+        assert_eq!(block.html(&LATIN), "");
+        assert_eq!(html_label(&block.html(&LATIN)), "\"\"");
+    }
+
+    #[test]
+    fn thai_lines_are_table_rows() {
+        let mut block = Block::default();
+        block.text("คัดกรอง\nด้วย", 10, 14, |line| line);
+        assert_eq!(
+            block.html(&THAI),
+            "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR><TD HEIGHT=\"20\">คัดกรอง</TD></TR>\
+             <TR><TD HEIGHT=\"20\">ด้วย</TD></TR></TABLE>"
+        );
+        assert_eq!(block.html(&LATIN), "คัดกรอง<BR/>ด้วย");
+    }
+
+    #[test]
+    fn phase_marks() {
+        assert_eq!(phase_mark(0), "❶");
+        assert_eq!(phase_mark(9), "❿");
+        assert_eq!(phase_mark(10), "⓫");
+        assert_eq!(phase_mark(19), "⓴");
+        assert_eq!(phase_mark(20), "(21)");
+    }
 }

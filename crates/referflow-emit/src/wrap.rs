@@ -1,1 +1,310 @@
-//! Wrapping labels at a readable width; Thai only between words. (Being written.)
+//! Wrapping labels at a readable width, for every backend that draws boxes.
+//!
+//! Lines break at spaces, and inside a run of a script written without spaces between words
+//! (Thai, Lao, Khmer, Myanmar; Chinese and Japanese) where Unicode line breaking (UAX #14)
+//! allows it, with ICU's dictionary to find the words. So Thai text breaks between words,
+//! never inside one: a break inside a Thai word would leave a vowel or tone mark at the start
+//! of the next line, which reads as a spelling mistake. Latin text breaks only at spaces, not
+//! after the hyphens and slashes UAX #14 also allows: a label is a few words, and `fact-` /
+//! `finding` or a reference split at each `/` reads worse than a slightly longer line.
+
+use icu_segmenter::options::LineBreakOptions;
+use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
+
+/// Splits `text` into lines at most `width` columns wide (as [`display_width`] counts them).
+///
+/// - A line break the author wrote (`\n`, `\r\n`, `\r`, U+2028, U+2029, U+0085) always breaks
+///   the line; an empty line between two breaks is kept.
+/// - Otherwise lines break only at line-break opportunities: spaces in Latin text, word
+///   boundaries (from ICU's dictionary) in Thai. The spaces at a break are dropped.
+/// - The lines are balanced: a paragraph takes as few lines as filling each line up to
+///   `width` would, but each line is filled only up to the narrowest width that still gives
+///   that many lines. A label in a box then reads as a block, not as a full line and a
+///   stray word.
+/// - A word wider than `width` is never split: it stands whole on a line of its own.
+/// - Each paragraph is trimmed of leading and trailing white space.
+///
+/// Text without any break gives one line; the empty string gives one empty line.
+///
+/// ```
+/// use referflow_emit::wrap::wrap;
+/// assert_eq!(wrap("Screen with the national screening form", 30), ["Screen with the", "national screening form"]);
+/// assert_eq!(wrap("Line one\nLine two", 80), ["Line one", "Line two"]);
+/// ```
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    // The dictionary model rather than the LSTM: it is exact for the words it knows, and it
+    // gives the same breaks on every machine and in every ICU release that ships the same
+    // word list, which keeps rendered output stable.
+    let segmenter = LineSegmenter::new_dictionary(LineBreakOptions::default());
+    let mut lines = Vec::new();
+    for paragraph in paragraphs(text) {
+        let pieces = pieces(&segmenter, paragraph.trim());
+        let filled = fill(&pieces, width);
+        // Narrowing the width never gives fewer lines, so the narrowest width that gives as
+        // few lines as `width` does is found by bisection.
+        let widest_piece = pieces.iter().map(|p| p.width).max().unwrap_or(0);
+        let (mut low, mut high) = (widest_piece, width);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if fill(&pieces, mid).len() == filled.len() { high = mid } else { low = mid + 1 }
+        }
+        lines.extend(if high < width && filled.len() > 1 { fill(&pieces, high) } else { filled });
+    }
+    lines
+}
+
+/// `paragraph` cut at every break opportunity.
+fn pieces<'t>(segmenter: &LineSegmenterBorrowed<'_>, paragraph: &'t str) -> Vec<Piece<'t>> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for end in segmenter.segment_str(paragraph).filter(|&at| at > 0 && may_break(paragraph, at)) {
+        pieces.push(Piece::new(&paragraph[start..end]));
+        start = end;
+    }
+    pieces
+}
+
+/// A piece of a paragraph between two break opportunities, with any spaces it ends with.
+#[derive(Debug)]
+struct Piece<'t> {
+    text: &'t str,
+    /// Without the spaces at the end: they are where the line may break, and count only when
+    /// another piece follows on the same line.
+    width: usize,
+    spaces: usize,
+}
+
+impl<'t> Piece<'t> {
+    fn new(text: &'t str) -> Self {
+        let width = display_width(text.trim_end());
+        Piece { text, width, spaces: display_width(text) - width }
+    }
+}
+
+/// The pieces as lines, each filled up to `width` (a piece wider than that gets a line to
+/// itself).
+fn fill(pieces: &[Piece<'_>], width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0;
+    for piece in pieces {
+        if !line.is_empty() && line_width + piece.width > width {
+            lines.push(line.trim_end().to_owned());
+            line.clear();
+            line_width = 0;
+        }
+        line.push_str(piece.text);
+        line_width += piece.width + piece.spaces;
+    }
+    lines.push(line.trim_end().to_owned());
+    lines
+}
+
+/// Whether to use the line-break opportunity at byte `at` of `text`: after white space, or
+/// between two letters of a script written without spaces, or at the end.
+fn may_break(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    match (before, after) {
+        (_, None) => true,
+        (Some(before), Some(after)) => before.is_whitespace() || (spaceless(before) && spaceless(after)),
+        (None, Some(_)) => false,
+    }
+}
+
+/// Scripts whose words are not separated by spaces, so lines break between letters.
+fn spaceless(c: char) -> bool {
+    matches!(u32::from(c),
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD // Han
+    )
+}
+
+/// The paragraphs of `text`: the pieces between the line breaks the author wrote.
+fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
+    // `\r\n` is one break: split at `\n`, then take the `\r` off the end of each piece.
+    text.split(['\n', '\u{2028}', '\u{2029}', '\u{85}'])
+        .flat_map(|piece| piece.strip_suffix('\r').unwrap_or(piece).split('\r'))
+}
+
+/// How many columns `text` takes in a proportional font, roughly: one per character, none for
+/// combining marks and invisible format characters, two for wide East Asian characters.
+///
+/// Thai writes vowels and tone marks above and below the consonant they belong to, so
+/// counting characters would make a Thai line look half again as long as it is.
+pub fn display_width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    match u32::from(c) {
+        // Combining diacritics (Latin, Cyrillic, Greek …), and the marks above and below the
+        // line in Thai, Lao, Khmer and Myanmar.
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05C7
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0E31
+        | 0x0E34..=0x0E3A
+        | 0x0E47..=0x0E4E
+        | 0x0EB1
+        | 0x0EB4..=0x0EBC
+        | 0x0EC8..=0x0ECE
+        | 0x102D..=0x1030
+        | 0x1032..=0x1037
+        | 0x1039..=0x103A
+        | 0x17B7..=0x17BD
+        | 0x17C6
+        | 0x17C9..=0x17D3
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF
+        | 0xFE20..=0xFE2F
+        // Zero-width spaces and joiners, direction marks, variation selectors, the BOM.
+        | 0x200B..=0x200F
+        | 0x202A..=0x202E
+        | 0x2060..=0x206F
+        | 0xFE00..=0xFE0F
+        | 0xFEFF => 0,
+        c if c < 0x20 || (0x7F..0xA0).contains(&c) => 0,
+        // Hangul jamo, CJK, kana, Hangul syllables, full-width forms, emoji.
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Thai vowels and tone marks written above or below a consonant: a line that starts with
+    /// one has split a word.
+    fn is_thai_mark(c: char) -> bool {
+        matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
+    }
+
+    /// Thai vowels that follow their consonant (`ะ า ำ ๅ`) cannot start a line either, and
+    /// the vowels written before it (`เ แ โ ใ ไ`) cannot end one.
+    fn splits_a_thai_word(line: &str) -> bool {
+        let first = line.chars().next();
+        let last = line.chars().next_back();
+        first.is_some_and(|c| is_thai_mark(c) || matches!(c, 'ะ' | 'า' | 'ำ' | 'ๅ'))
+            || last.is_some_and(|c| matches!(c, 'เ' | 'แ' | 'โ' | 'ใ' | 'ไ'))
+    }
+
+    #[test]
+    fn thai_breaks_between_dictionary_words() {
+        let text = "คัดกรองด้วยแบบคัดกรองบุคคลที่อาจเป็นผู้เสียหายจากการค้ามนุษย์";
+        let lines = wrap(text, 12);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert_eq!(lines.concat(), text);
+        // The words of this label, by a Thai reader; every line must be a run of them.
+        let words = "คัด|กรอง|ด้วย|แบบ|คัด|กรอง|บุคคล|ที่|อาจ|เป็น|ผู้|เสีย|หาย|จาก|การ|ค้า|มนุษย์".split('|');
+        let mut boundaries = vec![0];
+        for word in words {
+            boundaries.push(boundaries.last().copied().unwrap_or(0) + word.len());
+        }
+        assert_eq!(boundaries.last().copied(), Some(text.len()));
+        let mut at = 0;
+        for line in &lines {
+            at += line.len();
+            assert!(boundaries.contains(&at), "line {line:?} ends inside a word: {lines:?}");
+            assert!(!splits_a_thai_word(line), "{line:?}");
+            assert!(display_width(line) <= 12 || !line.contains(' '), "{line:?} is too wide");
+        }
+    }
+
+    #[test]
+    fn thai_lines_fit_the_width() {
+        let text = "พักในสถานคุ้มครองชั่วคราวเพื่อฟื้นฟูสภาพก่อนการสัมภาษณ์คัดแยก";
+        let segmenter = LineSegmenter::new_dictionary(LineBreakOptions::default());
+        for width in [8, 12, 16, 20, 26] {
+            let lines = wrap(text, width);
+            assert_eq!(lines.concat(), text);
+            for line in &lines {
+                assert!(!splits_a_thai_word(line), "{width}: {lines:?}");
+                assert!(display_width(line) <= width, "{width}: {line:?} is too wide");
+            }
+            // Balanced, but in no more lines than filling each line would take.
+            assert_eq!(lines.len(), fill(&pieces(&segmenter, text), width).len(), "{width}: {lines:?}");
+        }
+    }
+
+    #[test]
+    fn lines_are_balanced() {
+        // Filling would leave `เสียหาย` alone on the second line.
+        assert_eq!(wrap("ทีมสหวิชาชีพสัมภาษณ์เพื่อคัดแยกผู้เสียหาย", 26), ["ทีมสหวิชาชีพสัมภาษณ์", "เพื่อคัดแยกผู้เสียหาย"]);
+        assert_eq!(wrap("Are wages owed to the worker?", 26), ["Are wages owed", "to the worker?"]);
+    }
+
+    #[test]
+    fn thai_breaks_at_spaces_too() {
+        assert_eq!(wrap("แมว หมา", 4), ["แมว", "หมา"]);
+    }
+
+    #[test]
+    fn thai_marks_take_no_width() {
+        assert_eq!(display_width("ที่"), 1);
+        assert_eq!(display_width("มนุษย์"), 4);
+        assert_eq!(display_width("ค้ามนุษย์"), 6);
+    }
+
+    #[test]
+    fn latin_breaks_at_spaces() {
+        assert_eq!(
+            wrap("Temporary protection for fact-finding, in a place that is not a cell", 26),
+            ["Temporary protection for", "fact-finding, in a place", "that is not a cell"]
+        );
+        assert_eq!(wrap("Are wages owed?", 26), ["Are wages owed?"]);
+        assert_eq!(wrap("a  b", 1), ["a", "b"]);
+        // Not after a hyphen or a slash.
+        assert_eq!(wrap("fact-finding and/or", 6), ["fact-finding", "and/or"]);
+    }
+
+    #[test]
+    fn long_word_stays_whole() {
+        assert_eq!(
+            wrap("See https://example.org/a/very/long/path/to/a/form now", 12),
+            ["See", "https://example.org/a/very/long/path/to/a/form", "now"]
+        );
+        assert_eq!(wrap("Supercalifragilistic", 5), ["Supercalifragilistic"]);
+        assert_eq!(wrap("มนุษย์", 1), ["มนุษย์"]);
+    }
+
+    #[test]
+    fn written_line_breaks_are_kept() {
+        assert_eq!(wrap("Line one\nLine two", 80), ["Line one", "Line two"]);
+        assert_eq!(wrap("one\r\ntwo\rthree\u{2028}four", 80), ["one", "two", "three", "four"]);
+        assert_eq!(wrap("a\n\nb", 80), ["a", "", "b"]);
+        assert_eq!(wrap("บรรทัดหนึ่ง\nบรรทัดสอง", 80), ["บรรทัดหนึ่ง", "บรรทัดสอง"]);
+        assert_eq!(
+            wrap("Temporary protection\nfor fact-finding in a place", 12),
+            ["Temporary", "protection", "for", "fact-finding", "in a place"]
+        );
+    }
+
+    #[test]
+    fn edges() {
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("   ", 10), [""]);
+        assert_eq!(wrap("  padded  ", 10), ["padded"]);
+        assert_eq!(wrap("x", 0), ["x"]);
+    }
+}
