@@ -9,6 +9,7 @@ mod fixtures;
 mod fmt;
 mod grammar;
 mod graph_props;
+mod lsp;
 mod markdown_output;
 mod mermaid_output;
 mod model_output;

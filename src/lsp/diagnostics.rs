@@ -1,0 +1,66 @@
+//! The checker's diagnostics as the protocol carries them.
+
+use std::fmt::Write;
+
+use lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Location, NumberOrString, Uri,
+};
+use referflow_check::{Levels, Rule, Severity};
+
+use super::text::LineMap;
+
+/// Checks a document and converts every diagnostic.
+///
+/// The help line goes into the message, after a line break: editors show related information
+/// only when a diagnostic is expanded, and the help is the part a secretary needs first.
+/// Related spans (the other definition, each stage of an offending path) become related
+/// information, labelled as in `referflow check`; for a client that does not show related
+/// information (`related_shown` false) they are also written into the message, one
+/// `line:column: label` line each (counted as `referflow check` counts), so that they are not lost.
+pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: bool) -> Vec<Diagnostic> {
+    let file = referflow_syntax::parse(lines.text());
+    let checked = referflow_check::check_with(&file, levels);
+    let index = (!related_shown).then(|| referflow_syntax::LineIndex::new(lines.text()));
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            if let Some(index) = &index {
+                for r in &d.related {
+                    let at = index.line_col(lines.text(), r.span.start as usize);
+                    let _ = write!(message, "\n{}:{}: {}", at.line, at.column, r.label);
+                }
+            }
+            let related: Vec<DiagnosticRelatedInformation> = d
+                .related
+                .iter()
+                .map(|r| DiagnosticRelatedInformation {
+                    location: Location { uri: uri.clone(), range: lines.range(r.span) },
+                    message: r.label.clone(),
+                })
+                .collect();
+            Diagnostic {
+                range: lines.range(d.span),
+                severity: Some(match d.severity {
+                    Severity::Error => DiagnosticSeverity::ERROR,
+                    Severity::Warning => DiagnosticSeverity::WARNING,
+                }),
+                code: Some(NumberOrString::String(d.rule.code().to_string())),
+                code_description: None,
+                source: Some("referflow".to_string()),
+                message,
+                related_information: (!related.is_empty()).then_some(related),
+                // Editors fade what is marked unnecessary: a stage nobody reaches and an actor
+                // nobody needs are exactly that.
+                tags: matches!(d.rule, Rule::UnreachableStage | Rule::UnusedActor)
+                    .then(|| vec![DiagnosticTag::UNNECESSARY]),
+                data: None,
+            }
+        })
+        .collect()
+}
