@@ -15,6 +15,7 @@ mod mermaid_output;
 mod model_output;
 mod publish;
 mod rules;
+mod serve;
 
 use std::path::Path;
 

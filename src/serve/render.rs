@@ -1,0 +1,353 @@
+//! One look at the chart: read, checked, laid out and narrated, as the JSON the page draws.
+//!
+//! The page is only as good as the last chart that checked clean, so the renderer keeps that
+//! chart's diagram and narrative and sends them again, marked as not current, while the file
+//! has errors: a committee watching the projector keeps its bearings while someone types.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use referflow_check::{Checked, Diagnostic, Levels};
+use referflow_emit::chart::{Chart, RenderOptions};
+use referflow_emit::graphviz::{self, GraphvizError, ImageFormat};
+use referflow_emit::{dot, html, markdown};
+use referflow_syntax::LineIndex;
+use serde::Serialize;
+
+use crate::config::{self, Configs};
+use crate::input;
+
+/// What the page shows of the last chart without errors.
+#[derive(Debug, Clone, Serialize)]
+pub struct Good {
+    /// The revision this chart was read at.
+    revision: u64,
+    /// When it was read, in milliseconds since the Unix epoch (the page shows local time).
+    read_at: u64,
+    /// The title in each declared language.
+    titles: Vec<String>,
+    version: Option<String>,
+    /// Declared language codes; the page names them in their own language.
+    languages: Vec<String>,
+    /// The Graphviz SVG of each language, or none when Graphviz could not lay it out.
+    svgs: Vec<Option<String>>,
+    /// Why there is no diagram (Graphviz missing or failing), for the page to say so.
+    diagram_note: Option<String>,
+    /// The narrative of each language as HTML.
+    narratives: Vec<String>,
+}
+
+/// One update of the page.
+#[derive(Debug, Serialize)]
+struct Update<'a> {
+    revision: u64,
+    file: &'a str,
+    read_at: u64,
+    /// A problem that is not in the chart: the file cannot be read, `referflow.toml` is wrong.
+    problem: Option<&'a str>,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<PageDiagnostic<'a>>,
+    /// Whether `chart` is this revision (false: the last good one, shown while errors stand).
+    current: bool,
+    chart: Option<&'a Good>,
+}
+
+/// A diagnostic with the line it is about, for people who read the chart rather than a log.
+#[derive(Debug, Serialize)]
+struct PageDiagnostic<'a> {
+    severity: &'static str,
+    code: &'static str,
+    name: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    line: usize,
+    column: usize,
+    /// The source line of the primary span, and the part of it the span covers, in
+    /// characters (so the page can mark it without parsing UTF-8 offsets).
+    source: String,
+    mark_start: usize,
+    mark_end: usize,
+    related: Vec<PageRelated<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct PageRelated<'a> {
+    line: usize,
+    column: usize,
+    label: &'a str,
+}
+
+/// What the page says in place of the diagram without Graphviz; the rest of the page works.
+pub const MISSING_GRAPHVIZ: &str = "The diagram needs Graphviz, and its `dot` program is not on PATH. Install Graphviz \
+     (for example `apt-get install graphviz` or `brew install graphviz`), then save the chart again. The diagnostics \
+     and the text below work without it.";
+
+/// Renders the chart at `path` on demand and remembers its last good state.
+#[derive(Debug)]
+pub struct Renderer {
+    path: PathBuf,
+    name: String,
+    revision: u64,
+    last_good: Option<Good>,
+}
+
+impl Renderer {
+    pub fn new(path: &Path) -> Self {
+        Renderer { path: path.to_path_buf(), name: path.display().to_string(), revision: 0, last_good: None }
+    }
+
+    /// The page update for the chart's `text`, as one line of JSON, and a summary for the
+    /// terminal.
+    pub fn render(&mut self, text: &str) -> (String, String) {
+        self.revision += 1;
+        let read_at = now_ms();
+        let dir = self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut levels = Levels::default();
+        // Read afresh each time: the committee may change rule levels while the preview runs.
+        let problem = match Configs::default().for_dir(dir) {
+            Ok(config) => {
+                config::apply(&config, &mut levels);
+                None
+            }
+            Err(failure) => Some(format!("{} (the rules run at their default levels)", failure.0)),
+        };
+        let parsed = referflow_syntax::parse(text);
+        let checked = referflow_check::check_with(&parsed, &levels);
+        let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = checked.diagnostics.len() - errors;
+        let current = errors == 0;
+        if current {
+            self.last_good = Some(good(&checked, self.revision, read_at));
+        }
+        let update = Update {
+            revision: self.revision,
+            file: &self.name,
+            read_at,
+            problem: problem.as_deref(),
+            errors,
+            warnings,
+            diagnostics: page_diagnostics(text, &checked.diagnostics),
+            current,
+            chart: self.last_good.as_ref(),
+        };
+        let summary = match (errors, warnings) {
+            (0, 0) => "no problems".to_string(),
+            (0, w) => plural(w, "warning"),
+            (e, 0) => format!("{}; showing the last chart without errors", plural(e, "error")),
+            (e, w) => {
+                format!("{}, {}; showing the last chart without errors", plural(e, "error"), plural(w, "warning"))
+            }
+        };
+        (to_json(&update), summary)
+    }
+
+    /// The page update for a file that cannot be read now: the last good chart stays.
+    pub fn unreadable(&mut self, cause: &str) -> String {
+        self.revision += 1;
+        let update = Update {
+            revision: self.revision,
+            file: &self.name,
+            read_at: now_ms(),
+            problem: Some(cause),
+            errors: 0,
+            warnings: 0,
+            diagnostics: Vec::new(),
+            current: false,
+            chart: self.last_good.as_ref(),
+        };
+        to_json(&update)
+    }
+}
+
+/// Reads the chart as `referflow check` would, with one line for what went wrong.
+pub fn read(path: &Path) -> Result<String, String> {
+    input::load(path).map(|loaded| loaded.text).map_err(|failure| failure.0)
+}
+
+fn to_json(update: &Update<'_>) -> String {
+    // Serializing plain strings and numbers cannot fail; an empty object keeps the page alive.
+    serde_json::to_string(update).unwrap_or_else(|_| "{}".to_string())
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// The diagram and narrative of a chart without errors, in every declared language.
+fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
+    let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics };
+    let model = chart.model;
+    let options = RenderOptions { diagram: false, ..RenderOptions::default() };
+    let languages: Vec<String> = model.languages.iter().map(|l| l.to_string()).collect();
+    let titles = (0..languages.len())
+        .map(|lang| model.title.as_ref().map_or_else(|| "Referral chart".to_string(), |t| t.get(lang).to_string()))
+        .collect();
+
+    // One `dot` per language, side by side: the layout is most of the time an update takes.
+    let layouts: Vec<Result<String, GraphvizError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..languages.len())
+            .map(|lang| {
+                let dot = dot::render_dot(&chart, &RenderOptions { lang, ..options });
+                scope.spawn(move || {
+                    graphviz::layout(&dot, ImageFormat::Svg).map(|svg| String::from_utf8_lossy(&svg).into_owned())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(GraphvizError::Failed("the layout thread stopped".into()))))
+            .collect()
+    });
+    let mut diagram_note = None;
+    let svgs = layouts
+        .into_iter()
+        .map(|layout| match layout {
+            Ok(svg) => Some(svg_element(&svg).to_string()),
+            Err(error) => {
+                diagram_note.get_or_insert_with(|| match error {
+                    GraphvizError::Missing => MISSING_GRAPHVIZ.to_string(),
+                    GraphvizError::Failed(_) => format!("No diagram: {error}"),
+                });
+                None
+            }
+        })
+        .collect();
+    Good {
+        revision,
+        read_at,
+        titles,
+        version: model.version.as_ref().map(|v| v.to_string()),
+        svgs,
+        diagram_note,
+        narratives: narratives(&chart, &options),
+        languages,
+    }
+}
+
+/// The `<svg>` element of a Graphviz SVG document, without its XML prolog and doctype, which
+/// mean nothing inside an HTML page.
+fn svg_element(svg: &str) -> &str {
+    svg.find("<svg").map_or(svg, |i| &svg[i..]).trim_end()
+}
+
+/// The narrative of each language as HTML.
+///
+/// The Markdown-to-HTML step (pulldown-cmark) lives in `referflow-emit`'s static page, which
+/// this crate reaches only through `render_html`; so the page is rendered without diagrams
+/// and each language's `<section>` taken out of it. User text in it is escaped, so it never
+/// holds a `</section>` of its own. Should that page ever change shape, the narrative falls
+/// back to the Markdown as plain text rather than to nothing.
+fn narratives(chart: &Chart<'_, '_>, options: &RenderOptions) -> Vec<String> {
+    let page = html::render_html(chart, &[], options);
+    (0..chart.model.languages.len())
+        .map(|lang| {
+            section(&page, lang).map(str::to_string).unwrap_or_else(|| {
+                let md = markdown::render_markdown(chart, &RenderOptions { lang, ..*options });
+                format!("<pre class=\"markdown\">{}</pre>", escape(&md))
+            })
+        })
+        .collect()
+}
+
+/// The inside of `<section class="lang lang-N" …>…</section>` in the static page.
+fn section(page: &str, lang: usize) -> Option<&str> {
+    let open = format!("<section class=\"lang lang-{lang}\"");
+    let start = page.find(&open)?;
+    let body = start + page[start..].find('>')? + 1;
+    let end = body + page[body..].find("</section>")?;
+    Some(page[body..end].trim())
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn page_diagnostics<'a>(text: &str, diagnostics: &'a [Diagnostic]) -> Vec<PageDiagnostic<'a>> {
+    let index = LineIndex::new(text);
+    diagnostics
+        .iter()
+        .map(|d| {
+            let start = index.line_col(text, d.span.start as usize);
+            let end = index.line_col(text, d.span.end as usize);
+            let source = line_text(text, d.span.start as usize);
+            let width = source.chars().count();
+            let mark_start = (start.column - 1).min(width);
+            let mark_end = if end.line == start.line { (end.column - 1).clamp(mark_start, width) } else { width };
+            PageDiagnostic {
+                severity: d.severity.as_str(),
+                code: d.rule.code(),
+                name: d.rule.name(),
+                message: &d.message,
+                help: d.help.as_deref(),
+                line: start.line,
+                column: start.column,
+                source,
+                mark_start,
+                mark_end,
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let at = index.line_col(text, r.span.start as usize);
+                        PageRelated { line: at.line, column: at.column, label: &r.label }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The line holding byte `offset`, without its line ending or a byte order mark, tabs as
+/// spaces so the marked columns line up.
+fn line_text(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let offset = (0..=offset).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[start..end].trim_end_matches('\r');
+    line.strip_prefix('\u{FEFF}').unwrap_or(line).replace('\t', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_narrative_of_each_language_comes_out_of_the_static_page() {
+        let src = "title \"T\" th \"ท\"\nlanguages en th\nactor a \"A\" { th \"ก\" }\nstart s \"Go <b>\" by a { th \"ไป\" }\nend e \"Done\" by a { th \"เสร็จ\" }\ns -> e\n";
+        let parsed = referflow_syntax::parse(src);
+        let checked = referflow_check::check(&parsed);
+        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics };
+        let got = narratives(&chart, &RenderOptions { diagram: false, ..RenderOptions::default() });
+        assert_eq!(got.len(), 2);
+        assert!(got[0].contains("Go &lt;b&gt;"), "{}", got[0]);
+        assert!(got[1].contains("ไป"), "{}", got[1]);
+        assert!(!got[0].contains("<section") && !got[0].contains("</section>"));
+    }
+
+    #[test]
+    fn a_diagnostic_marks_its_span_on_its_line_in_characters() {
+        let src = "title \"ท\"\nstep กข \"x\" by nobody\n";
+        let parsed = referflow_syntax::parse(src);
+        let checked = referflow_check::check(&parsed);
+        let diagnostics = page_diagnostics(src, &checked.diagnostics);
+        let unknown = diagnostics.iter().find(|d| d.code == "RF003").expect("an unknown reference");
+        assert_eq!(unknown.line, 2);
+        assert_eq!(unknown.source, "step กข \"x\" by nobody");
+        let marked: String =
+            unknown.source.chars().skip(unknown.mark_start).take(unknown.mark_end - unknown.mark_start).collect();
+        assert_eq!(marked, "nobody");
+    }
+
+    #[test]
+    fn line_text_drops_line_endings_and_the_byte_order_mark() {
+        assert_eq!(line_text("\u{FEFF}a\r\nb", 3), "a");
+        assert_eq!(line_text("a\r\nb", 3), "b");
+        assert_eq!(line_text("a\tb", 99), "a b");
+    }
+}
