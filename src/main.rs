@@ -40,7 +40,12 @@ enum Command {
     /// A live preview of a chart in the browser, updated on every save.
     Serve(serve::Args),
     /// The language server, over stdio, for editors.
-    Lsp,
+    Lsp {
+        /// Accepted for clients that pass it (vscode-languageclient does); stdio is the only
+        /// transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// Exit codes of SPEC §3.
@@ -79,7 +84,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Serve(args) => serve::run(args),
-        Command::Lsp => lsp::run(),
+        Command::Lsp { stdio: _ } => lsp::run(),
     };
     ExitCode::from(outcome as u8)
 }

@@ -201,11 +201,7 @@ fn field_line(field: &FieldChange) -> String {
         }
         FieldChange::Notes(c) => {
             let notes = |v: &[Translations]| {
-                if v.is_empty() {
-                    "none".to_string()
-                } else {
-                    v.iter().map(texts).collect::<Vec<_>>().join("; ")
-                }
+                if v.is_empty() { "none".to_string() } else { v.iter().map(texts).collect::<Vec<_>>().join("; ") }
             };
             format!("notes: {} → {}", notes(&c.old), notes(&c.new))
         }

@@ -62,9 +62,7 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
         html::push_html(&mut body, Parser::new_ext(&markdown, Options::ENABLE_TABLES));
         // Anchors repeat in each language's section; keep them unique on the page. User text
         // cannot contain `id="` or `href="#`: pulldown-cmark escapes its quotes.
-        page.push_str(
-            &body.replace("id=\"", &format!("id=\"{i}-")).replace("href=\"#", &format!("href=\"#{i}-")),
-        );
+        page.push_str(&body.replace("id=\"", &format!("id=\"{i}-")).replace("href=\"#", &format!("href=\"#{i}-")));
         page.push_str("</section>\n");
     }
     page.push_str("</main>\n</body>\n</html>\n");

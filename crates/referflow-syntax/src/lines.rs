@@ -21,11 +21,21 @@ impl LineIndex {
         LineIndex { starts, bom: src.starts_with('\u{FEFF}') }
     }
 
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s as usize <= offset) - 1
+    }
+
+    /// The byte offset where 0-based `line` starts; the end of the text past the last line.
+    pub fn line_start(&self, line: usize, src: &str) -> usize {
+        self.starts.get(line).map_or(src.len(), |&s| s as usize)
+    }
+
     /// The line and column of byte `offset` of `src` (the text this index was built from).
     /// A byte order mark takes no column.
     pub fn line_col(&self, src: &str, offset: usize) -> LineCol {
         let offset = offset.min(src.len());
-        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line = self.line_of(offset);
         let mut start = self.starts[line] as usize;
         if line == 0 && self.bom {
             start = start.max(3).min(offset.max(3));

@@ -169,7 +169,13 @@ impl<'s> Lower<'s> {
                     Some(pairs) => pairs.map(|p| self.actor_item(p)).collect(),
                     None => self.actor_items(chunk),
                 };
-                Statement::Actor(Actor { id, name, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
+                Statement::Actor(Actor {
+                    id,
+                    name,
+                    items,
+                    block: chunk.block.as_ref().map(|b| b.span()),
+                    span: chunk.span(),
+                })
             }
             Rule::phase_stmt => {
                 let mut inner = pair.into_inner();
@@ -189,7 +195,13 @@ impl<'s> Lower<'s> {
                         )),
                     }),
                 }
-                Statement::Phase(Phase { id, name, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
+                Statement::Phase(Phase {
+                    id,
+                    name,
+                    items,
+                    block: chunk.block.as_ref().map(|b| b.span()),
+                    span: chunk.span(),
+                })
             }
             Rule::stage_stmt => Statement::Stage(self.stage(pair, block, chunk)),
             Rule::require_stmt => {

@@ -105,7 +105,10 @@ pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagn
 pub enum Verdict {
     Holds,
     /// Violated (RF201, RF202), unprovable (RF203) or vacuous (RF204), with the message.
-    Fails { rule: Rule, message: String },
+    Fails {
+        rule: Rule,
+        message: String,
+    },
 }
 
 /// What the rules share: the graph, and the requirement analyses, computed once on first use.

@@ -6,6 +6,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use referflow_check::Diagnostic;
+use referflow_syntax::LineIndex;
 
 use super::{FileReport, Summary};
 
@@ -26,6 +27,7 @@ struct WithSource<'a> {
 struct Named<'a> {
     name: &'a str,
     text: &'a str,
+    lines: &'a LineIndex,
 }
 
 impl SourceCode for Named<'_> {
@@ -35,14 +37,25 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self.text.read_span(span, before, after)?;
+        // miette finds lines by scanning from the start of the text, which makes a file with
+        // many diagnostics quadratic; hand it only the lines around the span.
+        let offset = span.offset().min(self.text.len());
+        let first = self.lines.line_of(offset).saturating_sub(before);
+        let last = self.lines.line_of((offset + span.len()).min(self.text.len())) + after + 1;
+        let start = self.lines.line_start(first, self.text);
+        let end = self.lines.line_start(last, self.text);
+        let window = &self.text[start..end.max(start)];
+        let inner = SourceSpan::new((offset - start).into(), span.len().min(window.len() - (offset - start)));
+        let contents = window.read_span(&inner, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             contents.data(),
-            *contents.span(),
-            contents.line(),
+            SourceSpan::new((contents.span().offset() + start).into(), contents.span().len()),
+            contents.line() + first,
             contents.column(),
-            contents.line_count(),
+            // miette's own reader counts lines from the start of the text; its handler relies on
+            // that to decide which labels share a snippet.
+            contents.line_count() + first,
         )))
     }
 }
@@ -88,14 +101,28 @@ pub fn render_human(reports: &[FileReport<'_>], options: HumanOptions) -> String
     }
     let mut out = String::new();
     for report in reports {
-        for diagnostic in report.diagnostics {
-            let item = WithSource { diagnostic, source: Named { name: report.source.name, text: report.source.text } };
+        let lines = LineIndex::new(report.source.text);
+        for diagnostic in report.diagnostics.iter().take(HUMAN_LIMIT) {
+            let item = WithSource {
+                diagnostic,
+                source: Named { name: report.source.name, text: report.source.text, lines: &lines },
+            };
             // Writing into a String cannot fail.
             let _ = handler.render_report(&mut out, &item);
+        }
+        if let Some(more) = report.diagnostics.len().checked_sub(HUMAN_LIMIT).filter(|n| *n > 0) {
+            out.push_str(&format!(
+                "{}: {more} more diagnostics not shown; fix the first ones, or use --format json to see them all\n",
+                report.source.name
+            ));
         }
     }
     out
 }
+
+/// At most this many diagnostics of a file are drawn with their source: past that, a reader
+/// needs the first ones fixed, not more pages (the other formats report them all).
+pub const HUMAN_LIMIT: usize = 200;
 
 /// `2 errors and 1 warning in 3 files`, or `no problems in 3 files`.
 pub fn summary_line(summary: Summary) -> String {
