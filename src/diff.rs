@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use referflow_check::diff;
 use referflow_emit::Source;
+use referflow_emit::chart::{Chart, RenderOptions};
 use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 use referflow_emit::diff_report;
+use referflow_emit::graphviz::{self, ImageFormat};
 
 use crate::input;
 use crate::{Outcome, report_failure};
@@ -29,6 +31,10 @@ enum Format {
     Md,
     /// A stable JSON shape (docs/diff.md).
     Json,
+    /// The new chart in Graphviz's language, with what changed highlighted and a key.
+    Dot,
+    /// The same, laid out by Graphviz.
+    Svg,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -75,6 +81,23 @@ pub fn run(args: Args) -> Outcome {
     let text = match args.format {
         Format::Md => diff_report::render_diff_markdown(&changes, &files[0].name, &files[1].name),
         Format::Json => diff_report::render_diff_json(&changes),
+        Format::Dot | Format::Svg => {
+            let chart = Chart { model: &new.model, diagnostics: &new.diagnostics };
+            let options = RenderOptions::default();
+            let marks = diff_report::marks(&changes, &chart, &options);
+            let dot = referflow_emit::dot::render_dot_with_marks(&chart, &options, &marks);
+            if args.format == Format::Dot {
+                dot
+            } else {
+                match graphviz::layout(&dot, ImageFormat::Svg) {
+                    Ok(svg) => String::from_utf8_lossy(&svg).into_owned(),
+                    Err(error) => {
+                        report_failure(&crate::Failure(error.to_string()));
+                        return Outcome::Trouble;
+                    }
+                }
+            }
+        }
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if changes.is_empty() { Outcome::Clean } else { Outcome::Errors }

@@ -127,3 +127,45 @@ fn unchanged_meaning_shows_no_change() {
         assert!(after_fmt.is_empty(), "{}: {after_fmt:?}", path.display());
     }
 }
+
+#[test]
+fn the_new_chart_shows_what_changed_for_a_public_hearing() {
+    let (code, dot, _) = referflow(
+        &[
+            "diff",
+            "--format",
+            "dot",
+            "tests/fixtures/diff/stages-added-removed/old.flow",
+            "tests/fixtures/diff/stages-added-removed/new.flow",
+        ],
+        b"",
+    );
+    assert_eq!(code, 1);
+    // Added stages and edges in green, the removed outcome as a red dashed ghost with its edge.
+    let added = dot.lines().filter(|l| l.contains("color=\"#1A7F37\"")).count();
+    assert_eq!(added, 4, "{dot}");
+    assert!(dot.contains("removed0 [id=\"removed-assisted\""), "{dot}");
+    assert!(dot.contains("-> removed0 [style=dashed, color=\"#CF222E\""), "{dot}");
+    assert!(dot.contains("removed in this revision"));
+    let (_, dot, _) = referflow(
+        &[
+            "diff",
+            "--format",
+            "dot",
+            "tests/fixtures/diff/stage-changed/old.flow",
+            "tests/fixtures/diff/stage-changed/new.flow",
+        ],
+        b"",
+    );
+    assert_eq!(dot.lines().filter(|l| l.contains("color=\"#BF8700\", penwidth=3.5")).count(), 2, "{dot}");
+    // Graphviz accepts every case, and lays it out as SVG.
+    if crate::graphviz() {
+        for case in cases() {
+            let old = format!("tests/fixtures/diff/{case}/old.flow");
+            let new = format!("tests/fixtures/diff/{case}/new.flow");
+            let (code, svg, stderr) = referflow(&["diff", "--format", "svg", &old, &new], b"");
+            assert!(code <= 1, "{case}: {stderr}");
+            assert!(svg.contains("<svg") && stderr.is_empty(), "{case}: {stderr}");
+        }
+    }
+}

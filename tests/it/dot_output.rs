@@ -9,16 +9,7 @@ use std::process::{Command, Stdio};
 use referflow_emit::chart::{Chart, Direction, RenderOptions};
 use referflow_emit::dot::render_dot;
 
-/// Whether Graphviz's `dot` is on PATH. Without it the tests that lay out charts are skipped,
-/// except in CI (`CI=true`), where a missing Graphviz would silently skip them: there this
-/// panics.
-pub fn graphviz() -> bool {
-    let found = Command::new("dot").arg("-V").output().is_ok_and(|out| out.status.success());
-    if !found && std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!("Graphviz's `dot` is not on PATH, and CI=true: install Graphviz (e.g. `apt-get install graphviz`)");
-    }
-    found
-}
+use crate::graphviz;
 
 /// Runs `dot -T<format>` on `input`; returns its stdout, or panics with its stderr when it
 /// fails or says anything at all.

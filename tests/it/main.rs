@@ -37,6 +37,17 @@ pub fn codes(src: &str) -> Vec<&'static str> {
     referflow_check::check(&parsed).diagnostics.iter().map(|d| d.rule.code()).collect()
 }
 
+/// Whether Graphviz's `dot` is on PATH. Without it the tests that lay out charts are skipped,
+/// except in CI (`CI=true`), where a missing Graphviz would silently skip them: there this
+/// panics.
+pub fn graphviz() -> bool {
+    let found = std::process::Command::new("dot").arg("-V").output().is_ok_and(|out| out.status.success());
+    if !found && std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!("Graphviz's `dot` is not on PATH, and CI=true: install Graphviz (e.g. `apt-get install graphviz`)");
+    }
+    found
+}
+
 /// The repository root.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

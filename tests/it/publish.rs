@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::root;
+use crate::{graphviz, root};
 
 struct Run {
     code: i32,
@@ -24,16 +24,6 @@ fn referflow_with_path(args: &[&str], path_var: Option<&str>) -> Run {
 
 fn referflow(args: &[&str]) -> Run {
     referflow_with_path(args, None)
-}
-
-/// Whether Graphviz's `dot` is on PATH. Under CI it must be: a missing Graphviz fails the test
-/// instead of skipping it.
-pub fn graphviz() -> bool {
-    let found = Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
-    if !found && std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("Graphviz's `dot` is not on PATH, and CI=true: .ci/run must install graphviz");
-    }
-    found
 }
 
 fn temp_dir(name: &str) -> PathBuf {

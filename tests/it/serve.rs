@@ -10,6 +10,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+use crate::graphviz;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -267,10 +269,6 @@ fn save_by_rename(path: &Path, text: &str) {
     let tmp = path.with_extension("flow.tmp");
     fs::write(&tmp, text).unwrap();
     fs::rename(&tmp, path).unwrap();
-}
-
-fn graphviz() -> bool {
-    Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success())
 }
 
 /// The diagram (when Graphviz is here) or else the narrative of language `lang`.

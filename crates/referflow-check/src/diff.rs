@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
+use referflow_syntax::StageKind;
+
 use crate::model::{Label, Model, Requirement, Stage, StageId, Texts};
 
 /// A text in each language that has one: `[("en", "…"), ("th", "…")]`.
@@ -65,8 +67,8 @@ pub enum EntityChange {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StageChange {
-    Added { id: String, kind: &'static str, label: Translations },
-    Removed { id: String, kind: &'static str, label: Translations },
+    Added { id: String, kind: StageKind, label: Translations },
+    Removed { id: String, kind: StageKind, label: Translations },
     Renamed { old: String, new: String },
     Changed { id: String, fields: Vec<FieldChange> },
 }
@@ -85,7 +87,7 @@ impl StageChange {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldChange {
     Label(Change<Translations>),
-    Kind(Change<&'static str>),
+    Kind(Change<StageKind>),
     Owners(Change<Vec<String>>),
     Within(Change<Option<String>>),
     Phase(Change<Option<String>>),
@@ -156,7 +158,7 @@ pub fn compare(
         let rename =
             |r: Option<&Renames>, id: &str| r.and_then(|r| r.get(id)).cloned().unwrap_or_else(|| id.to_string());
         StageContent {
-            kind: s.kind.keyword(),
+            kind: s.kind,
             label: texts(m, &s.label),
             owners: s.owners.iter().map(|o| rename(map.map(|m| m.0), m.actor(*o).id)).collect(),
             within: s.within.map(|w| w.text.to_string()),
@@ -289,7 +291,7 @@ type EdgeKey = (String, String, Option<Translations>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct StageContent {
-    kind: &'static str,
+    kind: StageKind,
     label: Translations,
     owners: Vec<String>,
     within: Option<String>,
@@ -390,7 +392,8 @@ fn texts(model: &Model<'_>, texts: &Texts<'_>) -> Translations {
         .collect()
 }
 
-fn label_texts(model: &Model<'_>, label: &Label<'_>) -> Translations {
+/// A branch label in every language, `yes`/`no` translated.
+pub fn label_texts(model: &Model<'_>, label: &Label<'_>) -> Translations {
     match label {
         Label::Text(t) => texts(model, t),
         Label::Yes | Label::No => model

@@ -1,12 +1,15 @@
 //! `referflow diff` as Markdown (for a pull-request comment) and as JSON (a stable shape,
 //! documented in docs/diff.md).
 
+use referflow_check::StageId;
 use referflow_check::diff::{
     Change, EdgeChange, EntityChange, FieldChange, Finding, ModelDiff, RequirementChange, StageChange, Translations,
+    label_texts,
 };
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use crate::dot::{Endpoint, Mark, Marks};
 use crate::markdown::{Breaks, escape, message_text};
 
 /// The one-line summary: `stages: 2 added, 1 changed; edges: 1 relabelled`, or `no change in
@@ -106,10 +109,10 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
         for change in &diff.stages {
             match change {
                 StageChange::Added { id, kind, label } => {
-                    out.push_str(&format!("- added {kind} {}: {}\n", code(id), texts(label)))
+                    out.push_str(&format!("- added {} {}: {}\n", kind.keyword(), code(id), texts(label)))
                 }
                 StageChange::Removed { id, kind, label } => {
-                    out.push_str(&format!("- removed {kind} {}: {}\n", code(id), texts(label)))
+                    out.push_str(&format!("- removed {} {}: {}\n", kind.keyword(), code(id), texts(label)))
                 }
                 StageChange::Renamed { old, new } => {
                     out.push_str(&format!("- renamed {} → {}\n", code(old), code(new)))
@@ -185,7 +188,7 @@ fn field_line(field: &FieldChange) -> String {
     let optional = |v: &Option<String>| v.as_deref().map_or_else(|| "none".to_string(), code);
     match field {
         FieldChange::Label(c) => format!("label: {}", changed_texts(c)),
-        FieldChange::Kind(c) => format!("kind: {} → {}", c.old, c.new),
+        FieldChange::Kind(c) => format!("kind: {} → {}", c.old.keyword(), c.new.keyword()),
         FieldChange::Owners(c) => format!("owners: {} → {}", list(&c.old), list(&c.new)),
         FieldChange::Within(c) => format!("time limit: {} → {}", optional(&c.old), optional(&c.new)),
         FieldChange::Phase(c) => format!("phase: {} → {}", optional(&c.old), optional(&c.new)),
@@ -382,13 +385,13 @@ fn stage(change: &StageChange) -> Json<'_> {
         StageChange::Added { id, kind, label } => vec![
             ("change", Value::Str("added")),
             ("id", Value::Str(id)),
-            ("kind", Value::Str(kind)),
+            ("kind", Value::Str(kind.keyword())),
             ("label", Value::Texts(label)),
         ],
         StageChange::Removed { id, kind, label } => vec![
             ("change", Value::Str("removed")),
             ("id", Value::Str(id)),
-            ("kind", Value::Str(kind)),
+            ("kind", Value::Str(kind.keyword())),
             ("label", Value::Texts(label)),
         ],
         StageChange::Renamed { old, new } => {
@@ -408,7 +411,11 @@ fn field(change: &FieldChange) -> Json<'_> {
             vec![("field", Value::Str("label")), ("old", Value::Texts(&c.old)), ("new", Value::Texts(&c.new))]
         }
         FieldChange::Kind(c) => {
-            vec![("field", Value::Str("kind")), ("old", Value::Str(c.old)), ("new", Value::Str(c.new))]
+            vec![
+                ("field", Value::Str("kind")),
+                ("old", Value::Str(c.old.keyword())),
+                ("new", Value::Str(c.new.keyword())),
+            ]
         }
         FieldChange::Owners(c) => {
             vec![("field", Value::Str("owners")), ("old", Value::List(&c.old)), ("new", Value::List(&c.new))]
@@ -465,4 +472,62 @@ fn requirement(change: &RequirementChange) -> Json<'_> {
         RequirementChange::Added(r) => vec![("change", Value::Str("added")), ("requirement", Value::Str(r))],
         RequirementChange::Removed(r) => vec![("change", Value::Str("removed")), ("requirement", Value::Str(r))],
     })
+}
+
+// ------------------------------------------------------------------------------------ DOT
+
+/// The changes of `diff` laid over the new chart, for `render_dot_with_marks`.
+pub fn marks(diff: &ModelDiff, chart: &crate::chart::Chart<'_, '_>, options: &crate::chart::RenderOptions) -> Marks {
+    let model = chart.model;
+    let lang = chart.lang(options);
+    let stage_index = |id: &str| model.stages.iter().position(|s| s.id == id);
+    let mut marks =
+        Marks { stages: vec![None; model.stages.len()], edges: vec![None; model.edges.len()], ..Marks::default() };
+    let in_lang = |t: &Translations| t.iter().find(|(l, _)| l == lang).or_else(|| t.first()).map(|(_, v)| v.clone());
+    for change in &diff.stages {
+        match change {
+            StageChange::Added { id, .. } => {
+                if let Some(i) = stage_index(id) {
+                    marks.stages[i] = Some(Mark::Added);
+                }
+            }
+            StageChange::Changed { id, .. } | StageChange::Renamed { new: id, .. } => {
+                if let Some(i) = stage_index(id) {
+                    marks.stages[i] = Some(Mark::Changed);
+                }
+            }
+            StageChange::Removed { id, kind, label } => {
+                marks.removed_stages.push((id.clone(), *kind, in_lang(label).unwrap_or_default()));
+            }
+        }
+    }
+    // An added or relabelled edge is the first unmarked edge of the new chart with its ends and
+    // label.
+    let labels: Vec<Option<Translations>> =
+        model.edges.iter().map(|e| e.label.as_ref().map(|l| label_texts(model, l))).collect();
+    for change in &diff.edges {
+        let (from, to, label, mark) = match change {
+            EdgeChange::Added { from, to, label } => (from, to, label, Mark::Added),
+            EdgeChange::Relabelled { from, to, label } => (from, to, &label.new, Mark::Changed),
+            EdgeChange::Removed { from, to, label } => {
+                let end = |id: &str| match stage_index(id) {
+                    Some(i) => Endpoint::Stage(StageId(i as u32)),
+                    None => Endpoint::Removed(marks.removed_stages.iter().position(|(r, _, _)| r == id).unwrap_or(0)),
+                };
+                let (from, to) = (end(from), end(to));
+                marks.removed_edges.push((from, to, label.as_ref().and_then(in_lang)));
+                continue;
+            }
+        };
+        let found = model.edges.iter().enumerate().position(|(i, e)| {
+            marks.edges[i].is_none()
+                && model.stage(e.from).id == from.as_str()
+                && model.stage(e.to).id == to.as_str()
+                && labels[i] == *label
+        });
+        if let Some(i) = found {
+            marks.edges[i] = Some(mark);
+        }
+    }
+    marks
 }

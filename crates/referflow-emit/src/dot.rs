@@ -102,6 +102,9 @@ struct Words {
     limit: &'static str,
     also: &'static str,
     unowned: &'static str,
+    added: &'static str,
+    changed: &'static str,
+    removed: &'static str,
 }
 
 const ENGLISH_WORDS: Words = Words {
@@ -114,6 +117,9 @@ const ENGLISH_WORDS: Words = Words {
     limit: "the longest a stage may take",
     also: "also takes part",
     unowned: "no agency named",
+    added: "added in this revision",
+    changed: "changed in this revision",
+    removed: "removed in this revision",
 };
 
 const THAI_WORDS: Words = Words {
@@ -126,6 +132,9 @@ const THAI_WORDS: Words = Words {
     limit: "ระยะเวลาสูงสุดของขั้นตอน",
     also: "หน่วยงานที่ร่วมดำเนินการ",
     unowned: "ยังไม่ระบุหน่วยงาน",
+    added: "เพิ่มในฉบับปรับปรุงนี้",
+    changed: "แก้ไขในฉบับปรับปรุงนี้",
+    removed: "ตัดออกในฉบับปรับปรุงนี้",
 };
 
 fn is_thai(lang: &str) -> bool {
@@ -139,9 +148,25 @@ pub fn render_dot(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
         options,
         words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
         ty: if shows_thai(chart, options) { THAI } else { LATIN },
+        marks: None,
     };
     let mut out = String::new();
     // Writing into a String cannot fail.
+    let _ = dot.write(&mut out);
+    out
+}
+
+/// The new chart of a revision with its changes highlighted: added stages and edges in
+/// green, changed ones in amber, removed ones as red dashed ghosts, and a key for the colours.
+pub fn render_dot_with_marks(chart: &Chart<'_, '_>, options: &RenderOptions, marks: &Marks) -> String {
+    let dot = Dot {
+        chart,
+        options,
+        words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
+        ty: if shows_thai(chart, options) { THAI } else { LATIN },
+        marks: Some(marks),
+    };
+    let mut out = String::new();
     let _ = dot.write(&mut out);
     out
 }
@@ -167,13 +192,46 @@ struct Dot<'c, 'a, 's> {
     options: &'c RenderOptions,
     words: &'static Words,
     ty: Typeface,
+    /// What a revision changed, for `referflow diff --format dot|svg`.
+    marks: Option<&'c Marks>,
 }
+
+/// How a stage or edge of the new chart compares with the old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Added,
+    Changed,
+}
+
+/// A revision's changes laid over the new chart: marks on its stages and edges (by index), and
+/// what the old chart had that is gone, drawn as ghosts.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    pub stages: Vec<Option<Mark>>,
+    pub edges: Vec<Option<Mark>>,
+    /// Removed stages: id, kind and label (in the chosen language).
+    pub removed_stages: Vec<(String, StageKind, String)>,
+    /// Removed edges: from and to, each a stage of the new chart or a removed stage (by id).
+    pub removed_edges: Vec<(Endpoint, Endpoint, Option<String>)>,
+}
+
+/// One end of a removed edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Stage(StageId),
+    Removed(usize),
+}
+
+const ADDED: &str = "#1A7F37";
+const CHANGED: &str = "#BF8700";
+const REMOVED: &str = "#CF222E";
 
 impl Dot<'_, '_, '_> {
     fn write(&self, out: &mut String) -> fmt::Result {
         self.write_header(out)?;
         self.write_lanes(out)?;
         self.write_edges(out)?;
+        self.write_removed(out)?;
         self.write_legend(out)?;
         writeln!(out, "}}")
     }
@@ -275,9 +333,14 @@ impl Dot<'_, '_, '_> {
         label.text(self.chart.text(&stage.label, self.options), width, ty.label, |line| line);
         self.caption(stage, &mut label);
         let fill = stage.phase.map_or(NO_PHASE_FILL, |p| PHASE_FILLS[p.index() % PHASE_FILLS.len()]);
+        let mark = match self.marks.and_then(|m| m.stages.get(index).copied().flatten()) {
+            Some(Mark::Added) => format!(", color=\"{ADDED}\", penwidth=3.5"),
+            Some(Mark::Changed) => format!(", color=\"{CHANGED}\", penwidth=3.5"),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "{indent}s{index} [id=\"stage-{id}\", tooltip=\"{id}\", {shape}, style=\"{style}\", fillcolor=\"{fill}\", \
+            "{indent}s{index} [id=\"stage-{id}\", tooltip=\"{id}\", {shape}, style=\"{style}\", fillcolor=\"{fill}\"{mark}, \
              label={}];",
             html_label(&label.html(ty)),
             id = quoted(stage.id),
@@ -313,7 +376,7 @@ impl Dot<'_, '_, '_> {
     fn write_edges(&self, out: &mut String) -> fmt::Result {
         writeln!(out)?;
         let model = self.chart.model;
-        for edge in &model.edges {
+        for (e, edge) in model.edges.iter().enumerate() {
             let (from, to) = (model.stage(edge.from), model.stage(edge.to));
             write!(
                 out,
@@ -330,6 +393,43 @@ impl Dot<'_, '_, '_> {
             let label = label.html(&self.ty);
             if !label.is_empty() {
                 write!(out, ", label=<{label}>")?;
+            }
+            match self.marks.and_then(|m| m.edges.get(e).copied().flatten()) {
+                Some(Mark::Added) => write!(out, ", color=\"{ADDED}\", fontcolor=\"{ADDED}\", penwidth=2.5")?,
+                Some(Mark::Changed) => write!(out, ", color=\"{CHANGED}\", fontcolor=\"{CHANGED}\", penwidth=2.5")?,
+                None => {}
+            }
+            writeln!(out, "];")?;
+        }
+        Ok(())
+    }
+
+    /// What the revision removed: ghost stages and the edges that are gone, in red, dashed.
+    fn write_removed(&self, out: &mut String) -> fmt::Result {
+        let Some(marks) = self.marks else { return Ok(()) };
+        let ty = &self.ty;
+        for (i, (id, kind, text)) in marks.removed_stages.iter().enumerate() {
+            let (shape, style) = shape(*kind);
+            let mut label = Block::default();
+            label.text(text, LABEL_WIDTH, ty.label, |line| sized(ty.label, Some(REMOVED), &format!("<S>{line}</S>")));
+            writeln!(
+                out,
+                "  removed{i} [id=\"removed-{id}\", tooltip=\"{id}\", {shape}, style=\"{style},dashed\", \
+                 fillcolor=\"white\", color=\"{REMOVED}\", penwidth=2, label={}];",
+                html_label(&label.html(ty)),
+                id = quoted(id),
+            )?;
+        }
+        let end = |e: &Endpoint| match e {
+            Endpoint::Stage(s) => format!("s{}", s.index()),
+            Endpoint::Removed(i) => format!("removed{i}"),
+        };
+        for (from, to, text) in &marks.removed_edges {
+            write!(out, "  {} -> {} [style=dashed, color=\"{REMOVED}\", fontcolor=\"{REMOVED}\"", end(from), end(to))?;
+            if let Some(text) = text {
+                let mut label = Block::default();
+                label.text(text, EDGE_WIDTH, ty.edge, |line| format!("<S>{line}</S>"));
+                write!(out, ", label=<{}>", label.html(ty))?;
             }
             writeln!(out, "];")?;
         }
@@ -395,6 +495,11 @@ impl Dot<'_, '_, '_> {
         }
         if model.stages.iter().any(|s| s.owners.len() > 1) {
             row(&sized(ty.small, Some(SMALL_INK), "+"), None, words.also)?;
+        }
+        if self.marks.is_some() {
+            for (colour, word) in [(ADDED, words.added), (CHANGED, words.changed), (REMOVED, words.removed)] {
+                row(&sized(ty.small, Some(colour), "■"), None, word)?;
+            }
         }
         if !rows.is_empty() {
             writeln!(
