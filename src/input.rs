@@ -3,8 +3,47 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Failure;
+
+/// The largest chart referflow reads, in bytes (`--max-file-size`); 256 MiB unless raised.
+/// A million-stage chart is about 220 MB.
+static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 << 20;
+
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
+}
+
+/// Reads `--max-file-size`: a number of bytes, or with a unit `K`, `M` or `G` (powers of 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, shift) = match text.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&text[..i], 10),
+        Some((i, 'M' | 'm')) => (&text[..i], 20),
+        Some((i, 'G' | 'g')) => (&text[..i], 30),
+        _ => (text, 0),
+    };
+    let n: u64 = number.trim().parse().map_err(|_| format!("`{text}` is not a size such as `512M` or `1G`"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// `256M`, `1G`, `512K`, `100 bytes`: as `--max-file-size` takes it.
+fn show_size(bytes: u64) -> String {
+    for (shift, unit) in [(30, "G"), (20, "M"), (10, "K")] {
+        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return format!("{}{unit}", bytes >> shift);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+fn too_large(name: &str) -> Failure {
+    let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
+    Failure(format!("{name}: larger than the limit of {}; raise it with --max-file-size", show_size(limit)))
+}
 
 /// A chart's text and the name to show for it.
 #[derive(Debug)]
@@ -51,15 +90,29 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
 
 /// Reads one chart; `-` is standard input.
 pub fn load(path: &Path) -> Result<Loaded, Failure> {
+    let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
     let (name, bytes) = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Failure(format!("<stdin>: cannot read: {e}")))?;
+        std::io::stdin()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure(format!("<stdin>: cannot read: {e}")))?;
         ("<stdin>".to_string(), bytes)
     } else {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: cannot read: {}", io_cause(&e))))?;
+        let cannot = |e: std::io::Error| Failure(format!("{name}: cannot read: {}", io_cause(&e)));
+        if std::fs::metadata(path).map_err(cannot)?.len() > limit {
+            return Err(too_large(&name));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+            .map_err(cannot)?;
         (name, bytes)
     };
+    if bytes.len() as u64 > limit {
+        return Err(too_large(&name));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Loaded { name, text }),
         Err(e) => {

@@ -21,6 +21,10 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+
+    /// The largest chart to read, such as `512M` or `1G` (default 256M).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = input::parse_size)]
+    max_file_size: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +77,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { Outcome::Trouble as u8 } else { 0 });
         }
     };
+    if let Some(bytes) = cli.max_file_size {
+        input::set_max_file_size(bytes);
+    }
     let outcome = match cli.command {
         Command::Check(args) => {
             let sub = matches.subcommand_matches("check").unwrap_or_else(|| unreachable!("check was parsed"));

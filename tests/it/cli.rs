@@ -282,3 +282,15 @@ fn the_examples_check_clean_even_with_warnings_denied() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "no problems in 3 files\n");
 }
+
+#[test]
+fn files_over_the_size_limit_are_refused_in_one_line() {
+    let run = referflow(&["check", "--max-file-size", "1K", "examples/uk-nrm.flow"], None);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: examples/uk-nrm.flow: larger than the limit of 1K; raise it with --max-file-size\n");
+    let run = referflow(&["check", "--max-file-size", "1K", "-"], Some(&[b'#'; 2000]));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: <stdin>: larger than the limit"));
+    assert_eq!(referflow(&["check", "--max-file-size", "1M", "examples/uk-nrm.flow"], None).code, 0);
+    assert_eq!(referflow(&["check", "--max-file-size", "lots", "examples"], None).code, 2);
+}
