@@ -38,15 +38,40 @@ impl Context {
 /// and kept as [`Statement::Broken`].
 pub fn parse(src: &str) -> File<'_> {
     let split = split::split(src);
-    let mut lower = Lower { src, errors: split.errors };
+    let mut errors = split.errors;
     let mut statements = Vec::with_capacity(split.chunks.len());
-    for chunk in &split.chunks {
-        lower.top(chunk, &mut statements);
+    // Statements are independent once split, so a large file is parsed on every core, in
+    // contiguous runs whose results are joined back in order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = if src.len() < PARALLEL_FROM || threads < 2 { 1 } else { threads };
+    let run = (split.chunks.len() / parts).max(1);
+    let results: Vec<(Vec<Statement<'_>>, Vec<SyntaxError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = split
+            .chunks
+            .chunks(run)
+            .map(|chunks| {
+                scope.spawn(move || {
+                    let mut lower = Lower { src, errors: Vec::new() };
+                    let mut out = Vec::with_capacity(chunks.len());
+                    for chunk in chunks {
+                        lower.top(chunk, &mut out);
+                    }
+                    (out, lower.errors)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    for (part, part_errors) in results {
+        statements.extend(part);
+        errors.extend(part_errors);
     }
-    let mut errors = lower.errors;
     errors.sort_by_key(|e| e.span.start);
     File { statements, comments: split.comments, errors }
 }
+
+/// Below this size a file is parsed on one thread: starting threads would cost more.
+const PARALLEL_FROM: usize = 256 << 10;
 
 struct Lower<'s> {
     src: &'s str,
