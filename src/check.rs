@@ -1,6 +1,6 @@
 //! `referflow check PATH...`
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgMatches, ValueEnum};
@@ -102,8 +102,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
 
     let stdout = match args.format {
         Format::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let text = diagnostics::render_human(&reports, HumanOptions { color, width: None });
+            let text = diagnostics::render_human(&reports, HumanOptions { color: crate::stderr_color(), width: None });
             let mut stderr = std::io::stderr().lock();
             let _ = write!(stderr, "{text}");
             if !loaded.is_empty() {

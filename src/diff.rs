@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use referflow_check::diff;
-use referflow_emit::Source;
 use referflow_emit::chart::{Chart, RenderOptions};
-use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 use referflow_emit::diff_report;
 use referflow_emit::graphviz::{self, ImageFormat};
 
@@ -60,16 +58,8 @@ pub fn run(args: Args) -> Outcome {
     let mut broken = false;
     for (file, checked) in files.iter().zip(&checked) {
         if checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
-            let reports = [FileReport {
-                source: Source { name: &file.name, text: &file.text },
-                diagnostics: &checked.diagnostics,
-            }];
-            let mut stderr = std::io::stderr().lock();
-            let _ =
-                write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color: false, width: None }));
-            let _ = writeln!(stderr, "{}", diagnostics::summary_line(Summary::of(&reports)));
-            let _ =
-                writeln!(stderr, "error: {}: the chart has errors of the language, so it is not compared", file.name);
+            crate::print_diagnostics(file, &checked.diagnostics);
+            eprintln!("error: {}: the chart has errors of the language, so it is not compared", file.name);
             broken = true;
         }
     }

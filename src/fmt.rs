@@ -1,11 +1,9 @@
 //! `referflow fmt [--check] [--diff] [PATH...]`
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use referflow_check::{Diagnostic, Rule};
-use referflow_emit::Source;
-use referflow_emit::diagnostics::{self, FileReport, HumanOptions};
+use referflow_check::Diagnostic;
 
 use crate::input;
 use crate::output;
@@ -76,17 +74,7 @@ pub fn run(args: Args) -> Outcome {
 }
 
 fn report_syntax_errors(file: &input::Loaded, errors: &[referflow_syntax::SyntaxError]) {
-    let diagnostics: Vec<Diagnostic> = errors
-        .iter()
-        .map(|e| {
-            let mut d = Diagnostic::new(Rule::SyntaxError, e.span, e.message.clone(), e.label.clone());
-            d.help = e.help.clone();
-            d
-        })
-        .collect();
-    let reports = [FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics: &diagnostics }];
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color, width: None }));
-    let _ = writeln!(stderr, "error: {}: not formatted, because it has syntax errors", file.name);
+    let diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::syntax).collect();
+    crate::print_diagnostics(file, &diagnostics);
+    eprintln!("error: {}: not formatted, because it has syntax errors", file.name);
 }

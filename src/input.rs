@@ -33,7 +33,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 /// `256M`, `1G`, `512K`, `100 bytes`: as `--max-file-size` takes it.
 fn show_size(bytes: u64) -> String {
     for (shift, unit) in [(30, "G"), (20, "M"), (10, "K")] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{}{unit}", bytes >> shift);
         }
     }

@@ -96,6 +96,23 @@ fn main() -> ExitCode {
     ExitCode::from(outcome as u8)
 }
 
+/// Whether stderr gets colour: only on a terminal, and never when `NO_COLOR` is set.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints the diagnostics of one file on stderr as people read them, with the summary line.
+pub fn print_diagnostics(file: &input::Loaded, diagnostics: &[referflow_check::Diagnostic]) {
+    use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
+    use std::io::Write;
+    let reports = [FileReport { source: referflow_emit::Source { name: &file.name, text: &file.text }, diagnostics }];
+    let text = diagnostics::render_human(&reports, HumanOptions { color: stderr_color(), width: None });
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{text}");
+    let _ = writeln!(stderr, "{}", diagnostics::summary_line(Summary::of(&reports)));
+}
+
 /// Prints a failure as one line on stderr.
 pub fn report_failure(failure: &Failure) {
     eprintln!("error: {}", failure.0);

@@ -1,13 +1,11 @@
 //! `referflow render` and `referflow build`: the chart in each publishing format.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use referflow_check::Checked;
-use referflow_emit::Source;
 use referflow_emit::chart::{Chart, Direction, RenderOptions};
-use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 use referflow_emit::graphviz::{self, GraphvizError, ImageFormat};
 use referflow_emit::{dot, html, markdown, mermaid, model_json};
 
@@ -97,13 +95,7 @@ fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publi
     }
     let checked = referflow_check::check_with(&referflow_syntax::parse(&file.text), &levels);
     if !checked.diagnostics.is_empty() {
-        let reports =
-            [FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics: &checked.diagnostics }];
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let mut stderr = std::io::stderr().lock();
-        let _ = write!(stderr, "{}", diagnostics::render_human(&reports, HumanOptions { color, width: None }));
-        let summary = Summary::of(&reports);
-        let _ = writeln!(stderr, "{}", diagnostics::summary_line(summary));
+        crate::print_diagnostics(file, &checked.diagnostics);
     }
     if checked.has_errors() {
         let _ = writeln!(std::io::stderr(), "error: {}: the chart has errors; fix them before publishing", file.name);

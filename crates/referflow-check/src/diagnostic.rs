@@ -59,6 +59,13 @@ impl Diagnostic {
         }
     }
 
+    /// The RF001 diagnostic of a syntax error.
+    pub fn syntax(error: &referflow_syntax::SyntaxError) -> Self {
+        let mut d = Diagnostic::new(Rule::SyntaxError, error.span, error.message.clone(), error.label.clone());
+        d.help = error.help.clone();
+        d
+    }
+
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
         self.related.push(Related { span, label: label.into() });
         self

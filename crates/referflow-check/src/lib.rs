@@ -45,15 +45,7 @@ pub fn check<'s>(file: &File<'s>) -> Checked<'s> {
 /// duration and a start (RF001–RF005, RF007). Otherwise their findings would mostly echo those
 /// errors (every stage is unreachable without a start).
 pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
-    let mut diagnostics: Vec<Diagnostic> = file
-        .errors
-        .iter()
-        .map(|e| {
-            let mut d = Diagnostic::new(Rule::SyntaxError, e.span, e.message.clone(), e.label.clone());
-            d.help = e.help.clone();
-            d
-        })
-        .collect();
+    let mut diagnostics: Vec<Diagnostic> = file.errors.iter().map(Diagnostic::syntax).collect();
     let model = resolve::resolve(file, &mut diagnostics);
     let blocking = diagnostics.iter().any(|d| {
         matches!(
