@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use referflow_check::{Checked, Diagnostic, Levels};
 use referflow_emit::chart::{Chart, RenderOptions};
 use referflow_emit::graphviz::{self, GraphvizError, ImageFormat};
-use referflow_emit::{dot, html, markdown};
+use referflow_emit::{dot, html};
 use referflow_syntax::LineIndex;
 use serde::Serialize;
 
@@ -236,35 +236,10 @@ fn svg_element(svg: &str) -> &str {
 }
 
 /// The narrative of each language as HTML.
-///
-/// The Markdown-to-HTML step (pulldown-cmark) lives in `referflow-emit`'s static page, which
-/// this crate reaches only through `render_html`; so the page is rendered without diagrams
-/// and each language's `<section>` taken out of it. User text in it is escaped, so it never
-/// holds a `</section>` of its own. Should that page ever change shape, the narrative falls
-/// back to the Markdown as plain text rather than to nothing.
 fn narratives(chart: &Chart<'_, '_>, options: &RenderOptions) -> Vec<String> {
-    let page = html::render_html(chart, &[], options);
     (0..chart.model.languages.len())
-        .map(|lang| {
-            section(&page, lang).map(str::to_string).unwrap_or_else(|| {
-                let md = markdown::render_markdown(chart, &RenderOptions { lang, ..*options });
-                format!("<pre class=\"markdown\">{}</pre>", escape(&md))
-            })
-        })
+        .map(|lang| html::render_narrative(chart, &RenderOptions { lang, ..*options }))
         .collect()
-}
-
-/// The inside of `<section class="lang lang-N" …>…</section>` in the static page.
-fn section(page: &str, lang: usize) -> Option<&str> {
-    let open = format!("<section class=\"lang lang-{lang}\"");
-    let start = page.find(&open)?;
-    let body = start + page[start..].find('>')? + 1;
-    let end = body + page[body..].find("</section>")?;
-    Some(page[body..end].trim())
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn page_diagnostics<'a>(text: &str, diagnostics: &'a [Diagnostic]) -> Vec<PageDiagnostic<'a>> {
@@ -318,7 +293,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_narrative_of_each_language_comes_out_of_the_static_page() {
+    fn each_language_has_its_narrative() {
         let src = "title \"T\" th \"ท\"\nlanguages en th\nactor a \"A\" { th \"ก\" }\nstart s \"Go <b>\" by a { th \"ไป\" }\nend e \"Done\" by a { th \"เสร็จ\" }\ns -> e\n";
         let parsed = referflow_syntax::parse(src);
         let checked = referflow_check::check(&parsed);

@@ -36,7 +36,7 @@ pub use referflow_check::Verdict as RequirementStatus;
 impl<'a, 's> Chart<'a, 's> {
     /// The code of the language rendered in.
     pub fn lang(&self, options: &RenderOptions) -> &'s str {
-        self.model.languages.get(options.lang).copied().unwrap_or(self.model.languages[0])
+        self.model.languages.get(options.lang).or(self.model.languages.first()).copied().unwrap_or("en")
     }
 
     /// A text in the chosen language, falling back to the first language.

@@ -57,16 +57,23 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
             page.push_str(svg_element(svg));
             page.push_str("\n</figure>\n");
         }
-        let markdown = render_markdown(chart, &here);
-        let mut body = String::new();
-        html::push_html(&mut body, Parser::new_ext(&markdown, Options::ENABLE_TABLES));
-        // Anchors repeat in each language's section; keep them unique on the page. User text
-        // cannot contain `id="` or `href="#`: pulldown-cmark escapes its quotes.
-        page.push_str(&body.replace("id=\"", &format!("id=\"{i}-")).replace("href=\"#", &format!("href=\"#{i}-")));
+        page.push_str(&render_narrative(chart, &here));
         page.push_str("</section>\n");
     }
     page.push_str("</main>\n</body>\n</html>\n");
     page
+}
+
+/// The narrative in the language of `options`, as HTML (without its Mermaid diagram). Its
+/// anchors start with the language's index (`1-step-3`), so that the narratives of several
+/// languages can share a page.
+pub fn render_narrative(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
+    let markdown = render_markdown(chart, &RenderOptions { diagram: false, ..*options });
+    let mut body = String::new();
+    html::push_html(&mut body, Parser::new_ext(&markdown, Options::ENABLE_TABLES));
+    // User text cannot contain `id="` or `href="#`: pulldown-cmark escapes its quotes.
+    let i = options.lang;
+    body.replace("id=\"", &format!("id=\"{i}-")).replace("href=\"#", &format!("href=\"#{i}-"))
 }
 
 /// The CSS that shows the section of the checked language and marks its switch.
