@@ -737,15 +737,17 @@ fn sections(chart: &Chart<'_, '_>, rank: &[usize]) -> Vec<Section> {
     if model.phases.is_empty() {
         return vec![Section { kind: SectionKind::All, stages: by_rank(all) }];
     }
-    let mut sections: Vec<Section> = (0..model.phases.len())
-        .map(|p| Section {
-            kind: SectionKind::Phase(p),
-            stages: by_rank(
-                all.iter().copied().filter(|s| model.stage(*s).phase.is_some_and(|q| q.index() == p)).collect(),
-            ),
-        })
+    // One pass puts each stage in its phase's bucket (the last bucket: no phase).
+    let mut buckets: Vec<Vec<StageId>> = vec![Vec::new(); model.phases.len() + 1];
+    for s in all {
+        buckets[model.stage(s).phase.map_or(model.phases.len(), |p| p.index())].push(s);
+    }
+    let other = by_rank(buckets.pop().unwrap_or_default());
+    let mut sections: Vec<Section> = buckets
+        .into_iter()
+        .enumerate()
+        .map(|(p, stages)| Section { kind: SectionKind::Phase(p), stages: by_rank(stages) })
         .collect();
-    let other = by_rank(all.iter().copied().filter(|s| model.stage(*s).phase.is_none()).collect());
     if !other.is_empty() {
         sections.push(Section { kind: SectionKind::Other, stages: other });
     }
