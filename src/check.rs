@@ -88,7 +88,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
 
     let results: Vec<Vec<Diagnostic>> = loaded
         .iter()
-        .map(|(file, levels)| referflow_check::check_with(&referflow_syntax::parse(&file.text), levels).diagnostics)
+        .map(|(file, levels)| referflow_check::check_owned(referflow_syntax::parse(&file.text), levels).diagnostics)
         .collect();
     let reports: Vec<FileReport<'_>> = loaded
         .iter()

@@ -47,6 +47,19 @@ pub fn check<'s>(file: &File<'s>) -> Checked<'s> {
 pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
     let mut diagnostics: Vec<Diagnostic> = file.errors.iter().map(Diagnostic::syntax).collect();
     let model = resolve::resolve(file, &mut diagnostics);
+    run_rules(model, diagnostics, levels)
+}
+
+/// Like [`check_with`], but takes the syntax tree and frees it as soon as the model is built:
+/// on a large chart the tree and the rules' graph then never take memory at the same time.
+pub fn check_owned<'s>(file: File<'s>, levels: &Levels) -> Checked<'s> {
+    let mut diagnostics: Vec<Diagnostic> = file.errors.iter().map(Diagnostic::syntax).collect();
+    let model = resolve::resolve(&file, &mut diagnostics);
+    drop(file);
+    run_rules(model, diagnostics, levels)
+}
+
+fn run_rules<'s>(model: Model<'s>, mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Checked<'s> {
     let blocking = diagnostics.iter().any(|d| {
         matches!(
             d.rule,
