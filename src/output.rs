@@ -48,7 +48,8 @@ pub fn stage(target: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<Staged, 
     let temp = dir.join(format!(".{name}.referflow-{}.tmp", std::process::id()));
     let fail = |e: std::io::Error| Failure(format!("{}: cannot write: {e}", target.display()));
     let staged = Staged { temp: temp.clone(), target: target.to_path_buf() };
-    let mut file = fs::File::create(&temp).map_err(fail)?;
+    // create_new: a file (or a planted symlink) already at the temporary name is never followed.
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp).map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;
     file.sync_all().map_err(fail)?;
     if let Ok(meta) = fs::metadata(target) {

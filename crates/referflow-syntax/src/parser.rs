@@ -45,23 +45,22 @@ pub fn parse(src: &str) -> File<'_> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts = if src.len() < PARALLEL_FROM || threads < 2 { 1 } else { threads };
     let run = (split.chunks.len() / parts).max(1);
-    let results: Vec<(Vec<Statement<'_>>, Vec<SyntaxError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = split
-            .chunks
-            .chunks(run)
-            .map(|chunks| {
-                scope.spawn(move || {
-                    let mut lower = Lower { src, errors: Vec::new() };
-                    let mut out = Vec::with_capacity(chunks.len());
-                    for chunk in chunks {
-                        lower.top(chunk, &mut out);
-                    }
-                    (out, lower.errors)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
+    let lower = |chunks: &[Chunk]| {
+        let mut lower = Lower { src, errors: Vec::new() };
+        let mut out = Vec::with_capacity(chunks.len());
+        for chunk in chunks {
+            lower.top(chunk, &mut out);
+        }
+        (out, lower.errors)
+    };
+    let results: Vec<(Vec<Statement<'_>>, Vec<SyntaxError>)> = if parts == 1 {
+        vec![lower(&split.chunks)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = split.chunks.chunks(run).map(|chunks| scope.spawn(move || lower(chunks))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        })
+    };
     for (part, part_errors) in results {
         statements.extend(part);
         errors.extend(part_errors);
@@ -97,7 +96,11 @@ impl<'s> Lower<'s> {
                 Ok(line.into_inner().next().unwrap_or_else(|| unreachable!("entry rule holds a statement")))
             }
             Err(error) => {
-                self.errors.push(messages::syntax_error(text, chunk.head.start, &error, context));
+                let mut error = messages::syntax_error(text, chunk.head.start, &error, context);
+                // "Found the end": a span one past the last byte of the file shrinks to it.
+                let len = u32::try_from(src.len()).unwrap_or(u32::MAX);
+                error.span = Span { start: error.span.start.min(len), end: error.span.end.min(len) };
+                self.errors.push(error);
                 Err(())
             }
         }
@@ -246,7 +249,7 @@ impl<'s> Lower<'s> {
         if chunk.head.is_empty() {
             return None;
         }
-        let (parsed, block) = match self.parse_whole(chunk) {
+        let (parsed, block) = match self.parse_whole(chunk).filter(|(pair, _)| pair.as_rule() == Rule::stage_stmt) {
             Some((pair, block)) => (Ok(pair), block),
             None => (self.parse(chunk, Context::Phase), None),
         };

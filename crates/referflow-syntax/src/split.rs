@@ -128,7 +128,7 @@ pub(crate) fn split(src: &str) -> Split {
                 } else {
                     let parent = stack.last_mut().unwrap_or(&mut top);
                     if parent.pending.block.is_some() {
-                        report_trailing(&mut parent.pending, i, &mut out.errors);
+                        report_trailing(&mut parent.pending, i, i + 1, &mut out.errors);
                     }
                     stack.push(Frame { open: i, items: Vec::new(), pending: Pending::default() });
                 }
@@ -180,18 +180,19 @@ pub(crate) fn split(src: &str) -> Split {
 /// reported, then read as the next statement, so that nothing written is silently lost.
 fn touch(frame: &mut Frame, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
     if frame.pending.block.is_some() {
-        report_trailing(&mut frame.pending, start, errors);
+        report_trailing(&mut frame.pending, start, end, errors);
         finish(frame);
     }
     frame.pending.head_start.get_or_insert(start);
     frame.pending.head_end = end;
 }
 
-fn report_trailing(pending: &mut Pending, at: usize, errors: &mut Vec<SyntaxError>) {
+/// Reports the text at `at..end` (a whole character or text) after a block's `}`.
+fn report_trailing(pending: &mut Pending, at: usize, end: usize, errors: &mut Vec<SyntaxError>) {
     if !pending.reported_trailing {
         pending.reported_trailing = true;
         errors.push(SyntaxError {
-            span: Span::new(at, at + 1),
+            span: Span::new(at, end),
             message: "expected a new line after the `}` that ends a block".into(),
             label: "start a new line here".into(),
             help: Some("put the next statement on a line of its own".into()),

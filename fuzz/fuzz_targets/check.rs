@@ -1,0 +1,7 @@
+//! The `check` properties of `referflow_fuzz::check_properties`.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| referflow_fuzz::check_properties(&referflow_fuzz::text(data)));

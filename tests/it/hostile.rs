@@ -1,0 +1,614 @@
+//! Hostile input (issue 8): each case against the real binary, which must exit 0, 1 or 2 with
+//! a message naming the file, the line and the cause, within a time limit, and never panic or
+//! overflow its stack; the crashes the fuzzers found, as regression fixtures; and the fuzz
+//! targets' properties as proptest tests, so that CI checks them on every run.
+//!
+//! The properties are not copied: `fuzz/src/lib.rs` is compiled into this module as
+//! `properties`, the same code the fuzz targets run.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
+#[path = "../../fuzz/src/lib.rs"]
+mod properties;
+
+/// A run that takes longer than this has hung. Generous: the slowest case (100 MB) takes a
+/// few seconds in a debug build, and CI machines are shared.
+const LIMIT: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Runs the binary in `dir` and checks what every run must do on any input: finish within
+/// [`LIMIT`], exit 0, 1 or 2 (not 101 for a panic, not a signal for a stack overflow), and
+/// print no panic message.
+fn referflow(dir: &Path, args: &[&str]) -> Run {
+    let what = format!("referflow {}", args.join(" "));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_referflow"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read both pipes while waiting: a large output would otherwise block the child.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`{what}` did not finish within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let run = Run {
+        code: status.code().unwrap_or_else(|| panic!("`{what}` was killed by a signal: {status}")),
+        stdout: stdout.join().unwrap(),
+        stderr: String::from_utf8_lossy(&stderr.join().unwrap()).into_owned(),
+    };
+    assert!((0..=2).contains(&run.code), "`{what}` exited {}:\n{}", run.code, head(&run.stderr));
+    assert!(!run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"), "`{what}` panicked");
+    run
+}
+
+/// The start of a long text, for failure messages.
+fn head(text: &str) -> &str {
+    let mut end = text.len().min(2000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// A folder for one test's files, removed afterwards (the 100 MB file with it).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("referflow-hostile-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> &Path {
+        std::fs::write(self.0.join(name), bytes).unwrap();
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `stderr` shows a diagnostic with its source at `file:line:` (miette's `[file:line:col]`),
+/// with `cause` in its message.
+fn assert_reported(run: &Run, file: &str, line: usize, cause: &str) {
+    let at = format!("[{file}:{line}:");
+    assert!(run.stderr.contains(&at), "no diagnostic at {at}:\n{}", head(&run.stderr));
+    assert!(run.stderr.contains(cause), "the cause `{cause}` is not named:\n{}", head(&run.stderr));
+}
+
+/// Every other command on the same file: each must cope too (exit 0, 1 or 2 in time).
+fn every_command(root: &Path, file: &str) {
+    for args in [
+        &["check", "--format", "json", file][..],
+        &["check", "--format", "sarif", file],
+        &["check", "--format", "github", file],
+        &["fmt", "--check", file],
+        &["diff", file, file],
+        &["render", "--to", "json", file],
+        &["render", "--to", "mermaid", file],
+    ] {
+        referflow(root, args);
+    }
+}
+
+/// A small valid chart for the hostile cases to extend.
+const CHART: &str = "actor p \"Police\"\nstart a \"Tip-off\" by p { -> e }\nend e \"Closed\" by p\n";
+
+#[test]
+fn an_empty_file_has_no_start() {
+    let dir = TempDir::new("empty");
+    let root = dir.write("empty.flow", "");
+    let run = referflow(root, &["check", "empty.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "empty.flow", 1, "the chart has no `start` stage");
+    every_command(root, "empty.flow");
+    assert_eq!(referflow(root, &["fmt", "--check", "empty.flow"]).code, 0, "an empty file is formatted");
+    let run = referflow(root, &["render", "--to", "md", "empty.flow"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("error: empty.flow: the chart has errors"), "{}", run.stderr);
+}
+
+#[test]
+fn nul_bytes_are_a_syntax_error_outside_texts_and_never_reach_the_outputs() {
+    let dir = TempDir::new("nul");
+    let root = dir.write("nul.flow", format!("{CHART}step b \"B\" by p\0\n"));
+    let run = referflow(root, &["check", "nul.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "nul.flow", 4, "RF001 syntax-error");
+
+    // A file of nothing but NUL bytes is one bad statement.
+    let root = dir.write("zeros.flow", vec![0u8; 64 << 10]);
+    let run = referflow(root, &["check", "zeros.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "zeros.flow", 1, "RF001 syntax-error");
+    every_command(root, "zeros.flow");
+
+    // Inside a text a NUL (or any control character) is text: every backend drops or escapes
+    // it.
+    let root = dir.write("label.flow", CHART.replace("Tip-off", "Tip\0off\u{1b}[31m\u{7}\u{8}\u{85}"));
+    assert_eq!(referflow(root, &["check", "label.flow"]).code, 0);
+    for format in ["dot", "md", "mermaid", "json", "html"] {
+        let run = referflow(root, &["render", "--to", format, "label.flow"]);
+        if format == "html" && run.code == 2 {
+            continue; // no Graphviz here
+        }
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        assert!(!run.stdout.is_empty());
+        for control in [0u8, 0x1b, 0x07, 0x08] {
+            assert!(!run.stdout.contains(&control), "{format} output holds the control character {control:#04x}");
+        }
+    }
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused_with_the_place() {
+    let dir = TempDir::new("latin1");
+    // "café" in Latin-1: byte 10 is 0xE9.
+    let root = dir.write("latin1.flow", b"title \"caf\xe9\"\n");
+    for args in [&["check", "latin1.flow"][..], &["fmt", "latin1.flow"], &["render", "--to", "md", "latin1.flow"]] {
+        let run = referflow(root, args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains("latin1.flow: not valid UTF-8 at byte 10"),
+            "{args:?} does not name the file and the place:\n{}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1, "one line:\n{}", run.stderr);
+    }
+    // UTF-16, as some editors save: its byte order mark is not UTF-8.
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain("title \"T\"\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let root = dir.write("utf16.flow", utf16);
+    let run = referflow(root, &["check", "utf16.flow"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("utf16.flow: not valid UTF-8 at byte 0"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bom_and_crlf_line_ends_are_accepted_and_lines_counted_right() {
+    let dir = TempDir::new("bom");
+    let src = format!("\u{FEFF}{}step b \"B\"\r\na -> b\r\n", CHART.replace('\n', "\r\n"));
+    let root = dir.write("bom.flow", src);
+    let run = referflow(root, &["check", "bom.flow"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // `b` has no owner (RF108): line 4, column 6, whatever the BOM and the `\r`s.
+    assert!(run.stderr.contains("[bom.flow:4:6]"), "{}", run.stderr);
+    every_command(root, "bom.flow");
+    assert!(run.stderr.contains("RF108 unowned-stage"), "{}", run.stderr);
+    let run = referflow(root, &["render", "--to", "md", "bom.flow"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains(&b'\r') && !run.stdout.starts_with("\u{FEFF}".as_bytes()));
+    // `fmt` writes `\n` and no BOM; the file has changed, so `--check` says so.
+    assert_eq!(referflow(root, &["fmt", "--check", "bom.flow"]).code, 1);
+}
+
+#[test]
+fn a_5mb_line_is_read_in_bounded_time() {
+    let dir = TempDir::new("long-line");
+    let words = "word ".repeat(1 << 20);
+    let root = dir.write("title.flow", format!("title \"{}\"\n{CHART}", words.trim_end()));
+    assert!(std::fs::metadata(root.join("title.flow")).unwrap().len() > 5_000_000);
+    assert_eq!(referflow(root, &["check", "title.flow"]).code, 0);
+    // Each run reads 5 MB in a debug build: a second or more apiece, so not every command.
+    let run = referflow(root, &["render", "--to", "dot", "title.flow"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.len() > 5_000_000, "the title was lost");
+    assert_eq!(referflow(root, &["fmt", "--check", "title.flow"]).code, 0);
+    // One 5 MB word where a statement belongs.
+    let root = dir.write("word.flow", format!("{CHART}{}\n", "a".repeat(5 << 20)));
+    let run = referflow(root, &["check", "word.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "word.flow", 4, "unknown statement");
+}
+
+#[test]
+fn two_hundred_thousand_open_braces() {
+    let dir = TempDir::new("braces");
+    let root = dir.write("braces.flow", "{".repeat(200_000));
+    let run = referflow(root, &["check", "braces.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "braces.flow", 1, "this `{` is never closed");
+    every_command(root, "braces.flow");
+    // Only the first two levels are read; the rest is skipped, not reported 200,000 times.
+    assert!(run.stderr.matches("RF001 syntax-error").count() < 10, "{}", head(&run.stderr));
+
+    // Their mirror image is 200,000 errors: people see the first 200, JSON gets them all.
+    let root = dir.write("closing.flow", "}\n".repeat(200_000));
+    let run = referflow(root, &["check", "closing.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "closing.flow", 200, "this `}` closes no block");
+    assert!(run.stderr.contains("closing.flow: 199800 more diagnostics not shown"), "{}", head(&run.stderr));
+}
+
+#[test]
+fn five_thousand_nested_phases() {
+    let dir = TempDir::new("phases");
+    let mut src = String::new();
+    for i in 0..5000 {
+        src.push_str(&format!("phase p{i} \"Phase {i}\" {{\n"));
+    }
+    src.push_str(&"}\n".repeat(5000));
+    let root = dir.write("phases.flow", src);
+    let run = referflow(root, &["check", "phases.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "phases.flow", 2, "phases cannot be nested");
+    every_command(root, "phases.flow");
+    assert!(run.stderr.matches("RF001 syntax-error").count() < 10, "{}", head(&run.stderr));
+}
+
+#[test]
+fn a_duration_too_large_to_count() {
+    let dir = TempDir::new("duration");
+    let src = CHART.replace("by p {", "by p within 99999999999999999999999h {");
+    let root = dir.write("huge.flow", src);
+    let run = referflow(root, &["check", "huge.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "huge.flow", 2, "`99999999999999999999999h` is too large to count with");
+    every_command(root, "huge.flow");
+
+    // Durations that fit one by one but not added up: the worst case says so, no overflow.
+    let mut src = String::from("actor p \"P\"\nstart s0 \"S\" by p { -> s1 }\n");
+    for i in 1..=100 {
+        src.push_str(&format!("step s{i} \"S\" by p within 200000000000000w {{ -> s{} }}\n", i + 1));
+    }
+    src.push_str("end s101 \"E\" by p\nrequire within 1w from s0 to s101\n");
+    let root = dir.write("sum.flow", src);
+    let run = referflow(root, &["check", "sum.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "sum.flow", 104, "longer than can be counted");
+    every_command(root, "sum.flow");
+    let run = referflow(root, &["render", "--to", "json", "sum.flow"]);
+    assert_eq!(run.code, 1, "a failed requirement is an error: render refuses the chart");
+}
+
+#[test]
+fn self_loops() {
+    let dir = TempDir::new("self-loop");
+    let src = "actor p \"P\"\nstart a \"A\" by p\ndecision d \"Again?\" by p within 1h\nend e \"E\" by p\n\
+               a -> d\nd -> d: yes\nd -> e: no\nrequire within 1d from a to e\n";
+    let root = dir.write("loop.flow", src);
+    let run = referflow(root, &["check", "loop.flow"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_reported(&run, "loop.flow", 8, "RF203 deadline-unprovable");
+    every_command(root, "loop.flow");
+    for format in ["dot", "md", "mermaid", "json"] {
+        assert_eq!(referflow(root, &["render", "--to", format, "loop.flow"]).code, 0, "{format}");
+    }
+    // A stage that only leads back to itself is a trap.
+    let root = dir.write("trap.flow", format!("{CHART}step t \"Trap\" by p {{ -> t }}\na -> t\n"));
+    let run = referflow(root, &["check", "trap.flow"]);
+    assert_reported(&run, "trap.flow", 4, "RF103 no-way-out");
+    assert_eq!(referflow(root, &["render", "--to", "md", "trap.flow"]).code, 0);
+}
+
+#[test]
+fn a_100mb_file() {
+    // Mostly comments, so that a debug build reads it in seconds: a chain of 10,000 stages,
+    // 99 comment lines after each, and a syntax error on the last line, which must be named
+    // by its line number. (100 MB of stages takes minutes and gigabytes in a debug build;
+    // docs/security.md has the release build's numbers.)
+    let dir = TempDir::new("100mb");
+    let comment = format!("# {}\n", "padding ".repeat(13));
+    let comments = comment.repeat(99);
+    let mut src = String::with_capacity(101 << 20);
+    src.push_str("actor p \"Police\"\nstart s0 \"Start\" by p { -> s1 }\n");
+    let stages = 10_000;
+    for i in 1..=stages {
+        src.push_str(&comments);
+        if i == stages {
+            src.push_str(&format!("end s{i} \"End\" by p\n"));
+        } else {
+            src.push_str(&format!("step s{i} \"Stage {i}\" by p within 1d {{ -> s{} }}\n", i + 1));
+        }
+    }
+    src.push_str("step late \"Late\" by p within soon\n");
+    let last = src.lines().count();
+    assert!(src.len() >= 100 << 20, "{} bytes", src.len());
+    let root = dir.write("big.flow", src);
+    let run = referflow(root, &["check", "big.flow"]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, "big.flow", last, "expected a duration such as `24h` or `7d` after `within`");
+}
+
+#[test]
+fn a_chart_cannot_inject_workflow_commands_into_ci() {
+    // `--format github` writes one workflow command per line; text that reaches a message must
+    // not start a line of its own (`::add-mask::`, `::set-output::`, `::stop-commands::`).
+    let dir = TempDir::new("github");
+    let src = format!(
+        "{CHART}x\r::add-mask::secret\nstep \"\r\n::stop-commands::t\r\"\nstep s \"S\" by p, q\u{2028}::error::x\n"
+    );
+    let root = dir.write("ci.flow", src);
+    let run = referflow(root, &["check", "--format", "github", "ci.flow"]);
+    assert_eq!(run.code, 1);
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    assert!(stdout.lines().count() >= 3, "{stdout}");
+    for line in stdout.lines() {
+        assert!(line.starts_with("::error file=ci.flow,") || line.starts_with("::warning file=ci.flow,"), "{line:?}");
+    }
+    assert!(!stdout.contains('\r'));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    // The default limit is 256 MiB; a small one shows the refusal without writing that much.
+    let dir = TempDir::new("limit");
+    let root = dir.write("big.flow", format!("{CHART}{}", "# padding\n".repeat(200)));
+    let run = referflow(root, &["--max-file-size", "1K", "check", "big.flow"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: big.flow: larger than the limit of 1K; raise it with --max-file-size\n");
+    assert_eq!(referflow(root, &["--max-file-size", "4K", "check", "big.flow"]).code, 0);
+}
+
+/// The charts in `tests/fixtures/regressions/`: every crash the fuzzers found.
+fn regressions() -> Vec<(String, String)> {
+    let dir = crate::root().join("tests/fixtures/regressions");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
+        .map(|p| (crate::fixture_name(&p), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every fuzz property on one text.
+fn all_properties(src: &str) {
+    properties::parse_properties(src);
+    properties::check_properties(src);
+    properties::diagnostics_properties(src);
+    for backend in properties::BACKENDS {
+        properties::render_properties(src, backend);
+    }
+    properties::fmt_properties(src);
+    properties::diff_properties(src);
+}
+
+#[test]
+fn regressions_hold_every_property_and_the_binary_copes() {
+    let regressions = regressions();
+    assert!(regressions.len() >= 3);
+    for (name, src) in &regressions {
+        all_properties(src);
+        for args in [&["check"][..], &["fmt", "--check"], &["render", "--to", "md"]] {
+            let args: Vec<&str> = args.iter().copied().chain([name.as_str()]).collect();
+            referflow(crate::root(), &args);
+        }
+    }
+}
+
+#[test]
+fn an_actor_with_a_block_inside_a_phase_is_a_syntax_error() {
+    // The fuzzers' first crash: the parser read a whole `actor … { … }` inside a phase and
+    // reached `unreachable!` (exit 101) instead of reporting a misplaced statement.
+    let name = "tests/fixtures/regressions/actor-block-in-phase.flow";
+    let run = referflow(crate::root(), &["check", name]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, name, 5, "this statement belongs at the top level, not inside a phase");
+}
+
+#[test]
+fn text_right_after_a_block_is_reported_on_its_line() {
+    let name = "tests/fixtures/regressions/text-after-block.flow";
+    let run = referflow(crate::root(), &["check", name]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, name, 4, "expected a new line after the `}` that ends a block");
+}
+
+#[test]
+fn an_error_at_the_end_of_a_file_without_a_newline() {
+    let name = "tests/fixtures/regressions/error-at-end-of-file.flow";
+    let src = std::fs::read_to_string(crate::root().join(name)).unwrap();
+    assert!(!src.ends_with('\n'), "the fixture must end without a newline");
+    let run = referflow(crate::root(), &["check", name]);
+    assert_eq!(run.code, 1);
+    assert_reported(&run, name, src.lines().count(), "but the line ends");
+    let run = referflow(crate::root(), &["check", "--format", "json", name]);
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["span"]["line"], src.lines().count());
+}
+
+/// Every chart of the project: the fixtures (all folders) and the examples.
+fn charts() -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "flow") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&crate::root().join("tests/fixtures"), &mut paths);
+    walk(&crate::root().join("examples"), &mut paths);
+    paths.sort();
+    paths.into_iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+/// Pieces of the language and of trouble, for token soup and mutations.
+const TOKENS: &[&str] = &[
+    "title",
+    "version",
+    "languages",
+    "actor",
+    "phase",
+    "start",
+    "step",
+    "decision",
+    "end",
+    "by",
+    "within",
+    "note",
+    "ref",
+    "require",
+    "before",
+    "unless",
+    "from",
+    "to",
+    "yes",
+    "no",
+    "a",
+    "b",
+    "p",
+    "ก",
+    "x-y",
+    "en",
+    "th",
+    "pt-BR",
+    "\"T\"",
+    "\"\"",
+    "\"a\\nb\"",
+    "\"<script>\"",
+    "\"\\\"",
+    "\"",
+    "1h",
+    "30min",
+    "2wd",
+    "0d",
+    "7 days",
+    "99999999999999999999h",
+    "{",
+    "}",
+    "->",
+    ":",
+    ";",
+    ",",
+    "\n",
+    "\r\n",
+    "# c\n",
+    " ",
+    "\u{FEFF}",
+    "\0",
+];
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..60).prop_map(|tokens| {
+        let mut src = String::new();
+        for token in tokens {
+            src.push_str(token);
+            if token.chars().all(char::is_alphanumeric) {
+                src.push(' ');
+            }
+        }
+        src
+    })
+}
+
+/// An edit of a chart: delete a run of characters, insert a token, or copy a run elsewhere.
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(prop::sample::Index, usize),
+    Insert(prop::sample::Index, &'static str),
+    Copy(prop::sample::Index, usize, prop::sample::Index),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<prop::sample::Index>(), 1..40usize).prop_map(|(at, n)| Edit::Delete(at, n)),
+        (any::<prop::sample::Index>(), prop::sample::select(TOKENS)).prop_map(|(at, t)| Edit::Insert(at, t)),
+        (any::<prop::sample::Index>(), 1..200usize, any::<prop::sample::Index>())
+            .prop_map(|(from, n, to)| Edit::Copy(from, n, to)),
+    ]
+}
+
+fn mutate(src: &str, edits: &[Edit]) -> String {
+    let mut chars: Vec<char> = src.chars().collect();
+    for edit in edits {
+        let len = chars.len().max(1);
+        match edit {
+            Edit::Delete(at, n) => {
+                let at = at.index(len).min(chars.len());
+                chars.drain(at..(at + n).min(chars.len()));
+            }
+            Edit::Insert(at, token) => {
+                let at = at.index(len).min(chars.len());
+                chars.splice(at..at, token.chars());
+            }
+            Edit::Copy(from, n, to) => {
+                let from = from.index(len).min(chars.len());
+                let run: Vec<char> = chars[from..(from + n).min(chars.len())].to_vec();
+                let to = to.index(len).min(chars.len());
+                chars.splice(to..to, run);
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_hold_every_property(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        all_properties(&properties::text(&bytes));
+    }
+
+    #[test]
+    fn any_text_holds_every_property(src in "\\PC{0,200}") {
+        all_properties(&src);
+    }
+
+    #[test]
+    fn token_soup_holds_every_property(src in token_soup()) {
+        all_properties(&src);
+    }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_charts_hold_every_property(
+        chart in any::<prop::sample::Index>(),
+        edits in prop::collection::vec(edit(), 1..6),
+    ) {
+        let charts = charts();
+        let src = mutate(&charts[chart.index(charts.len())], &edits);
+        all_properties(&src);
+        // And two versions of a chart compare: the diff target cuts at the NUL.
+        let original = &charts[chart.index(charts.len())];
+        properties::diff_properties(&format!("{original}\0{src}"));
+    }
+}
