@@ -377,14 +377,21 @@ fn previous_token(text: &str, pos: usize) -> Option<&str> {
 }
 
 fn show_token(token: &str) -> String {
-    if token.starts_with('"') {
-        let chars: Vec<char> = token.chars().collect();
+    // A control character would act on the terminal or CI log that shows the message: name it.
+    let visible: String =
+        token.chars().map(|c| if c.is_control() { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect();
+    if visible.starts_with('"') {
+        let chars: Vec<char> = visible.chars().collect();
         if chars.len() > 30 {
             return format!("the text `{}…\"`", chars[..25].iter().collect::<String>());
         }
-        return format!("the text `{token}`");
+        return format!("the text `{visible}`");
     }
-    format!("`{token}`")
+    let chars: Vec<char> = visible.chars().collect();
+    if chars.len() > 40 {
+        return format!("`{}…`", chars[..30].iter().collect::<String>());
+    }
+    format!("`{visible}`")
 }
 
 fn leading_word(text: &str) -> &str {
