@@ -59,3 +59,55 @@ pub fn root() -> &'static Path {
 pub fn fixture_name(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
+
+/// Installs the npm packages of `tests/<folder>` once (`npm ci`) into a cache under the
+/// target folder keyed by the files' contents, and returns that cache. An install goes to a
+/// staging folder first and is renamed into place, so concurrent runs never see half of one.
+pub fn npm_install(folder: &str, files: &[&str], what: &str) -> std::path::PathBuf {
+    use std::fs;
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    let source = root().join("tests").join(folder);
+    let contents: Vec<Vec<u8>> = files.iter().map(|f| fs::read(source.join(f)).unwrap()).collect();
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join(format!("{folder}-{:016x}", fnv1a(&contents)));
+    if dir.join("node_modules").is_dir() {
+        return dir;
+    }
+    let staging = tmp.join(format!("{folder}-staging-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging).unwrap();
+    for (file, content) in files.iter().zip(&contents) {
+        fs::write(staging.join(file), content).unwrap();
+    }
+    let output = std::process::Command::new(npm)
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&staging)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "`npm ci` in {} failed ({what} needs the npm registry once): {}",
+        staging.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Left by an interrupted run: a folder without node_modules.
+    if dir.exists() && !dir.join("node_modules").is_dir() {
+        let _ = fs::remove_dir_all(&dir);
+    }
+    if fs::rename(&staging, &dir).is_err() {
+        // Another run installed it first.
+        assert!(dir.join("node_modules").is_dir(), "could not move {} to {}", staging.display(), dir.display());
+        let _ = fs::remove_dir_all(&staging);
+    }
+    dir
+}
+
+/// FNV-1a over the files, stable across Rust versions (unlike `DefaultHasher`).
+fn fnv1a(files: &[Vec<u8>]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in files.iter().flat_map(|f| f.iter().chain(&[0xff])) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}

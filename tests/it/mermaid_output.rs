@@ -11,7 +11,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use referflow_check::Model;
@@ -283,50 +283,5 @@ fn mermaid_check_dir() -> Option<PathBuf> {
         return None;
     }
 
-    let source = root().join("tests/mermaid");
-    let files = ["package.json", "package-lock.json", "parse.mjs"];
-    let contents: Vec<Vec<u8>> = files.iter().map(|f| fs::read(source.join(f)).unwrap()).collect();
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let dir = tmp.join(format!("mermaid-check-{:016x}", fnv1a(&contents)));
-    if dir.join("node_modules").is_dir() {
-        return Some(dir);
-    }
-
-    let staging = tmp.join(format!("mermaid-check-staging-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).unwrap();
-    for (file, content) in files.iter().zip(&contents) {
-        fs::write(staging.join(file), content).unwrap();
-    }
-    let output = Command::new(npm)
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&staging)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "`npm ci` in {} failed (the Mermaid check needs the npm registry once): {}",
-        staging.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    // Left by an interrupted run: a folder without node_modules.
-    if dir.exists() && !dir.join("node_modules").is_dir() {
-        let _ = fs::remove_dir_all(&dir);
-    }
-    if fs::rename(&staging, &dir).is_err() {
-        // Another run installed it first.
-        assert!(dir.join("node_modules").is_dir(), "could not move {} to {}", staging.display(), dir.display());
-        let _ = fs::remove_dir_all(&staging);
-    }
-    Some(dir)
-}
-
-/// FNV-1a over the files, stable across Rust versions (unlike `DefaultHasher`).
-fn fnv1a(files: &[Vec<u8>]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in files.iter().flat_map(|f| f.iter().chain(&[0xff])) {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+    Some(crate::npm_install("mermaid", &["package.json", "package-lock.json", "parse.mjs"], "the Mermaid check"))
 }
