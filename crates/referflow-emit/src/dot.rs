@@ -625,6 +625,7 @@ fn html_label(html: &str) -> String {
 /// backslash. Characters XML forbids (control characters, U+FFFE, U+FFFF) are dropped, and
 /// so are the bidirectional embeddings, overrides and isolates, which could make a label
 /// display other than it reads in the source (a label with U+202E shows its text backwards).
+/// `]` becomes `&#93;`: Graphviz 2.43 refuses an element whose whole text is `]`.
 fn html_line(text: &str) -> String {
     escape_html(text, true)
 }
@@ -644,6 +645,7 @@ fn escape_html(text: &str, in_label: bool) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            ']' => out.push_str("&#93;"),
             '\t' | '\n' | '\r' => out.push(' '),
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}' => {}
             c if c.is_control() => {}
@@ -679,7 +681,7 @@ mod tests {
     fn html_text_is_escaped() {
         assert_eq!(html_line("<b>&amp;\"x\"</b>"), "&lt;b&gt;&amp;amp;&quot;x&quot;&lt;/b&gt;");
         assert_eq!(html_line("a\u{202E}b\u{202C}c\u{7}d\te"), "abcd e");
-        assert_eq!(html_line("\\N \\l ]]>"), "\\\\N \\\\l ]]&gt;");
+        assert_eq!(html_line("\\N \\l ]]>"), "\\\\N \\\\l &#93;&#93;&gt;");
         assert_eq!(html_name("\\N <x>"), "\\N &lt;x&gt;");
     }
 
