@@ -33,9 +33,12 @@ pub fn drawable(checked: &Checked<'_>) -> bool {
     !checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed())
 }
 
-/// `parse`: never panics; every syntax error and comment lies inside the text.
+/// `parse`: never panics; every syntax error and comment lies inside the text; the
+/// hand-written reader for stages builds exactly the tree pest builds, spans included.
 pub fn parse_properties(src: &str) {
     let file = referflow_syntax::parse(src);
+    let by_pest = referflow_syntax::parse_with_pest_only(src);
+    assert!(format!("{file:?}") == format!("{by_pest:?}"), "the fast reader and pest disagree");
     for error in &file.errors {
         assert_span(src, error.span, &error.message);
     }

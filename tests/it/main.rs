@@ -5,6 +5,7 @@
 mod cli;
 mod diff;
 mod dot_output;
+mod fast_path;
 mod fixtures;
 mod fmt;
 mod grammar;

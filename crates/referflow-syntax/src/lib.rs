@@ -5,6 +5,7 @@
 //! this crate; none of its types appear in the API.
 
 mod ast;
+mod fast;
 mod lines;
 mod messages;
 mod parser;
@@ -13,7 +14,7 @@ mod split;
 pub use ast::*;
 pub use lines::{LineCol, LineIndex};
 pub use messages::RESERVED;
-pub use parser::parse;
+pub use parser::{parse, parse_with_pest_only};
 
 /// Whether the grammar's whole-`file` rule accepts `src`. The production parser reads one
 /// statement at a time; tests use this to prove both readings of the grammar agree.

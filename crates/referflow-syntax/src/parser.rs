@@ -7,6 +7,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use crate::ast::*;
+use crate::fast;
 use crate::messages;
 use crate::split::{self, Chunk};
 
@@ -37,6 +38,17 @@ impl Context {
 /// Parses a whole file. Never fails: what could not be parsed is reported in `File::errors`
 /// and kept as [`Statement::Broken`].
 pub fn parse(src: &str) -> File<'_> {
+    parse_with(src, true)
+}
+
+/// [`parse`] with pest reading every statement, even those the hand-written reader (`fast.rs`)
+/// takes: the reference the fast path is tested against.
+#[doc(hidden)]
+pub fn parse_with_pest_only(src: &str) -> File<'_> {
+    parse_with(src, false)
+}
+
+fn parse_with(src: &str, fast: bool) -> File<'_> {
     let split = split::split(src);
     let mut errors = split.errors;
     let mut statements = Vec::with_capacity(split.chunks.len());
@@ -46,7 +58,7 @@ pub fn parse(src: &str) -> File<'_> {
     let parts = if src.len() < PARALLEL_FROM || threads < 2 { 1 } else { threads };
     let run = (split.chunks.len() / parts).max(1);
     let lower = |chunks: &[Chunk]| {
-        let mut lower = Lower { src, errors: Vec::new() };
+        let mut lower = Lower { src, fast, errors: Vec::new() };
         let mut out = Vec::with_capacity(chunks.len());
         for chunk in chunks {
             lower.top(chunk, &mut out);
@@ -74,6 +86,8 @@ const PARALLEL_FROM: usize = 256 << 10;
 
 struct Lower<'s> {
     src: &'s str,
+    /// Whether stages go to the hand-written reader first.
+    fast: bool,
     errors: Vec<SyntaxError>,
 }
 
@@ -106,6 +120,10 @@ impl<'s> Lower<'s> {
         }
     }
 
+    fn fast_stage(&self, chunk: &Chunk) -> Option<Stage<'s>> {
+        if self.fast { fast::stage(self.src, chunk) } else { None }
+    }
+
     /// Parses an actor or a stage together with its block in one call to pest, which is much
     /// cheaper than one call per item. On any failure the caller parses item by item, which is
     /// what gives precise errors and recovery.
@@ -130,6 +148,10 @@ impl<'s> Lower<'s> {
     fn top(&mut self, chunk: &Chunk, out: &mut Vec<Statement<'s>>) {
         if chunk.head.is_empty() {
             return; // A block with no statement; reported by the splitter.
+        }
+        if let Some(stage) = self.fast_stage(chunk) {
+            out.push(Statement::Stage(stage));
+            return;
         }
         let whole = self.parse_whole(chunk);
         let (parsed, block) = match whole {
@@ -248,6 +270,9 @@ impl<'s> Lower<'s> {
     fn phase_item(&mut self, chunk: &Chunk) -> Option<PhaseItem<'s>> {
         if chunk.head.is_empty() {
             return None;
+        }
+        if let Some(stage) = self.fast_stage(chunk) {
+            return Some(PhaseItem::Stage(stage));
         }
         let (parsed, block) = match self.parse_whole(chunk).filter(|(pair, _)| pair.as_rule() == Rule::stage_stmt) {
             Some((pair, block)) => (Ok(pair), block),
