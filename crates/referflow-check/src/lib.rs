@@ -12,6 +12,11 @@ mod resolve;
 mod rules;
 pub mod words;
 
+/// The hash map of the checker: foldhash is several times faster than the standard SipHash on
+/// short ids and, like it, seeded at random, so a chart cannot be written to make it collide.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use model::*;
 pub use registry::{FixedRule, Level, Levels, Rule};
@@ -55,8 +60,11 @@ pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
 pub fn check_owned<'s>(file: File<'s>, levels: &Levels) -> Checked<'s> {
     let mut diagnostics: Vec<Diagnostic> = file.errors.iter().map(Diagnostic::syntax).collect();
     let model = resolve::resolve(&file, &mut diagnostics);
-    drop(file);
-    run_rules(model, diagnostics, levels)
+    // Freeing a large tree takes a while: another core does it while the rules run.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(file));
+        run_rules(model, diagnostics, levels)
+    })
 }
 
 fn run_rules<'s>(model: Model<'s>, mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Checked<'s> {

@@ -3,11 +3,11 @@
 //! does not matter), then everything that refers to a definition, in source order.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use referflow_syntax as ast;
 use referflow_syntax::{DefinitionKind, Ident, Span, StageKind, Statement};
 
+use crate::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::duration::{self, DurationError};
 use crate::model::*;
@@ -34,8 +34,21 @@ impl Def {
 }
 
 pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic>) -> Model<'s> {
-    let mut r =
-        Resolver { model: Model::default(), defs: HashMap::new(), languages_span: None, saw_start: false, diagnostics };
+    let stages: usize = file
+        .statements
+        .iter()
+        .map(|s| match s {
+            Statement::Phase(phase) => phase.items.len(),
+            _ => 1,
+        })
+        .sum();
+    let mut r = Resolver {
+        model: Model { stages: Vec::with_capacity(stages), edges: Vec::with_capacity(stages), ..Model::default() },
+        defs: HashMap::with_capacity_and_hasher(stages, Default::default()),
+        languages_span: None,
+        saw_start: false,
+        diagnostics,
+    };
     r.header(file);
     r.define(file);
     r.fill(file);

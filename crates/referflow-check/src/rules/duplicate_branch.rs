@@ -1,7 +1,6 @@
-use std::collections::HashMap;
-
 use referflow_syntax::StageKind;
 
+use crate::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::flow::Flow;
 use crate::registry::Rule;
@@ -39,7 +38,7 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
         if s.kind != StageKind::Decision {
             continue;
         }
-        let mut seen: HashMap<String, &crate::model::Edge<'_>> = HashMap::new();
+        let mut seen: HashMap<std::borrow::Cow<'_, str>, &crate::model::Edge<'_>> = HashMap::default();
         for edge in flow.out_edges(stage) {
             let Some(key) = super::label_key(flow.model, edge.label.as_ref()) else {
                 continue;

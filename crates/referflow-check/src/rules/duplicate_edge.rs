@@ -1,5 +1,6 @@
-use std::collections::HashMap;
+use std::borrow::Cow;
 
+use crate::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::flow::Flow;
 use crate::model::StageId;
@@ -26,7 +27,8 @@ rule_doc! {
 }
 
 pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(StageId, StageId, Option<String>), &crate::model::Edge<'_>> = HashMap::new();
+    let mut seen: HashMap<(StageId, StageId, Option<Cow<'_, str>>), &crate::model::Edge<'_>> =
+        HashMap::with_capacity_and_hasher(flow.model.edges.len(), Default::default());
     for edge in &flow.model.edges {
         let key = (edge.from, edge.to, super::label_key(flow.model, edge.label.as_ref()));
         match seen.get(&key) {

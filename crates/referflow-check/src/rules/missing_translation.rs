@@ -1,5 +1,4 @@
-use std::collections::HashSet;
-
+use crate::HashSet;
 use crate::diagnostic::Diagnostic;
 use crate::flow::Flow;
 use crate::model::{Label, Texts};
@@ -35,7 +34,11 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     if model.languages.len() < 2 {
         return;
     }
-    let report = |texts: &Texts<'_>, what: String, stage: Option<&str>| -> Option<Diagnostic> {
+    // `what` is a closure: most texts are complete, and naming them would cost an allocation each.
+    let report = |texts: &Texts<'_>, what: &dyn Fn() -> String, stage: Option<&str>| -> Option<Diagnostic> {
+        if texts.values.iter().all(Option::is_some) {
+            return None;
+        }
         let missing: Vec<String> = model
             .languages
             .iter()
@@ -51,7 +54,7 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = Diagnostic::new(
             Rule::MissingTranslation,
             texts.span,
-            format!("{what} has no text in {}", super::and_list(&missing)),
+            format!("{} has no text in {}", what(), super::and_list(&missing)),
             format!("no {} text", super::and_list(&missing)),
         )
         .with_help(format!("add the translation beside it: `{example} \"…\"`"));
@@ -62,28 +65,27 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     };
 
     if let Some(title) = &model.title {
-        out.extend(report(title, "the title".into(), None));
+        out.extend(report(title, &|| "the title".into(), None));
     }
     for actor in &model.actors {
-        out.extend(report(&actor.name, format!("the name of actor `{}`", actor.id), None));
+        out.extend(report(&actor.name, &|| format!("the name of actor `{}`", actor.id), None));
     }
     for phase in &model.phases {
-        out.extend(report(&phase.name, format!("the name of phase `{}`", phase.id), None));
+        out.extend(report(&phase.name, &|| format!("the name of phase `{}`", phase.id), None));
     }
     for stage in &model.stages {
-        out.extend(report(&stage.label, format!("the label of `{}`", stage.id), Some(stage.id)));
+        out.extend(report(&stage.label, &|| format!("the label of `{}`", stage.id), Some(stage.id)));
     }
     // A chain's label is shared by all its edges: report it once.
-    let mut seen: HashSet<u32> = HashSet::new();
+    let unknown: Vec<String> = model.languages.iter().filter(|l| !words::knows(l)).map(|l| format!("`{l}`")).collect();
+    let mut seen: HashSet<u32> = HashSet::default();
     for edge in &model.edges {
         match &edge.label {
             Some(Label::Text(texts)) if seen.insert(texts.span.start) => {
-                out.extend(report(texts, format!("the branch label `{}`", texts.get(0)), None));
+                out.extend(report(texts, &|| format!("the branch label `{}`", texts.get(0)), None));
             }
             Some(Label::Text(_)) => {}
             Some(word @ (Label::Yes | Label::No)) => {
-                let unknown: Vec<String> =
-                    model.languages.iter().filter(|l| !words::knows(l)).map(|l| format!("`{l}`")).collect();
                 if !unknown.is_empty() && seen.insert(edge.span.start) {
                     let word = if matches!(word, Label::Yes) { "yes" } else { "no" };
                     out.push(

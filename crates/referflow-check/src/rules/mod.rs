@@ -6,7 +6,8 @@
 //! RF001–RF009 are found while parsing and resolving; their files hold only their docs. The
 //! graph and requirement rules (RF1xx, RF2xx) run here, on a chart without such errors.
 
-use std::cell::OnceCell;
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::diagnostic::Diagnostic;
 use crate::flow::Flow;
@@ -73,7 +74,25 @@ const VERDICT_RULES: [Rule; 4] =
 /// Runs every rule that is not allowed, at its level; returns the verdict on each requirement.
 pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagnostic>) -> Vec<Verdict> {
     let flow = Flow::new(model);
-    let cx = Context { flow: &flow, within: OnceCell::new(), before: OnceCell::new() };
+    let cx = Context { flow: &flow, within: OnceLock::new(), before: OnceLock::new() };
+    std::thread::scope(|scope| {
+        // On a large chart the requirements (a walk of the graph each) are judged on another
+        // core while the other rules run; their rules then find the results ready.
+        if !model.requirements.is_empty() && model.stages.len() >= PARALLEL_FROM {
+            scope.spawn(|| {
+                cx.before().count();
+                cx.within().count();
+            });
+        }
+        run_in_order(&cx, levels, out)
+    })
+}
+
+/// Below this many stages the rules run on one thread.
+const PARALLEL_FROM: usize = 10_000;
+
+fn run_in_order(cx: &Context<'_, '_, '_>, levels: &crate::Levels, out: &mut Vec<Diagnostic>) -> Vec<Verdict> {
+    let model = cx.flow.model;
     let mut verdicts = vec![Verdict::Holds; model.requirements.len()];
     for (rule, check) in FLOW_RULES {
         let level = levels.get(rule);
@@ -82,7 +101,7 @@ pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagn
             continue;
         }
         let from = out.len();
-        check(&cx, out);
+        check(cx, out);
         if judges {
             for d in &out[from..] {
                 if let Some(i) = model.requirements.iter().position(|r| r.span().start == d.span.start) {
@@ -114,8 +133,8 @@ pub enum Verdict {
 /// What the rules share: the graph, and the requirement analyses, computed once on first use.
 pub(crate) struct Context<'f, 'm, 's> {
     pub flow: &'f Flow<'m, 's>,
-    within: OnceCell<Vec<worst_case::WorstCase>>,
-    before: OnceCell<Vec<Before>>,
+    within: OnceLock<Vec<worst_case::WorstCase>>,
+    before: OnceLock<Vec<Before>>,
 }
 
 /// The result of checking one `require A before B`.
@@ -168,8 +187,20 @@ impl<'m, 's> Context<'_, 'm, 's> {
 
 /// What makes two branch labels the same: the text in the first language, ignoring case and
 /// surrounding spaces; `yes`/`no` stand for their words.
-pub(crate) fn label_key(model: &Model<'_>, label: Option<&Label<'_>>) -> Option<String> {
-    label.map(|l| l.text(0, model.languages[0]).trim().to_lowercase())
+pub(crate) fn label_key<'a>(model: &Model<'_>, label: Option<&'a Label<'_>>) -> Option<Cow<'a, str>> {
+    label.map(|l| match l.text(0, model.languages[0]) {
+        Cow::Borrowed(text) if text.chars().all(lowercase_already) => Cow::Borrowed(text.trim()),
+        text => Cow::Owned(text.trim().to_lowercase()),
+    })
+}
+
+/// Whether `to_lowercase` leaves `c` as it is.
+fn lowercase_already(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_uppercase();
+    }
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c) && lower.next().is_none()
 }
 
 /// `a`, `a and b`, `a, b and c`.
