@@ -101,10 +101,12 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
     } else {
         let name = path.display().to_string();
         let cannot = |e: std::io::Error| Failure(format!("{name}: cannot read: {}", io_cause(&e)));
-        if std::fs::metadata(path).map_err(cannot)?.len() > limit {
+        let size = std::fs::metadata(path).map_err(cannot)?.len();
+        if size > limit {
             return Err(too_large(&name));
         }
-        let mut bytes = Vec::new();
+        // The size is known: reading into a buffer of that size saves copying it as it grows.
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
         std::fs::File::open(path)
             .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
             .map_err(cannot)?;

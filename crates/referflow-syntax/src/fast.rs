@@ -141,7 +141,7 @@ impl<'s> Cursor<'s> {
             return None;
         }
         let body = start + 1;
-        let close = body + self.bytes[body..self.end].iter().position(|&b| matches!(b, b'"' | b'\\' | b'\n'))?;
+        let close = body + memchr::memchr3(b'"', b'\\', b'\n', &self.bytes[body..self.end])?;
         if self.bytes[close] != b'"' {
             return None;
         }

@@ -149,8 +149,15 @@ pub(crate) fn split(src: &str) -> Split {
             b' ' | b'\t' | b'\r' => {}
             _ if skipping > 0 => {}
             _ => {
-                let end = i + utf8_len(b);
                 let frame = stack.last_mut().unwrap_or(&mut top);
+                // A run of plain text at once: it ends at a byte that means something here,
+                // all of them ASCII, so never inside a character. After a block, one character
+                // (which `touch` reports as trailing text).
+                let end = if frame.pending.block.is_some() {
+                    i + utf8_len(b)
+                } else {
+                    i + bytes[i..].iter().position(|&b| SPECIAL[b as usize]).unwrap_or(bytes.len() - i)
+                };
                 touch(frame, i, end, &mut out.errors);
                 i = end;
                 continue;
@@ -228,14 +235,15 @@ fn finish(frame: &mut Frame) {
 }
 
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| from + p)
+    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |p| from + p)
 }
 
 /// The end of the string starting at `from` (just past its closing quote), and whether it was
 /// closed on its line.
 fn string_end(bytes: &[u8], from: usize) -> (usize, bool) {
     let mut i = from + 1;
-    while i < bytes.len() {
+    while let Some(at) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[i..]) {
+        i += at;
         match bytes[i] {
             b'"' => return (i + 1, true),
             b'\\' if i + 1 < bytes.len() && bytes[i + 1] != b'\n' => i += 2,
@@ -264,6 +272,18 @@ fn utf8_len(first: u8) -> usize {
         _ => 1,
     }
 }
+
+/// The bytes that end a run of plain text: those the scanner acts on, and blank space.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"#\";\n{} \t\r";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,9 @@ use super::FileReport;
 pub fn render_github(reports: &[FileReport<'_>]) -> String {
     let mut out = String::new();
     for report in reports {
+        if report.diagnostics.is_empty() {
+            continue; // no line index to build for a clean file
+        }
         let index = LineIndex::new(report.source.text);
         for d in report.diagnostics {
             let start = index.line_col(report.source.text, d.span.start as usize);

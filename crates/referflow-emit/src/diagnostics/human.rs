@@ -101,6 +101,9 @@ pub fn render_human(reports: &[FileReport<'_>], options: HumanOptions) -> String
     }
     let mut out = String::new();
     for report in reports {
+        if report.diagnostics.is_empty() {
+            continue; // no line index to build for a clean file
+        }
         let lines = LineIndex::new(report.source.text);
         for diagnostic in report.diagnostics.iter().take(HUMAN_LIMIT) {
             let item = WithSource {

@@ -55,6 +55,9 @@ struct JsonSummary {
 pub fn render_json(reports: &[FileReport<'_>]) -> String {
     let mut diagnostics = Vec::new();
     for report in reports {
+        if report.diagnostics.is_empty() {
+            continue; // no line index to build for a clean file
+        }
         let index = LineIndex::new(report.source.text);
         let span = |s: Span| {
             let at = index.line_col(report.source.text, s.start as usize);

@@ -26,6 +26,9 @@ pub fn render_sarif(reports: &[FileReport<'_>]) -> String {
         .collect();
     let mut results = Vec::new();
     for report in reports {
+        if report.diagnostics.is_empty() {
+            continue; // no line index to build for a clean file
+        }
         let index = LineIndex::new(report.source.text);
         let location = |span: Span| {
             let start = index.line_col(report.source.text, span.start as usize);
