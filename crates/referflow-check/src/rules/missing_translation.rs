@@ -85,27 +85,25 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
                 out.extend(report(texts, &|| format!("the branch label `{}`", texts.get(0)), None));
             }
             Some(Label::Text(_)) => {}
-            Some(word @ (Label::Yes | Label::No)) => {
-                if !unknown.is_empty() && seen.insert(edge.span.start) {
-                    let word = if matches!(word, Label::Yes) { "yes" } else { "no" };
-                    out.push(
-                        Diagnostic::new(
-                            Rule::MissingTranslation,
-                            edge.span,
-                            format!(
-                                "`{word}` has no text in {}: referflow does not know the word in that language",
-                                super::and_list(&unknown)
-                            ),
-                            "untranslated branch",
-                        )
-                        .with_help(format!(
-                            "write the branch as a text with its translations: `\"{word}\" {} \"…\" -> …`",
-                            unknown[0].trim_matches('`')
-                        )),
-                    );
-                }
+            Some(word @ (Label::Yes | Label::No)) if !unknown.is_empty() && seen.insert(edge.span.start) => {
+                let word = if matches!(word, Label::Yes) { "yes" } else { "no" };
+                out.push(
+                    Diagnostic::new(
+                        Rule::MissingTranslation,
+                        edge.span,
+                        format!(
+                            "`{word}` has no text in {}: referflow does not know the word in that language",
+                            super::and_list(&unknown)
+                        ),
+                        "untranslated branch",
+                    )
+                    .with_help(format!(
+                        "write the branch as a text with its translations: `\"{word}\" {} \"…\" -> …`",
+                        unknown[0].trim_matches('`')
+                    )),
+                );
             }
-            None => {}
+            Some(Label::Yes | Label::No) | None => {}
         }
     }
 }
