@@ -268,7 +268,7 @@ impl<'s> Resolver<'s, '_> {
                             }
                         }
                     }
-                    let what = format!("the name of `{}`", actor.id.name);
+                    let what = || format!("the name of `{}`", actor.id.name);
                     let name = self.texts_of(&actor.name, names.into_iter(), &what);
                     let actor = &mut self.model.actors[id.index()];
                     actor.name = name;
@@ -280,7 +280,7 @@ impl<'s> Resolver<'s, '_> {
                         ast::PhaseItem::Translation(t) => Some(t),
                         _ => None,
                     });
-                    let what = format!("the name of phase `{}`", phase.id.name);
+                    let what = || format!("the name of phase `{}`", phase.id.name);
                     let name = self.texts_of(&phase.name, names, &what);
                     if let Some(id) = own {
                         self.model.phases[id.index()].name = name;
@@ -321,7 +321,6 @@ impl<'s> Resolver<'s, '_> {
         let mut within: Option<Span> = None;
         let mut owners = Vec::new();
         let mut limit = None;
-        let mut labels: Vec<&ast::Translation<'s>> = Vec::new();
         let mut notes = Vec::new();
         let mut refs = Vec::new();
         for item in &stage.items {
@@ -338,14 +337,12 @@ impl<'s> Resolver<'s, '_> {
                         continue;
                     }
                     by = Some(clause.span);
-                    let mut named: Vec<Ident<'s>> = Vec::new();
-                    for actor in &clause.actors {
-                        if let Some(first) = named.iter().find(|n| n.name == actor.name) {
+                    for (i, actor) in clause.actors.iter().enumerate() {
+                        if let Some(first) = clause.actors[..i].iter().find(|n| n.name == actor.name) {
                             let message = format!("`{}` is named twice as an owner of `{name}`", actor.name);
                             self.repeated(actor.span, first.span, &message, "name each owner once");
                             continue;
                         }
-                        named.push(*actor);
                         if let Some(actor_id) = self.resolve_actor(*actor) {
                             owners.push(actor_id);
                         }
@@ -365,7 +362,7 @@ impl<'s> Resolver<'s, '_> {
                     within = Some(clause.span);
                     limit = self.duration(clause.duration);
                 }
-                ast::StageItem::Translation(t) => labels.push(t),
+                ast::StageItem::Translation(_) => {} // read with the label below
                 ast::StageItem::Note(note) => notes.push(self.texts(&note.text, &note.translations, "the note")),
                 ast::StageItem::Ref(text) => refs.push(text.value.clone()),
                 ast::StageItem::Next(next) => {
@@ -379,7 +376,11 @@ impl<'s> Resolver<'s, '_> {
                 }
             }
         }
-        let label = self.texts_of(&stage.label, labels.into_iter(), &format!("the label of `{name}`"));
+        let labels = stage.items.iter().filter_map(|item| match item {
+            ast::StageItem::Translation(t) => Some(t),
+            _ => None,
+        });
+        let label = self.texts_of(&stage.label, labels, &|| format!("the label of `{name}`"));
         if let Some(id) = own {
             let s = &mut self.model.stages[id.index()];
             s.label = label;
@@ -558,30 +559,34 @@ impl<'s> Resolver<'s, '_> {
     }
 
     fn texts(&mut self, text: &ast::Text<'s>, translations: &[ast::Translation<'s>], what: &str) -> Texts<'s> {
-        self.texts_of(text, translations.iter(), what)
+        self.texts_of(text, translations.iter(), &|| what.to_string())
     }
 
     /// A text and its translations, one per declared language; RF006 for an undeclared
-    /// language, RF009 for a language given twice.
+    /// language, RF009 for a language given twice. `what` names the text in a message.
     fn texts_of<'t>(
         &mut self,
         text: &ast::Text<'s>,
-        translations: impl Iterator<Item = &'t ast::Translation<'s>>,
-        what: &str,
+        translations: impl Iterator<Item = &'t ast::Translation<'s>> + Clone,
+        what: &dyn Fn() -> String,
     ) -> Texts<'s>
     where
         's: 't,
     {
         let mut values: Vec<Option<Cow<'s, str>>> = vec![None; self.model.languages.len()];
-        let mut spans: Vec<Span> = vec![Span::default(); self.model.languages.len()];
         values[0] = Some(text.value.clone());
-        spans[0] = text.span;
-        for t in translations {
+        // Where the text in a language was first given, for RF009 (rare: not kept for each).
+        let first_span = |index: usize, code: &str| match index {
+            0 => text.span,
+            _ => translations.clone().find(|t| t.lang.code == code).map_or(text.span, |t| t.lang.span.to(t.text.span)),
+        };
+        for t in translations.clone() {
             let Some(index) = self.model.languages.iter().position(|l| *l == t.lang.code) else {
                 self.unknown_language(t.lang);
                 continue;
             };
             if values[index].is_some() {
+                let what = what();
                 let message = if index == 0 {
                     format!(
                         "{what} is given twice in `{}`: the plain text is already in `{}`, the first declared language",
@@ -590,11 +595,11 @@ impl<'s> Resolver<'s, '_> {
                 } else {
                     format!("{what} is given twice in `{}`", t.lang.code)
                 };
-                self.repeated(t.lang.span.to(t.text.span), spans[index], &message, "keep one text per language");
+                let first = first_span(index, t.lang.code);
+                self.repeated(t.lang.span.to(t.text.span), first, &message, "keep one text per language");
                 continue;
             }
             values[index] = Some(t.text.value.clone());
-            spans[index] = t.lang.span.to(t.text.span);
         }
         Texts { values, span: text.span }
     }
