@@ -110,6 +110,62 @@ impl<'m, 's> Flow<'m, 's> {
         seen
     }
 
+    /// Whether a path leads from one of `sources` to `target` without entering a `blocked`
+    /// stage. It searches forwards from the sources and backwards from the target in turns,
+    /// and stops when either search runs out or they meet: the cost is that of the smaller
+    /// side, which for a requirement between two nearby stages of a large chart is a few
+    /// stages rather than the whole chart.
+    pub fn connects(
+        &self,
+        sources: impl IntoIterator<Item = StageId>,
+        target: StageId,
+        blocked: impl Fn(StageId) -> bool,
+    ) -> bool {
+        const FORWARD: u8 = 1;
+        const BACKWARD: u8 = 2;
+        if blocked(target) {
+            return false;
+        }
+        let mut seen = vec![0u8; self.len()];
+        let mut ahead: VecDeque<StageId> = VecDeque::new();
+        let mut behind: VecDeque<StageId> = VecDeque::from([target]);
+        seen[target.index()] = BACKWARD;
+        for s in sources {
+            if blocked(s) || seen[s.index()] & FORWARD != 0 {
+                continue;
+            }
+            if seen[s.index()] & BACKWARD != 0 {
+                return true;
+            }
+            seen[s.index()] |= FORWARD;
+            ahead.push_back(s);
+        }
+        loop {
+            let Some(s) = ahead.pop_front() else { return false };
+            for t in self.out_edges(s).map(|e| e.to) {
+                if blocked(t) || seen[t.index()] & FORWARD != 0 {
+                    continue;
+                }
+                if seen[t.index()] & BACKWARD != 0 {
+                    return true;
+                }
+                seen[t.index()] |= FORWARD;
+                ahead.push_back(t);
+            }
+            let Some(s) = behind.pop_front() else { return false };
+            for t in self.in_edges(s).map(|e| e.from) {
+                if blocked(t) || seen[t.index()] & BACKWARD != 0 {
+                    continue;
+                }
+                if seen[t.index()] & FORWARD != 0 {
+                    return true;
+                }
+                seen[t.index()] |= BACKWARD;
+                behind.push_back(t);
+            }
+        }
+    }
+
     /// The shortest path (fewest edges) from any of `sources` to `target`, not entering a
     /// `blocked` stage. Sources are tried in the order given and edges in source order, so among
     /// equally short paths the one that reads first in the file is returned.

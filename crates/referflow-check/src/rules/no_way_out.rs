@@ -33,6 +33,11 @@ rule_doc! {
 
 pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     let can_end = flow.reach_back(flow.ends(), |_| false);
+    // A loop with no way out is made of stages that cannot reach an end: without such stages
+    // (a chart without dead ends) there is nothing to look for.
+    if can_end.iter().all(|c| *c) {
+        return;
+    }
     // Kosaraju, not Tarjan: petgraph's Tarjan recurses once per stage on a path and overflows the
     // stack on long charts; Kosaraju walks with an explicit stack.
     for component in kosaraju_scc(&flow.graph) {
