@@ -86,10 +86,8 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
         }
     }
 
-    let results: Vec<Vec<Diagnostic>> = loaded
-        .iter()
-        .map(|(file, levels)| referflow_check::check_owned(referflow_syntax::parse(&file.text), levels).diagnostics)
-        .collect();
+    let results: Vec<Vec<Diagnostic>> =
+        loaded.iter().map(|(file, levels)| referflow_check::check_source(&file.text, levels).diagnostics).collect();
     let reports: Vec<FileReport<'_>> = loaded
         .iter()
         .zip(&results)

@@ -93,7 +93,7 @@ fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publi
             return Err(Outcome::Trouble);
         }
     }
-    let checked = referflow_check::check_owned(referflow_syntax::parse(&file.text), &levels);
+    let checked = referflow_check::check_source(&file.text, &levels);
     if !checked.diagnostics.is_empty() {
         crate::print_diagnostics(file, &checked.diagnostics);
     }

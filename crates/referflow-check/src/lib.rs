@@ -55,16 +55,29 @@ pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
     run_rules(model, diagnostics, levels)
 }
 
-/// Like [`check_with`], but takes the syntax tree and frees it as soon as the model is built:
-/// on a large chart the tree and the rules' graph then never take memory at the same time.
-pub fn check_owned<'s>(file: File<'s>, levels: &Levels) -> Checked<'s> {
-    let mut diagnostics: Vec<Diagnostic> = file.errors.iter().map(Diagnostic::syntax).collect();
-    let model = resolve::resolve(&file, &mut diagnostics);
-    // Freeing a large tree takes a while: another core does it while the rules run.
-    std::thread::scope(|scope| {
-        scope.spawn(move || drop(file));
-        run_rules(model, diagnostics, levels)
-    })
+/// Parses and checks `src` a batch of statements at a time: the syntax tree of the whole
+/// file never exists, which on a large chart saves most of the memory and the time spent
+/// allocating it. The result is the one `check_with(&parse(src), levels)` gives.
+pub fn check_source<'s>(src: &'s str, levels: &Levels) -> Checked<'s> {
+    check_source_in_batches(src, levels, 256 << 10)
+}
+
+/// [`check_source`] with batches of about `batch_bytes` of text (tests try small ones).
+#[doc(hidden)]
+pub fn check_source_in_batches<'s>(src: &'s str, levels: &Levels, batch_bytes: usize) -> Checked<'s> {
+    // About 200 bytes of text make a stage in a real chart.
+    let mut resolver = resolve::Resolver::new(src.len() / 200);
+    let mut header = true;
+    let rest = referflow_syntax::parse_in_batches(src, batch_bytes, |statements| {
+        if std::mem::take(&mut header) {
+            resolver.header(&statements);
+        }
+        resolver.take(&statements);
+    });
+    let mut diagnostics: Vec<Diagnostic> = rest.errors.iter().map(Diagnostic::syntax).collect();
+    let (model, found) = resolver.finish(rest.errors.is_empty());
+    diagnostics.extend(found);
+    run_rules(model, diagnostics, levels)
 }
 
 fn run_rules<'s>(model: Model<'s>, mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Checked<'s> {

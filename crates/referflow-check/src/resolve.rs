@@ -1,6 +1,9 @@
 //! Name resolution: the syntax tree becomes the [`Model`], and what does not fit becomes
-//! RF002–RF009. Three passes: the header, then every definition (so that order of definition
-//! does not matter), then everything that refers to a definition, in source order.
+//! RF002–RF009. The header comes first (the languages decide where each text goes); then the
+//! statements, which may come a batch at a time (`check_source` never holds the whole tree):
+//! each batch's definitions, then its contents. A reference to an id not defined yet (the
+//! next stage, usually) is kept with a placeholder and settled at the end, when every
+//! definition is known, so the order of definition does not matter.
 
 use std::borrow::Cow;
 
@@ -33,6 +36,7 @@ impl Def {
     }
 }
 
+/// Resolves a whole parsed file.
 pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic>) -> Model<'s> {
     let stages: usize = file
         .statements
@@ -42,42 +46,133 @@ pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic
             _ => 1,
         })
         .sum();
-    let mut r = Resolver {
-        model: Model { stages: Vec::with_capacity(stages), edges: Vec::with_capacity(stages), ..Model::default() },
-        defs: HashMap::with_capacity_and_hasher(stages, Default::default()),
-        languages_span: None,
-        saw_start: false,
-        diagnostics,
-    };
-    r.header(file);
-    r.define(file);
-    r.fill(file);
-    // A syntax error may hide the start, so RF007 waits until the file parses.
-    if !r.saw_start && file.errors.is_empty() {
-        r.diagnostics.push(
-            Diagnostic::new(Rule::NoStart, Span::default(), "the chart has no `start` stage", "no entry point in this file")
-                .with_help("mark where a case enters the mechanism with `start`, such as `start tip_off \"Tip-off received\" by police`"),
-        );
-    }
-    r.model
+    let mut r = Resolver::new(stages);
+    r.header(&file.statements);
+    r.take(&file.statements);
+    let (model, found) = r.finish(file.errors.is_empty());
+    diagnostics.extend(found);
+    model
 }
 
-struct Resolver<'s, 'd> {
+/// Where the stage or actor a deferred reference names goes once it is known.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// Nowhere (the reference is in a duplicate's block): it is only checked.
+    None,
+    EdgeFrom(u32),
+    EdgeTo(u32),
+    /// `stages[stage].owners[position]`
+    Owner(u32, u32),
+}
+
+/// A reference to an id that was not defined (or only by a broken statement) when it was read.
+#[derive(Debug)]
+struct Deferred<'s> {
+    ident: Ident<'s>,
+    /// An actor (`by`) or a stage (edges).
+    actor: bool,
+    slots: [Slot; 2],
+}
+
+/// What a reference names when it is read.
+enum Found {
+    Now(u32),
+    /// Not defined yet: see `Deferred`.
+    Later,
+    /// Defined as something else (reported).
+    Failed,
+}
+
+/// A stage or actor index not known yet.
+const PENDING: u32 = u32::MAX;
+
+pub(crate) struct Resolver<'s> {
     model: Model<'s>,
     defs: HashMap<&'s str, (Def, Span)>,
     languages_span: Option<Span>,
     /// A `start` is defined somewhere, even as a duplicate or a statement that did not parse.
     saw_start: bool,
-    diagnostics: &'d mut Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
+    deferred: Vec<Deferred<'s>>,
+    /// Edges and stages with a placeholder to settle in `finish`.
+    pending_edges: Vec<u32>,
+    pending_owners: Vec<u32>,
+    /// Requirements are read last, when every stage is known.
+    requires: Vec<ast::Require<'s>>,
 }
 
-impl<'s> Resolver<'s, '_> {
+impl<'s> Resolver<'s> {
+    /// A resolver for a chart of about `stages` stages.
+    pub(crate) fn new(stages: usize) -> Self {
+        Resolver {
+            model: Model { stages: Vec::with_capacity(stages), edges: Vec::with_capacity(stages), ..Model::default() },
+            defs: HashMap::with_capacity_and_hasher(stages, Default::default()),
+            languages_span: None,
+            saw_start: false,
+            diagnostics: Vec::new(),
+            deferred: Vec::new(),
+            pending_edges: Vec::new(),
+            pending_owners: Vec::new(),
+            requires: Vec::new(),
+        }
+    }
+
+    /// Reads statements after the header: their definitions, then their contents.
+    pub(crate) fn take(&mut self, statements: &[Statement<'s>]) {
+        self.define(statements);
+        self.fill(statements);
+    }
+
+    /// Settles the deferred references and the requirements; returns the model and the
+    /// diagnostics found. `parsed` says the file had no syntax error.
+    pub(crate) fn finish(mut self, parsed: bool) -> (Model<'s>, Vec<Diagnostic>) {
+        for deferred in std::mem::take(&mut self.deferred) {
+            let id = if deferred.actor {
+                self.resolve_actor(deferred.ident).map(|a| a.0)
+            } else {
+                self.resolve_stage(deferred.ident, "the edge").map(|s| s.0)
+            };
+            let id = id.unwrap_or(PENDING);
+            for slot in deferred.slots {
+                match slot {
+                    Slot::None => {}
+                    Slot::EdgeFrom(e) => self.model.edges[e as usize].from = StageId(id),
+                    Slot::EdgeTo(e) => self.model.edges[e as usize].to = StageId(id),
+                    Slot::Owner(stage, at) => self.model.stages[stage as usize].owners[at as usize] = ActorId(id),
+                }
+            }
+        }
+        let settled = |edge: &Edge<'_>| edge.from.0 != PENDING && edge.to.0 != PENDING;
+        for e in std::mem::take(&mut self.pending_edges) {
+            let edge = &self.model.edges[e as usize];
+            if settled(edge) {
+                self.end_has_exit(edge.from, edge.to, edge.span);
+            }
+        }
+        self.model.edges.retain(settled);
+        for stage in std::mem::take(&mut self.pending_owners) {
+            self.model.stages[stage as usize].owners.retain(|a| a.0 != PENDING);
+        }
+        for require in std::mem::take(&mut self.requires) {
+            self.requirement(&require);
+        }
+        // A syntax error may hide the start, so RF007 waits until the file parses.
+        if !self.saw_start && parsed {
+            self.diagnostics.push(
+                Diagnostic::new(Rule::NoStart, Span::default(), "the chart has no `start` stage", "no entry point in this file")
+                    .with_help("mark where a case enters the mechanism with `start`, such as `start tip_off \"Tip-off received\" by police`"),
+            );
+        }
+        (self.model, self.diagnostics)
+    }
+
     // ------------------------------------------------------------------------------ header
 
-    fn header(&mut self, file: &ast::File<'s>) {
+    /// Reads the `title`, `version` and `languages` statements among `statements`.
+    pub(crate) fn header(&mut self, statements: &[Statement<'s>]) {
         let mut title_span = None;
         let mut version_span = None;
-        for statement in &file.statements {
+        for statement in statements {
             match statement {
                 Statement::Languages(langs) => {
                     if let Some(first) = self.languages_span {
@@ -119,7 +214,7 @@ impl<'s> Resolver<'s, '_> {
         if self.model.languages.is_empty() {
             self.model.languages.push("en");
         }
-        for statement in &file.statements {
+        for statement in statements {
             if let Statement::Title(title) = statement {
                 if let Some(first) = title_span {
                     self.repeated(
@@ -138,8 +233,8 @@ impl<'s> Resolver<'s, '_> {
 
     // ------------------------------------------------------------------------- definitions
 
-    fn define(&mut self, file: &ast::File<'s>) {
-        for statement in &file.statements {
+    fn define(&mut self, statements: &[Statement<'s>]) {
+        for statement in statements {
             match statement {
                 Statement::Actor(actor) => {
                     let id = ActorId(self.model.actors.len() as u32);
@@ -250,8 +345,8 @@ impl<'s> Resolver<'s, '_> {
 
     // ---------------------------------------------------------------------------- contents
 
-    fn fill(&mut self, file: &ast::File<'s>) {
-        for statement in &file.statements {
+    fn fill(&mut self, statements: &[Statement<'s>]) {
+        for statement in statements {
             match statement {
                 Statement::Actor(actor) => {
                     let Some(id) = self.own(actor.id, |d| matches!(d, Def::Actor(_))) else {
@@ -295,7 +390,7 @@ impl<'s> Resolver<'s, '_> {
                 }
                 Statement::Stage(stage) => self.fill_stage(stage),
                 Statement::Edge(edge) => self.edge_chain(edge),
-                Statement::Require(require) => self.requirement(require),
+                Statement::Require(require) => self.requires.push(require.clone()),
                 Statement::Title(_) | Statement::Version(_) | Statement::Languages(_) | Statement::Broken(_) => {}
             }
         }
@@ -343,8 +438,17 @@ impl<'s> Resolver<'s, '_> {
                             self.repeated(actor.span, first.span, &message, "name each owner once");
                             continue;
                         }
-                        if let Some(actor_id) = self.resolve_actor(*actor) {
-                            owners.push(actor_id);
+                        match self.find(*actor, true) {
+                            Found::Now(actor_id) => owners.push(ActorId(actor_id)),
+                            Found::Later => {
+                                let slot = match own {
+                                    Some(stage) => Slot::Owner(stage.0, owners.len() as u32),
+                                    None => Slot::None,
+                                };
+                                owners.push(ActorId(PENDING));
+                                self.deferred.push(Deferred { ident: *actor, actor: true, slots: [slot, Slot::None] });
+                            }
+                            Found::Failed => {}
                         }
                     }
                 }
@@ -367,12 +471,12 @@ impl<'s> Resolver<'s, '_> {
                 ast::StageItem::Ref(text) => refs.push(text.value.clone()),
                 ast::StageItem::Next(next) => {
                     for target in &next.targets {
-                        self.edge(own, Some(stage.id), *target, None, target.span);
+                        self.edge(own, *target, None, target.span);
                     }
                 }
                 ast::StageItem::Branch(branch) => {
                     let label = self.label(&branch.label);
-                    self.edge(own, Some(stage.id), branch.target, Some(label), branch.span);
+                    self.edge(own, branch.target, Some(label), branch.span);
                 }
             }
         }
@@ -382,6 +486,9 @@ impl<'s> Resolver<'s, '_> {
         });
         let label = self.texts_of(&stage.label, labels, &|| format!("the label of `{name}`"));
         if let Some(id) = own {
+            if owners.contains(&ActorId(PENDING)) {
+                self.pending_owners.push(id.0);
+            }
             let s = &mut self.model.stages[id.index()];
             s.label = label;
             s.owners = owners;
@@ -393,30 +500,69 @@ impl<'s> Resolver<'s, '_> {
 
     fn edge_chain(&mut self, chain: &ast::EdgeChain<'s>) {
         let label = chain.label.as_ref().map(|l| self.label(l));
-        let ids: Vec<Option<StageId>> = chain.stages.iter().map(|s| self.resolve_stage(*s, "the edge")).collect();
-        for (pair, idents) in ids.windows(2).zip(chain.stages.windows(2)) {
-            if let [Some(from), Some(to)] = *pair {
-                self.add_edge(from, to, label.clone(), idents[0].span.to(idents[1].span), idents[0]);
+        let mut ends: Vec<(Found, Option<usize>)> = Vec::with_capacity(chain.stages.len());
+        for ident in &chain.stages {
+            let found = self.find(*ident, false);
+            let deferred = matches!(found, Found::Later).then(|| {
+                self.deferred.push(Deferred { ident: *ident, actor: false, slots: [Slot::None; 2] });
+                self.deferred.len() - 1
+            });
+            ends.push((found, deferred));
+        }
+        for (pair, idents) in ends.windows(2).zip(chain.stages.windows(2)) {
+            let span = idents[0].span.to(idents[1].span);
+            match (&pair[0].0, &pair[1].0) {
+                (Found::Failed, _) | (_, Found::Failed) => {}
+                (Found::Now(from), Found::Now(to)) => self.add_edge(StageId(*from), StageId(*to), label.clone(), span),
+                (from, to) => {
+                    let id = |found: &Found| if let Found::Now(id) = found { *id } else { PENDING };
+                    let e = self.push_pending(StageId(id(from)), StageId(id(to)), label.clone(), span);
+                    if let Some(d) = pair[0].1 {
+                        self.deferred[d].slots[1] = Slot::EdgeFrom(e);
+                    }
+                    if let Some(d) = pair[1].1 {
+                        self.deferred[d].slots[0] = Slot::EdgeTo(e);
+                    }
+                }
             }
         }
     }
 
-    /// An edge written in the block of stage `from`.
-    fn edge(
-        &mut self,
-        from: Option<StageId>,
-        from_ident: Option<Ident<'s>>,
-        target: Ident<'s>,
-        label: Option<Label<'s>>,
-        span: Span,
-    ) {
-        let to = self.resolve_stage(target, "the edge");
-        if let (Some(from), Some(to), Some(ident)) = (from, to, from_ident) {
-            self.add_edge(from, to, label, span, ident);
+    /// An edge written in the block of stage `from` (`None` for a duplicate, whose edges are
+    /// checked but kept nowhere).
+    fn edge(&mut self, from: Option<StageId>, target: Ident<'s>, label: Option<Label<'s>>, span: Span) {
+        match self.find(target, false) {
+            Found::Now(to) => {
+                if let Some(from) = from {
+                    self.add_edge(from, StageId(to), label, span);
+                }
+            }
+            Found::Later => {
+                let slot = match from {
+                    Some(from) => Slot::EdgeTo(self.push_pending(from, StageId(PENDING), label, span)),
+                    None => Slot::None,
+                };
+                self.deferred.push(Deferred { ident: target, actor: false, slots: [slot, Slot::None] });
+            }
+            Found::Failed => {}
         }
     }
 
-    fn add_edge(&mut self, from: StageId, to: StageId, label: Option<Label<'s>>, span: Span, from_ident: Ident<'s>) {
+    fn add_edge(&mut self, from: StageId, to: StageId, label: Option<Label<'s>>, span: Span) {
+        self.end_has_exit(from, to, span);
+        self.model.edges.push(Edge { from, to, label, span });
+    }
+
+    /// An edge with an end still to settle; returns its index.
+    fn push_pending(&mut self, from: StageId, to: StageId, label: Option<Label<'s>>, span: Span) -> u32 {
+        let e = self.model.edges.len() as u32;
+        self.model.edges.push(Edge { from, to, label, span });
+        self.pending_edges.push(e);
+        e
+    }
+
+    /// RF108 for an edge out of an end.
+    fn end_has_exit(&mut self, from: StageId, to: StageId, span: Span) {
         let source = self.model.stage(from);
         if source.kind == StageKind::End {
             let target = self.model.stage(to).id;
@@ -428,14 +574,10 @@ impl<'s> Resolver<'s, '_> {
                     "edge out of an end",
                 )
                 .with_related(source.id_span, "defined here as an `end` (an outcome)")
-                .with_help(format!(
-                    "an outcome closes the case: remove this edge, or make `{}` a `step`",
-                    from_ident.name
-                ))
+                .with_help(format!("an outcome closes the case: remove this edge, or make `{}` a `step`", source.id))
                 .with_stage(source.id),
             );
         }
-        self.model.edges.push(Edge { from, to, label, span });
     }
 
     fn requirement(&mut self, require: &ast::Require<'s>) {
@@ -463,6 +605,26 @@ impl<'s> Resolver<'s, '_> {
     }
 
     // ---------------------------------------------------------------------------- references
+
+    /// What `ident` names so far: a stage (or, with `actor`, an actor), not defined yet (or
+    /// only by a broken statement, which a later definition replaces), or something else,
+    /// which is reported at once: the first definition of an id is final.
+    fn find(&mut self, ident: Ident<'s>, actor: bool) -> Found {
+        match self.defs.get(ident.name) {
+            None | Some((Def::Broken(_), _)) => Found::Later,
+            Some(&(Def::Stage(StageId(id)), _)) if !actor => Found::Now(id),
+            Some(&(Def::Actor(ActorId(id)), _)) if actor => Found::Now(id),
+            Some(_) => {
+                let found = if actor {
+                    self.resolve_actor(ident).map(|a| a.0)
+                } else {
+                    self.resolve_stage(ident, "the edge").map(|s| s.0)
+                };
+                debug_assert!(found.is_none(), "a definition of the right kind is found above");
+                Found::Failed
+            }
+        }
+    }
 
     fn resolve_stage(&mut self, ident: Ident<'s>, user: &str) -> Option<StageId> {
         match self.lookup(ident, "a stage", user)? {

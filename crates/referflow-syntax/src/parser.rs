@@ -81,6 +81,107 @@ fn parse_with(src: &str, fast: bool) -> File<'_> {
     File { statements, comments: split.comments, errors }
 }
 
+/// What [`parse_in_batches`] gives back once every batch has been handed over.
+#[derive(Debug, Default)]
+pub struct Rest {
+    /// Every comment, in source order.
+    pub comments: Vec<Span>,
+    /// Every syntax error, in source order.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Parses a file a batch of statements at a time, so that the syntax tree of the whole file
+/// never exists at once: on a large chart it is the biggest structure there is. `each` gets
+/// first the `title`, `version` and `languages` statements, wherever they stand (the checker
+/// needs the languages before any text), then every other statement in source order, in
+/// batches of about `batch_bytes` of text, each of which it may drop before the next. The
+/// statements are those [`parse`] gives; a file of several batches is parsed on two threads
+/// while `each` works on the previous batches.
+pub fn parse_in_batches<'s>(src: &'s str, batch_bytes: usize, mut each: impl FnMut(Vec<Statement<'s>>)) -> Rest {
+    let split = split::split(src);
+    let mut errors = split.errors;
+    let (header, body): (Vec<&Chunk>, Vec<&Chunk>) =
+        split.chunks.iter().partition(|chunk| is_header(&src[chunk.head.range()]));
+    let lower = |chunks: &[&Chunk]| {
+        let mut lower = Lower { src, fast: true, errors: Vec::new() };
+        let mut out = Vec::with_capacity(chunks.len());
+        for chunk in chunks {
+            lower.top(chunk, &mut out);
+        }
+        (out, lower.errors)
+    };
+    let (statements, header_errors) = lower(&header);
+    errors.extend(header_errors);
+    each(statements);
+
+    let batches = batches(&body, batch_bytes);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+    if batches.len() < 2 || threads < 2 {
+        for batch in batches {
+            let (statements, batch_errors) = lower(&body[batch]);
+            errors.extend(batch_errors);
+            each(statements);
+        }
+    } else {
+        // Two workers take the batches in turns; each hands its results over a channel that
+        // holds one batch, so at most a few batches of syntax tree exist at any time.
+        std::thread::scope(|scope| {
+            let receivers: Vec<_> = (0..threads)
+                .map(|worker| {
+                    let (send, receive) = std::sync::mpsc::sync_channel(1);
+                    let (batches, body, lower) = (&batches, &body, &lower);
+                    scope.spawn(move || {
+                        for batch in batches.iter().skip(worker).step_by(threads) {
+                            if send.send(lower(&body[batch.clone()])).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    receive
+                })
+                .collect();
+            for k in 0..batches.len() {
+                match receivers[k % threads].recv() {
+                    Ok((statements, batch_errors)) => {
+                        errors.extend(batch_errors);
+                        each(statements);
+                    }
+                    // A worker that stops early panicked: the scope passes the panic on.
+                    Err(_) => break,
+                }
+            }
+        });
+    }
+    errors.sort_by_key(|e| e.span.start);
+    Rest { comments: split.comments, errors }
+}
+
+/// Whether a statement is a `title`, `version` or `languages` line: its first word is one of
+/// those keywords, followed by blank space, a text or nothing.
+fn is_header(head: &str) -> bool {
+    ["title", "version", "languages"].iter().any(|keyword| {
+        head.strip_prefix(keyword)
+            .is_some_and(|rest| matches!(rest.bytes().next(), None | Some(b' ' | b'\t' | b'\r' | b'"')))
+    })
+}
+
+/// Cuts the statements into runs of about `batch_bytes` of text.
+fn batches(chunks: &[&Chunk], batch_bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, chunk) in chunks.iter().enumerate() {
+        bytes += chunk.span().len();
+        if bytes >= batch_bytes {
+            out.push(start..i + 1);
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    if start < chunks.len() {
+        out.push(start..chunks.len());
+    }
+    out
+}
+
 /// Below this size a file is parsed on one thread: starting threads would cost more.
 const PARALLEL_FROM: usize = 256 << 10;
 

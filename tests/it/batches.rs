@@ -1,0 +1,135 @@
+//! `check_source` parses and resolves a chart a batch of statements at a time, settling
+//! references to ids defined later at the end. It must give exactly what checking the whole
+//! parsed file gives: the same model and the same diagnostics, spans included, whatever the
+//! batches are, and whatever the order, duplicates, errors and forward references.
+
+use proptest::prelude::*;
+use referflow_check::{Levels, check_source_in_batches, check_with};
+
+/// The model and diagnostics, with every span (spans take no part in `==`).
+fn checked(checked: &referflow_check::Checked<'_>) -> String {
+    format!("{:#?}\n{:#?}", checked.model, checked.diagnostics)
+}
+
+fn assert_same(src: &str) -> Result<(), TestCaseError> {
+    let levels = Levels::default();
+    let whole = checked(&check_with(&referflow_syntax::parse(src), &levels));
+    for batch_bytes in [1, 40, 1 << 20] {
+        let batched = checked(&check_source_in_batches(src, &levels, batch_bytes));
+        prop_assert!(batched == whole, "batches of {} bytes differ on\n{}", batch_bytes, src);
+    }
+    Ok(())
+}
+
+#[test]
+fn batches_agree_with_the_whole_file_on_every_fixture_and_example() {
+    let mut files = Vec::new();
+    for dir in ["tests/fixtures", "examples"] {
+        let mut stack = vec![crate::root().join(dir)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "flow") {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    assert!(files.len() > 50);
+    for path in files {
+        let Ok(src) = std::fs::read_to_string(&path) else { continue };
+        assert_same(&src).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
+
+/// A few ids of each kind, so that definitions collide and references cross.
+fn stage_id() -> impl Strategy<Value = String> {
+    prop_oneof![8 => (0..6u8).prop_map(|i| format!("s{i}")), 1 => Just("a0".into()), 1 => Just("p0".into()), 1 => Just("zz".into())]
+}
+
+fn actor_id() -> impl Strategy<Value = String> {
+    prop_oneof![8 => (0..3u8).prop_map(|i| format!("a{i}")), 1 => Just("s0".into()), 1 => Just("zz".into())]
+}
+
+/// One item of a stage's block.
+fn item() -> impl Strategy<Value = String> {
+    prop_oneof![
+        stage_id().prop_map(|t| format!("-> {t}")),
+        (stage_id(), stage_id()).prop_map(|(t, u)| format!("-> {t}, {u}")),
+        stage_id().prop_map(|t| format!("yes -> {t}")),
+        stage_id().prop_map(|t| format!("no -> {t}")),
+        stage_id().prop_map(|t| format!("\"Maybe\" th \"อาจ\" -> {t}")),
+        (actor_id(), actor_id()).prop_map(|(a, b)| format!("by {a}, {b}")),
+        Just("within 2h".into()),
+        Just("within 0h".into()),
+        Just("th \"ไทย\"".into()),
+        Just("fr \"x\"".into()),
+        Just("note \"n\" th \"น\"".into()),
+        Just("ref \"Act\"".into()),
+        Just("-> ".into()),
+    ]
+}
+
+fn stage() -> impl Strategy<Value = String> {
+    let kind = prop::sample::select(&["start", "step", "decision", "end"][..]);
+    let by = prop::option::of((actor_id(), prop::option::of(actor_id())));
+    let within = prop::option::of(prop::sample::select(&["24h", "3d", "5wd", "7x"][..]));
+    (kind, stage_id(), by, within, prop::option::of(prop::collection::vec(item(), 0..4))).prop_map(
+        |(kind, id, by, within, block)| {
+            let mut s = format!("{kind} {id} \"Stage {id}\"");
+            if let Some((a, b)) = by {
+                s.push_str(&format!(" by {a}"));
+                if let Some(b) = b {
+                    s.push_str(&format!(", {b}"));
+                }
+            }
+            if let Some(w) = within {
+                s.push_str(&format!(" within {w}"));
+            }
+            if let Some(items) = block {
+                s.push_str(" {\n");
+                for item in items {
+                    s.push_str(&format!("  {item}\n"));
+                }
+                s.push('}');
+            }
+            s
+        },
+    )
+}
+
+fn statement() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => stage(),
+        2 => (stage_id(), stage_id(), prop::option::of(stage_id()), prop::sample::select(&["", " : yes", " : \"L\" th \"ล\""][..]))
+            .prop_map(|(a, b, c, l)| match c {
+                Some(c) => format!("{a} -> {b} -> {c}{l}"),
+                None => format!("{a} -> {b}{l}"),
+            }),
+        2 => actor_id().prop_map(|a| format!("actor {a} \"Agency {a}\" {{ th \"หน่วย\" }}")),
+        1 => (0..2u8, prop::collection::vec(stage(), 0..4))
+            .prop_map(|(p, stages)| format!("phase p{p} \"Phase\" {{\n  th \"ระยะ\"\n{}\n}}", stages.join("\n"))),
+        1 => (stage_id(), stage_id(), prop::option::of(stage_id())).prop_map(|(a, b, u)| match u {
+            Some(u) => format!("require {a} before {b} unless {u}"),
+            None => format!("require {a} before {b}"),
+        }),
+        1 => (stage_id(), stage_id()).prop_map(|(a, b)| format!("require within 3d from {a} to {b}")),
+        1 => prop::sample::select(&[
+            "languages en th", "languages th en", "title \"T\" th \"ท\"", "title \"Again\"", "version \"1\"",
+            "step s1 \"Broken\" by", "step s2 oops", "actor a1", "s3 ->", "phase p0 \"P\"", "decision s4 \"D\" {",
+            "}", "end s5 \"E\" { -> s0 }",
+        ][..])
+        .prop_map(String::from),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn batches_agree_with_the_whole_file(statements in prop::collection::vec(statement(), 1..14)) {
+        assert_same(&statements.join("\n"))?;
+    }
+}
