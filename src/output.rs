@@ -35,6 +35,15 @@ impl Drop for Staged {
 /// Writes `bytes` to a temporary file beside `target`, keeping the permissions of an existing
 /// target. Fails if `target` is one of `inputs`.
 pub fn stage(target: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<Staged, Failure> {
+    stage_with(target, inputs, |file| file.write_all(bytes))
+}
+
+/// Like [`stage`], with the contents written by `write` (which may write a piece at a time).
+pub fn stage_with(
+    target: &Path,
+    inputs: &[PathBuf],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Staged, Failure> {
     if let Ok(real) = fs::canonicalize(target)
         && inputs.iter().filter_map(|i| fs::canonicalize(i).ok()).any(|i| i == real)
     {
@@ -50,7 +59,7 @@ pub fn stage(target: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<Staged, 
     let staged = Staged { temp: temp.clone(), target: target.to_path_buf() };
     // create_new: a file (or a planted symlink) already at the temporary name is never followed.
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp).map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
+    write(&mut file).map_err(fail)?;
     file.sync_all().map_err(fail)?;
     if let Ok(meta) = fs::metadata(target) {
         let _ = fs::set_permissions(&temp, meta.permissions());
@@ -61,4 +70,13 @@ pub fn stage(target: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<Staged, 
 /// Writes one file atomically.
 pub fn write(target: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Failure> {
     stage(target, bytes, inputs)?.commit()
+}
+
+/// Writes one file atomically, its contents written by `write`.
+pub fn write_with(
+    target: &Path,
+    inputs: &[PathBuf],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    stage_with(target, inputs, write)?.commit()
 }

@@ -122,24 +122,46 @@ fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publi
     Ok(Publishable { checked, options: RenderOptions { lang, direction, diagram: !style.no_diagram } })
 }
 
-/// The chart in one format.
+/// Writes the chart in one format to `sink`. The text formats go out as they are made: at a
+/// million stages they are hundreds of megabytes, which need not all be in memory at once.
 fn render(
     chart: &Chart<'_, '_>,
     source: &str,
     format: Format,
     options: &RenderOptions,
-) -> Result<Vec<u8>, GraphvizError> {
+    sink: &mut dyn Write,
+) -> Result<(), RenderError> {
     let image = |format| graphviz::layout(&dot::render_dot(chart, options), format);
-    Ok(match format {
-        Format::Dot => dot::render_dot(chart, options).into_bytes(),
-        Format::Md => markdown::render_markdown(chart, options).into_bytes(),
-        Format::Json => model_json::render_model_json(chart, source).into_bytes(),
+    let bytes = match format {
+        Format::Dot => return Ok(dot::write_dot(chart, options, sink)?),
+        Format::Md => return Ok(markdown::write_markdown(chart, options, sink)?),
+        Format::Json => return Ok(model_json::write_model_json(chart, source, sink)?),
         Format::Mermaid => mermaid::render_mermaid(chart, options).into_bytes(),
         Format::Svg => image(ImageFormat::Svg)?,
         Format::Png => image(ImageFormat::Png)?,
         Format::Pdf => image(ImageFormat::Pdf)?,
         Format::Html => html::render_html(chart, &svgs(chart, options)?, options).into_bytes(),
-    })
+    };
+    Ok(sink.write_all(&bytes)?)
+}
+
+/// What stops `render`: Graphviz, or the file or stream written to.
+#[derive(Debug)]
+enum RenderError {
+    Graphviz(GraphvizError),
+    Write(std::io::Error),
+}
+
+impl From<GraphvizError> for RenderError {
+    fn from(error: GraphvizError) -> Self {
+        RenderError::Graphviz(error)
+    }
+}
+
+impl From<std::io::Error> for RenderError {
+    fn from(error: std::io::Error) -> Self {
+        RenderError::Write(error)
+    }
 }
 
 /// The diagram in every declared language, for the HTML page's switch.
@@ -172,23 +194,27 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     let chart = Chart { model: &publishable.checked.model, diagnostics: &publishable.checked.diagnostics };
-    let bytes = match render(&chart, &file.text, args.to, &publishable.options) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            report_failure(&graphviz_failure(&file.name, &error));
-            return Outcome::Trouble;
+    let inputs = std::slice::from_ref(&args.file);
+    let mut failed = None;
+    let mut write = |sink: &mut dyn Write| match render(&chart, &file.text, args.to, &publishable.options, sink) {
+        Ok(()) => Ok(()),
+        Err(RenderError::Write(error)) => Err(error),
+        Err(RenderError::Graphviz(error)) => {
+            failed = Some(graphviz_failure(&file.name, &error));
+            Err(std::io::Error::other("Graphviz failed"))
         }
     };
+    // A file is written whole or not at all (see output.rs); standard output as it comes.
     let written = match &args.output {
-        Some(out) => output::write(out, &bytes, std::slice::from_ref(&args.file)),
-        None => std::io::stdout().lock().write_all(&bytes).map_err(|e| Failure(format!("standard output: {e}"))),
+        Some(out) => output::write_with(out, inputs, &mut write),
+        None => write(&mut std::io::stdout().lock()).map_err(|e| Failure(format!("standard output: {e}"))),
     };
-    match written {
-        Ok(()) => Outcome::Clean,
-        Err(failure) => {
+    match (failed, written) {
+        (Some(failure), _) | (None, Err(failure)) => {
             report_failure(&failure);
             Outcome::Trouble
         }
+        (None, Ok(())) => Outcome::Clean,
     }
 }
 

@@ -219,3 +219,39 @@ fn the_html_page_is_self_contained_and_carries_no_script() {
     assert!(page.contains("<label for=\"lang-1\" lang=\"th\">ไทย</label>"));
     assert!(page.contains("<section class=\"lang lang-1\" lang=\"th\">"));
 }
+
+/// The text formats go out a megabyte at a time: on a chart whose outputs are several
+/// megabytes, standard output, an output file and the library's string are the same bytes.
+#[test]
+fn text_formats_written_as_they_are_made_are_whole() {
+    let dir = temp_dir("stream");
+    let chart = dir.join("big.flow");
+    let mut src = String::from("title \"Big\" th \"ใหญ่\"\nlanguages en th\nactor a \"Agency\" { th \"หน่วยงาน\" }\n");
+    src.push_str("start s0 \"Case received\" by a { th \"รับเรื่อง\"; -> s1 }\n");
+    for i in 1..12000 {
+        src.push_str(&format!(
+            "step s{i} \"Screen with the national screening form ({i})\" by a within 2d {{\n  th \"คัดกรอง ({i})\"\n  -> s{}\n}}\n",
+            i + 1
+        ));
+    }
+    src.push_str("end s12000 \"Closed\" by a { th \"ปิด\" }\n");
+    std::fs::write(&chart, &src).unwrap();
+    let checked = referflow_check::check(&referflow_syntax::parse(&src));
+    let library = referflow_emit::chart::Chart { model: &checked.model, diagnostics: &checked.diagnostics };
+    let options = referflow_emit::chart::RenderOptions::default(); // as `--no-diagram`
+    for (to, expected) in [
+        ("dot", referflow_emit::dot::render_dot(&library, &options)),
+        ("md", referflow_emit::markdown::render_markdown(&library, &options)),
+        ("json", referflow_emit::model_json::render_model_json(&library, &src)),
+    ] {
+        assert!(expected.len() > 2 << 20, "{to} is {} bytes: too small to test", expected.len());
+        let out = dir.join(format!("out.{to}"));
+        let run = referflow(&["render", chart.to_str().unwrap(), "--to", to, "--no-diagram"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout == expected.as_bytes(), "{to}: standard output differs");
+        let run =
+            referflow(&["render", chart.to_str().unwrap(), "--to", to, "--no-diagram", "-o", out.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(std::fs::read(&out).unwrap() == expected.as_bytes(), "{to}: the file differs");
+    }
+}

@@ -5,6 +5,13 @@ use std::borrow::Cow;
 
 use referflow_check::{Diagnostic, Label, Model, Requirement, StageId, Texts};
 
+/// Room for the text of a large output, reserved up front: growing a string of hundreds of
+/// megabytes by doubling copies it over and over. Reserved memory that is never written is
+/// never touched, so a generous estimate costs nothing.
+pub(crate) fn output_capacity(chart: &Chart<'_, '_>, bytes_per_stage: usize) -> usize {
+    (chart.model.stages.len() + chart.model.edges.len()).saturating_mul(bytes_per_stage).saturating_add(1 << 12)
+}
+
 /// A chart that checked without errors, with its diagnostics (warnings; the verdicts on its
 /// requirements are in the model).
 #[derive(Debug, Clone, Copy)]

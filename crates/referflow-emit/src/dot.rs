@@ -14,6 +14,7 @@ use referflow_check::{Stage, StageId};
 use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, Direction, RenderOptions};
+use crate::out::Out;
 use crate::wrap::wrap;
 
 /// Columns for a stage label: about four words of English, a short Thai clause.
@@ -150,10 +151,24 @@ pub fn render_dot(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
         ty: if shows_thai(chart, options) { THAI } else { LATIN },
         marks: None,
     };
-    let mut out = String::new();
+    let mut out = Out::string(crate::chart::output_capacity(chart, 512));
     // Writing into a String cannot fail.
     let _ = dot.write(&mut out);
-    out
+    out.into_string()
+}
+
+/// [`render_dot`] straight into `sink`, a megabyte at a time.
+pub fn write_dot(chart: &Chart<'_, '_>, options: &RenderOptions, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let dot = Dot {
+        chart,
+        options,
+        words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
+        ty: if shows_thai(chart, options) { THAI } else { LATIN },
+        marks: None,
+    };
+    let mut out = Out::to(sink);
+    let _ = dot.write(&mut out); // the writer's errors are kept by `out`
+    out.finish()
 }
 
 /// The new chart of a revision with its changes highlighted: added stages and edges in
@@ -166,9 +181,9 @@ pub fn render_dot_with_marks(chart: &Chart<'_, '_>, options: &RenderOptions, mar
         ty: if shows_thai(chart, options) { THAI } else { LATIN },
         marks: Some(marks),
     };
-    let mut out = String::new();
+    let mut out = Out::string(crate::chart::output_capacity(chart, 512));
     let _ = dot.write(&mut out);
-    out
+    out.into_string()
 }
 
 /// Whether the drawing is in Thai or shows any Thai text: then it needs a font with Thai
@@ -227,7 +242,7 @@ const CHANGED: &str = "#BF8700";
 const REMOVED: &str = "#CF222E";
 
 impl Dot<'_, '_, '_> {
-    fn write(&self, out: &mut String) -> fmt::Result {
+    fn write(&self, out: &mut Out<'_>) -> fmt::Result {
         self.write_header(out)?;
         self.write_lanes(out)?;
         self.write_edges(out)?;
@@ -236,7 +251,7 @@ impl Dot<'_, '_, '_> {
         writeln!(out, "}}")
     }
 
-    fn write_header(&self, out: &mut String) -> fmt::Result {
+    fn write_header(&self, out: &mut Out<'_>) -> fmt::Result {
         let (chart, options, ty) = (self.chart, self.options, &self.ty);
         let model = chart.model;
         let title = model.title.as_ref().map(|t| chart.text(t, options)).filter(|t| !html_name(t).trim().is_empty());
@@ -285,7 +300,7 @@ impl Dot<'_, '_, '_> {
 
     /// One lane per actor that leads a stage, in actor source order, holding the stages it
     /// leads in source order; then the stages nobody leads, outside every lane.
-    fn write_lanes(&self, out: &mut String) -> fmt::Result {
+    fn write_lanes(&self, out: &mut Out<'_>) -> fmt::Result {
         let model = self.chart.model;
         // Stage indices by lead actor (the last slot: no lead), in one pass.
         let mut led: Vec<Vec<usize>> = vec![Vec::new(); model.actors.len() + 1];
@@ -323,7 +338,7 @@ impl Dot<'_, '_, '_> {
         Ok(())
     }
 
-    fn write_stage(&self, out: &mut String, indent: &str, index: usize) -> fmt::Result {
+    fn write_stage(&self, out: &mut Out<'_>, indent: &str, index: usize) -> fmt::Result {
         let ty = &self.ty;
         let stage = self.chart.model.stage(StageId(index as u32));
         let (shape, style) = shape(stage.kind);
@@ -373,7 +388,7 @@ impl Dot<'_, '_, '_> {
         }
     }
 
-    fn write_edges(&self, out: &mut String) -> fmt::Result {
+    fn write_edges(&self, out: &mut Out<'_>) -> fmt::Result {
         writeln!(out)?;
         let model = self.chart.model;
         for (e, edge) in model.edges.iter().enumerate() {
@@ -405,7 +420,7 @@ impl Dot<'_, '_, '_> {
     }
 
     /// What the revision removed: ghost stages and the edges that are gone, in red, dashed.
-    fn write_removed(&self, out: &mut String) -> fmt::Result {
+    fn write_removed(&self, out: &mut Out<'_>) -> fmt::Result {
         let Some(marks) = self.marks else { return Ok(()) };
         let ty = &self.ty;
         for (i, (id, kind, text)) in marks.removed_stages.iter().enumerate() {
@@ -438,7 +453,7 @@ impl Dot<'_, '_, '_> {
 
     /// The key: a sample of each shape, the phases with their colours and marks, and the
     /// small print explained.
-    fn write_legend(&self, out: &mut String) -> fmt::Result {
+    fn write_legend(&self, out: &mut Out<'_>) -> fmt::Result {
         let (model, words, ty) = (self.chart.model, self.words, &self.ty);
         writeln!(out)?;
         writeln!(out, "  subgraph cluster_legend {{")?;

@@ -10,6 +10,7 @@ pub mod html;
 pub mod markdown;
 pub mod mermaid;
 pub mod model_json;
+mod out;
 pub mod rules_doc;
 pub mod wrap;
 

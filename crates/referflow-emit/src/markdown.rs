@@ -70,10 +70,24 @@ use referflow_check::{ActorId, Label, Requirement, Rule, StageId};
 use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, RenderOptions, RequirementStatus};
+use crate::out::Out;
 
 /// The narrative of `chart` in the language of `options`.
 pub fn render_markdown(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
-    Narrative::new(chart, options).render()
+    let mut out = Out::string(crate::chart::output_capacity(chart, 512));
+    Narrative::new(chart, options).render(&mut out);
+    out.into_string()
+}
+
+/// [`render_markdown`] straight into `sink`, a megabyte at a time.
+pub fn write_markdown(
+    chart: &Chart<'_, '_>,
+    options: &RenderOptions,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut out = Out::to(sink);
+    Narrative::new(chart, options).render(&mut out);
+    out.finish()
 }
 
 /// The words the document writes itself, in one language.
@@ -363,24 +377,22 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         Narrative { chart, options, words, sections, numbers, in_order, outgoing, incoming, reachable }
     }
 
-    fn render(&self) -> String {
-        let mut out = String::new();
-        self.header(&mut out);
-        self.contents(&mut out);
-        self.entry_points(&mut out);
-        self.actors(&mut out);
+    fn render(&self, out: &mut Out<'_>) {
+        self.header(out);
+        self.contents(out);
+        self.entry_points(out);
+        self.actors(out);
         for section in &self.sections {
-            self.section(&mut out, section);
+            self.section(out, section);
         }
-        self.outcomes(&mut out);
-        self.requirements(&mut out);
+        self.outcomes(out);
+        self.requirements(out);
         if self.options.diagram {
-            self.diagram(&mut out);
+            self.diagram(out);
         }
-        out
     }
 
-    fn header(&self, out: &mut String) {
+    fn header(&self, out: &mut Out<'_>) {
         let model = self.chart.model;
         let title = match &model.title {
             Some(title) => escape(self.chart.text(title, self.options), Breaks::Space),
@@ -394,7 +406,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         out.push_str("\n\n");
     }
 
-    fn contents(&self, out: &mut String) {
+    fn contents(&self, out: &mut Out<'_>) {
         let w = self.words;
         out.push_str(&format!("## {}\n\n", w.contents));
         if self.has_entry_points() {
@@ -436,7 +448,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         self.chart.model.stages.iter().any(|s| s.kind == StageKind::End)
     }
 
-    fn entry_points(&self, out: &mut String) {
+    fn entry_points(&self, out: &mut Out<'_>) {
         if !self.has_entry_points() {
             return;
         }
@@ -454,7 +466,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         self.in_order.iter().copied().filter(move |s| self.chart.model.stage(*s).kind == kind)
     }
 
-    fn actors(&self, out: &mut String) {
+    fn actors(&self, out: &mut Out<'_>) {
         let model = self.chart.model;
         if model.actors.is_empty() {
             return;
@@ -522,7 +534,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
     }
 
-    fn section(&self, out: &mut String, section: &Section) {
+    fn section(&self, out: &mut Out<'_>, section: &Section) {
         out.push_str(&format!(
             "## <a id=\"{}\"></a>{}\n\n",
             section.kind.anchor(),
@@ -537,7 +549,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
     }
 
-    fn step(&self, out: &mut String, id: StageId) {
+    fn step(&self, out: &mut Out<'_>, id: StageId) {
         let w = self.words;
         let stage = self.chart.model.stage(id);
         let n = self.numbers[id.index()];
@@ -653,7 +665,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
     }
 
-    fn outcomes(&self, out: &mut String) {
+    fn outcomes(&self, out: &mut Out<'_>) {
         if !self.has_outcomes() {
             return;
         }
@@ -667,7 +679,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         out.push('\n');
     }
 
-    fn requirements(&self, out: &mut String) {
+    fn requirements(&self, out: &mut Out<'_>) {
         let model = self.chart.model;
         if model.requirements.is_empty() {
             return;
@@ -715,7 +727,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         format!("{}{}{last}", items.join(self.words.list_separator), self.words.or)
     }
 
-    fn diagram(&self, out: &mut String) {
+    fn diagram(&self, out: &mut Out<'_>) {
         let mut diagram = crate::mermaid::render_mermaid(self.chart, self.options);
         if !diagram.is_empty() && !diagram.ends_with('\n') {
             diagram.push('\n');

@@ -231,12 +231,28 @@ fn format_version_schema(_: &mut SchemaGenerator) -> Schema {
 /// The chart as one JSON object, pretty-printed, with a trailing newline. `source` is the text
 /// the chart was checked from, for the lines and columns of spans.
 pub fn render_model_json(chart: &Chart<'_, '_>, source: &str) -> String {
+    let mut bytes = Vec::with_capacity(crate::chart::output_capacity(chart, 1024));
+    write_model_json(chart, source, &mut bytes).unwrap_or_else(|e| unreachable!("writing to memory cannot fail: {e}"));
+    String::from_utf8(bytes).unwrap_or_else(|e| unreachable!("serde_json writes UTF-8: {e}"))
+}
+
+/// [`render_model_json`] straight into `sink`.
+pub fn write_model_json(chart: &Chart<'_, '_>, source: &str, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut sink = std::io::BufWriter::with_capacity(1 << 20, sink);
+    serde_json::to_writer_pretty(&mut sink, &mirror(chart, source))?;
+    sink.write_all(b"\n")?;
+    sink.flush()
+}
+
+/// The model in the shape of the format.
+fn mirror<'a>(chart: &Chart<'a, '_>, source: &str) -> Model<'a> {
     let model: &referflow_check::Model<'_> = chart.model;
     let index = LineIndex::new(source);
     let stage_id = |id: &StageId| model.stage(*id).id;
     let text_map = |t| texts(&model.languages, t);
 
-    let output = Model {
+    Model {
         version: FORMAT_VERSION,
         title: model.title.as_ref().map(text_map),
         chart_version: model.version.as_deref(),
@@ -314,10 +330,7 @@ pub fn render_model_json(chart: &Chart<'_, '_>, source: &str) -> String {
                 }
             })
             .collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
-    text.push('\n');
-    text
+    }
 }
 
 /// A text in each declared language that has it, in declared order.

@@ -38,17 +38,23 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let segmenter = LineSegmenter::new_dictionary(LineBreakOptions::default());
     let mut lines = Vec::new();
     for paragraph in paragraphs(text) {
-        let pieces = pieces(&segmenter, paragraph.trim());
-        let filled = fill(&pieces, width);
+        let paragraph = paragraph.trim();
+        // A paragraph that fits is one line, with no need to look for breaks.
+        if display_width(paragraph) <= width {
+            lines.push(paragraph.to_owned());
+            continue;
+        }
+        let pieces = pieces(&segmenter, paragraph);
+        let count = count_lines(&pieces, width);
         // Narrowing the width never gives fewer lines, so the narrowest width that gives as
         // few lines as `width` does is found by bisection.
         let widest_piece = pieces.iter().map(|p| p.width).max().unwrap_or(0);
         let (mut low, mut high) = (widest_piece, width);
         while low < high {
             let mid = low + (high - low) / 2;
-            if fill(&pieces, mid).len() == filled.len() { high = mid } else { low = mid + 1 }
+            if count_lines(&pieces, mid) == count { high = mid } else { low = mid + 1 }
         }
-        lines.extend(if high < width && filled.len() > 1 { fill(&pieces, high) } else { filled });
+        lines.extend(fill(&pieces, if count > 1 { high } else { width }));
     }
     lines
 }
@@ -79,6 +85,21 @@ impl<'t> Piece<'t> {
         let width = display_width(text.trim_end());
         Piece { text, width, spaces: display_width(text) - width }
     }
+}
+
+/// How many lines `fill` makes, without making them.
+fn count_lines(pieces: &[Piece<'_>], width: usize) -> usize {
+    let (mut lines, mut line_width, mut line_empty) = (1, 0, true);
+    for piece in pieces {
+        if !line_empty && line_width + piece.width > width {
+            lines += 1;
+            line_width = 0;
+            line_empty = true;
+        }
+        line_empty = line_empty && piece.text.is_empty();
+        line_width += piece.width + piece.spaces;
+    }
+    lines
 }
 
 /// The pieces as lines, each filled up to `width` (a piece wider than that gets a line to
@@ -136,6 +157,9 @@ fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
 /// Thai writes vowels and tone marks above and below the consonant they belong to, so
 /// counting characters would make a Thai line look half again as long as it is.
 pub fn display_width(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.bytes().filter(|b| !b.is_ascii_control()).count();
+    }
     text.chars().map(char_width).sum()
 }
 
