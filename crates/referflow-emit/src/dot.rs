@@ -323,17 +323,17 @@ impl Dot<'_, '_, '_> {
                 html_label(&name.html(&self.ty)),
                 id = quoted(actor.id),
             )?;
-            for s in led {
-                self.write_stage(out, "    ", s)?;
-            }
+            crate::out::write_each(out, &led, |out, s| {
+                let _ = self.write_stage(out, "    ", *s); // an `Out` never fails
+            });
             writeln!(out, "  }}")?;
         }
         // RF108 warns about these.
         if !unowned.is_empty() {
             writeln!(out)?;
-            for s in unowned {
-                self.write_stage(out, "  ", s)?;
-            }
+            crate::out::write_each(out, &unowned, |out, s| {
+                let _ = self.write_stage(out, "  ", *s);
+            });
         }
         Ok(())
     }

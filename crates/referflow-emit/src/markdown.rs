@@ -544,9 +544,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             out.push_str(self.words.empty_phase);
             out.push_str("\n\n");
         }
-        for stage in &section.stages {
-            self.step(out, *stage);
-        }
+        crate::out::write_each(out, &section.stages, |out, stage| self.step(out, *stage));
     }
 
     fn step(&self, out: &mut Out<'_>, id: StageId) {
