@@ -74,6 +74,12 @@ pub fn check_source_in_batches<'s>(src: &'s str, levels: &Levels, batch_bytes: u
         }
         resolver.take(&statements);
     });
+    let Ok(rest) = rest else {
+        // A `languages` line after the stages: the texts read so far went to the wrong
+        // languages. Rare enough to read the whole file again.
+        drop(resolver);
+        return check_with(&referflow_syntax::parse(src), levels);
+    };
     let mut diagnostics: Vec<Diagnostic> = rest.errors.iter().map(Diagnostic::syntax).collect();
     let (model, found) = resolver.finish(rest.errors.is_empty());
     diagnostics.extend(found);

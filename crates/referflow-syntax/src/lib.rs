@@ -14,7 +14,7 @@ mod split;
 pub use ast::*;
 pub use lines::{LineCol, LineIndex};
 pub use messages::RESERVED;
-pub use parser::{Rest, parse, parse_in_batches, parse_with_pest_only};
+pub use parser::{HeaderNotFirst, Rest, parse, parse_in_batches, parse_with_pest_only};
 
 /// Whether the grammar's whole-`file` rule accepts `src`. The production parser reads one
 /// statement at a time; tests use this to prove both readings of the grammar agree.

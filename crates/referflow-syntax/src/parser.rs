@@ -90,19 +90,31 @@ pub struct Rest {
     pub errors: Vec<SyntaxError>,
 }
 
-/// Parses a file a batch of statements at a time, so that the syntax tree of the whole file
-/// never exists at once: on a large chart it is the biggest structure there is. `each` gets
-/// first the `title`, `version` and `languages` statements, wherever they stand (the checker
-/// needs the languages before any text), then every other statement in source order, in
-/// batches of about `batch_bytes` of text, each of which it may drop before the next. The
-/// statements are those [`parse`] gives; a file of several batches is parsed on two threads
-/// while `each` works on the previous batches.
-pub fn parse_in_batches<'s>(src: &'s str, batch_bytes: usize, mut each: impl FnMut(Vec<Statement<'s>>)) -> Rest {
-    let split = split::split(src);
-    let mut errors = split.errors;
-    let (header, body): (Vec<&Chunk>, Vec<&Chunk>) =
-        split.chunks.iter().partition(|chunk| is_header(&src[chunk.head.range()]));
-    let lower = |chunks: &[&Chunk]| {
+/// [`parse_in_batches`] met a `title`, `version` or `languages` statement after other
+/// statements, so it could not hand the header over first: it stopped handing statements
+/// over. Parse the whole file instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderNotFirst;
+
+/// Parses a file a batch of statements at a time, so that neither the syntax tree nor the
+/// statement list of the whole file ever exists at once: on a large chart they are the biggest
+/// structures there are. `each` gets first the `title`, `version` and `languages` statements
+/// (perhaps none), then every other statement in source order, in batches of about
+/// `batch_bytes` of text, each of which it may drop before the next. The statements are those
+/// [`parse`] gives. A large file is split on this thread while two others parse, and `each`
+/// works on the batches already parsed.
+///
+/// The header must come before every other statement (as it does in practice); otherwise the
+/// result is `Err(HeaderNotFirst)`, after `each` has seen some of the statements.
+pub fn parse_in_batches<'s>(
+    src: &'s str,
+    batch_bytes: usize,
+    mut each: impl FnMut(Vec<Statement<'s>>),
+) -> Result<Rest, HeaderNotFirst> {
+    type Parsed<'s> = (Vec<Statement<'s>>, Vec<SyntaxError>);
+    /// Batches handed out and not yet taken back, at most: this bounds the memory in flight.
+    const WINDOW: usize = 4;
+    let lower = |chunks: &[Chunk]| -> Parsed<'s> {
         let mut lower = Lower { src, fast: true, errors: Vec::new() };
         let mut out = Vec::with_capacity(chunks.len());
         for chunk in chunks {
@@ -110,50 +122,96 @@ pub fn parse_in_batches<'s>(src: &'s str, batch_bytes: usize, mut each: impl FnM
         }
         (out, lower.errors)
     };
-    let (statements, header_errors) = lower(&header);
-    errors.extend(header_errors);
-    each(statements);
-
-    let batches = batches(&body, batch_bytes);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
-    if batches.len() < 2 || threads < 2 {
-        for batch in batches {
-            let (statements, batch_errors) = lower(&body[batch]);
-            errors.extend(batch_errors);
-            each(statements);
-        }
-    } else {
-        // Two workers take the batches in turns; each hands its results over a channel that
-        // holds one batch, so at most a few batches of syntax tree exist at any time.
-        std::thread::scope(|scope| {
-            let receivers: Vec<_> = (0..threads)
-                .map(|worker| {
-                    let (send, receive) = std::sync::mpsc::sync_channel(1);
-                    let (batches, body, lower) = (&batches, &body, &lower);
-                    scope.spawn(move || {
-                        for batch in batches.iter().skip(worker).step_by(threads) {
-                            if send.send(lower(&body[batch.clone()])).is_err() {
-                                return;
-                            }
+    let threaded = src.len() >= PARALLEL_FROM && threads == 2;
+    let mut errors = Vec::new();
+    let mut late = false;
+    let split = std::thread::scope(|scope| {
+        let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
+        if threaded {
+            for _ in 0..threads {
+                let (send_chunks, chunks) = std::sync::mpsc::sync_channel::<Vec<Chunk>>(WINDOW);
+                let (send_parsed, parsed) = std::sync::mpsc::channel::<Parsed<'s>>();
+                let lower = &lower;
+                scope.spawn(move || {
+                    for batch in chunks {
+                        if send_parsed.send(lower(&batch)).is_err() {
+                            return;
                         }
-                    });
-                    receive
-                })
-                .collect();
-            for k in 0..batches.len() {
-                match receivers[k % threads].recv() {
-                    Ok((statements, batch_errors)) => {
-                        errors.extend(batch_errors);
-                        each(statements);
                     }
-                    // A worker that stops early panicked: the scope passes the panic on.
-                    Err(_) => break,
+                });
+                inputs.push(send_chunks);
+                outputs.push(parsed);
+            }
+        }
+        let (mut sent, mut taken) = (0usize, 0usize);
+        // Takes back the oldest batch handed out. A worker stops early only by panicking; the
+        // scope then passes the panic on.
+        let take_back = |taken: &mut usize, each: &mut dyn FnMut(Vec<Statement<'s>>), errors: &mut Vec<SyntaxError>| {
+            if let Ok((statements, batch_errors)) = outputs[*taken % threads].recv() {
+                errors.extend(batch_errors);
+                each(statements);
+            }
+            *taken += 1;
+        };
+        let mut deliver =
+            |batch: Vec<Chunk>, each: &mut dyn FnMut(Vec<Statement<'s>>), errors: &mut Vec<SyntaxError>| {
+                if !threaded {
+                    let (statements, batch_errors) = lower(&batch);
+                    errors.extend(batch_errors);
+                    each(statements);
+                    return;
                 }
+                let _ = inputs[sent % threads].send(batch);
+                sent += 1;
+                while sent - taken > WINDOW {
+                    take_back(&mut taken, each, errors);
+                }
+            };
+        let (mut header, mut batch, mut batch_len, mut body) = (Vec::new(), Vec::new(), 0, false);
+        let split = split::split_each(src, |chunk| {
+            if late {
+                return;
+            }
+            if is_header(&src[chunk.head.range()]) {
+                late = body;
+                header.push(chunk);
+                return;
+            }
+            if !body {
+                body = true;
+                deliver(std::mem::take(&mut header), &mut each, &mut errors);
+            }
+            batch_len += chunk.span().len();
+            batch.push(chunk);
+            if batch_len >= batch_bytes {
+                deliver(std::mem::take(&mut batch), &mut each, &mut errors);
+                batch_len = 0;
             }
         });
+        if !late {
+            if !body {
+                deliver(std::mem::take(&mut header), &mut each, &mut errors);
+            }
+            if !batch.is_empty() {
+                deliver(std::mem::take(&mut batch), &mut each, &mut errors);
+            }
+        }
+        drop(deliver);
+        inputs.clear(); // the workers stop once they have parsed what they were given
+        while taken < sent {
+            take_back(&mut taken, &mut each, &mut errors);
+        }
+        split
+    });
+    if late {
+        return Err(HeaderNotFirst);
     }
-    errors.sort_by_key(|e| e.span.start);
-    Rest { comments: split.comments, errors }
+    // The scanner's errors first, as `parse` has them, where two start at the same place.
+    let mut all = split.errors;
+    all.extend(errors);
+    all.sort_by_key(|e| e.span.start);
+    Ok(Rest { comments: split.comments, errors: all })
 }
 
 /// Whether a statement is a `title`, `version` or `languages` line: its first word is one of
@@ -163,23 +221,6 @@ fn is_header(head: &str) -> bool {
         head.strip_prefix(keyword)
             .is_some_and(|rest| matches!(rest.bytes().next(), None | Some(b' ' | b'\t' | b'\r' | b'"')))
     })
-}
-
-/// Cuts the statements into runs of about `batch_bytes` of text.
-fn batches(chunks: &[&Chunk], batch_bytes: usize) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
-    for (i, chunk) in chunks.iter().enumerate() {
-        bytes += chunk.span().len();
-        if bytes >= batch_bytes {
-            out.push(start..i + 1);
-            (start, bytes) = (i + 1, 0);
-        }
-    }
-    if start < chunks.len() {
-        out.push(start..chunks.len());
-    }
-    out
 }
 
 /// Below this size a file is parsed on one thread: starting threads would cost more.

@@ -72,6 +72,16 @@ struct Frame {
 }
 
 pub(crate) fn split(src: &str) -> Split {
+    let mut chunks = Vec::new();
+    let mut out = split_each(src, |chunk| chunks.push(chunk));
+    out.chunks = chunks;
+    out
+}
+
+/// Like [`split`], handing each top-level statement to `each` as soon as it is complete, so
+/// that the statements of a large file need not all exist at once. The returned `Split` holds
+/// the comments and errors, not the chunks.
+pub(crate) fn split_each(src: &str, mut each: impl FnMut(Chunk)) -> Split {
     let bytes = src.as_bytes();
     let mut out = Split::default();
     let mut top = Frame { open: 0, items: Vec::new(), pending: Pending::default() };
@@ -164,6 +174,9 @@ pub(crate) fn split(src: &str) -> Split {
             }
         }
         i += 1;
+        if stack.is_empty() && !top.items.is_empty() {
+            top.items.drain(..).for_each(&mut each);
+        }
     }
 
     while let Some(mut frame) = stack.pop() {
@@ -178,7 +191,7 @@ pub(crate) fn split(src: &str) -> Split {
         attach(parent, frame, None, &mut out.errors);
     }
     finish(&mut top);
-    out.chunks = top.items;
+    top.items.drain(..).for_each(&mut each);
     out.errors.sort_by_key(|e| e.span.start);
     out
 }
