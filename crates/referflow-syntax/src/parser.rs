@@ -197,7 +197,6 @@ pub fn parse_in_batches<'s>(
                 deliver(std::mem::take(&mut batch), &mut each, &mut errors);
             }
         }
-        drop(deliver);
         inputs.clear(); // the workers stop once they have parsed what they were given
         while taken < sent {
             take_back(&mut taken, &mut each, &mut errors);
