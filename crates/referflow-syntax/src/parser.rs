@@ -57,15 +57,8 @@ fn parse_with(src: &str, fast: bool) -> File<'_> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts = if src.len() < PARALLEL_FROM || threads < 2 { 1 } else { threads };
     let run = (split.chunks.len() / parts).max(1);
-    let lower = |chunks: &[Chunk]| {
-        let mut lower = Lower { src, fast, errors: Vec::new() };
-        let mut out = Vec::with_capacity(chunks.len());
-        for chunk in chunks {
-            lower.top(chunk, &mut out);
-        }
-        (out, lower.errors)
-    };
-    let results: Vec<(Vec<Statement<'_>>, Vec<SyntaxError>)> = if parts == 1 {
+    let lower = |chunks: &[Chunk]| lower_all(src, fast, chunks);
+    let results: Vec<Batch<'_>> = if parts == 1 {
         vec![lower(&split.chunks)]
     } else {
         std::thread::scope(|scope| {
@@ -111,17 +104,9 @@ pub fn parse_in_batches<'s>(
     batch_bytes: usize,
     mut each: impl FnMut(Vec<Statement<'s>>),
 ) -> Result<Rest, HeaderNotFirst> {
-    type Parsed<'s> = (Vec<Statement<'s>>, Vec<SyntaxError>);
     /// Batches handed out and not yet taken back, at most: this bounds the memory in flight.
     const WINDOW: usize = 4;
-    let lower = |chunks: &[Chunk]| -> Parsed<'s> {
-        let mut lower = Lower { src, fast: true, errors: Vec::new() };
-        let mut out = Vec::with_capacity(chunks.len());
-        for chunk in chunks {
-            lower.top(chunk, &mut out);
-        }
-        (out, lower.errors)
-    };
+    let lower = |chunks: &[Chunk]| lower_all(src, true, chunks);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
     let threaded = src.len() >= PARALLEL_FROM && threads == 2;
     let mut errors = Vec::new();
@@ -131,7 +116,7 @@ pub fn parse_in_batches<'s>(
         if threaded {
             for _ in 0..threads {
                 let (send_chunks, chunks) = std::sync::mpsc::sync_channel::<Vec<Chunk>>(WINDOW);
-                let (send_parsed, parsed) = std::sync::mpsc::channel::<Parsed<'s>>();
+                let (send_parsed, parsed) = std::sync::mpsc::channel::<Batch<'s>>();
                 let lower = &lower;
                 scope.spawn(move || {
                     for batch in chunks {
@@ -220,6 +205,19 @@ fn is_header(head: &str) -> bool {
         head.strip_prefix(keyword)
             .is_some_and(|rest| matches!(rest.bytes().next(), None | Some(b' ' | b'\t' | b'\r' | b'"')))
     })
+}
+
+/// Statements parsed, with the errors found in them.
+type Batch<'s> = (Vec<Statement<'s>>, Vec<SyntaxError>);
+
+/// Parses top-level statements.
+fn lower_all<'s>(src: &'s str, fast: bool, chunks: &[Chunk]) -> Batch<'s> {
+    let mut lower = Lower { src, fast, errors: Vec::new() };
+    let mut out = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        lower.top(chunk, &mut out);
+    }
+    (out, lower.errors)
 }
 
 /// Below this size a file is parsed on one thread: starting threads would cost more.
