@@ -74,7 +74,7 @@ struct Deferred<'s> {
     slots: [Slot; 2],
 }
 
-/// What a reference names when it is read.
+/// What an actor named in a `by` is when it is read.
 enum Found {
     Now(u32),
     /// Not defined yet: see `Deferred`.
@@ -94,8 +94,7 @@ pub(crate) struct Resolver<'s> {
     saw_start: bool,
     diagnostics: Vec<Diagnostic>,
     deferred: Vec<Deferred<'s>>,
-    /// Edges and stages with a placeholder to settle in `finish`.
-    pending_edges: Vec<u32>,
+    /// Stages with an owner to settle in `finish`.
     pending_owners: Vec<u32>,
     /// Requirements are read last, when every stage is known.
     requires: Vec<ast::Require<'s>>,
@@ -105,13 +104,16 @@ impl<'s> Resolver<'s> {
     /// A resolver for a chart of about `stages` stages.
     pub(crate) fn new(stages: usize) -> Self {
         Resolver {
-            model: Model { stages: Vec::with_capacity(stages), edges: Vec::with_capacity(stages), ..Model::default() },
+            model: Model {
+                stages: Vec::with_capacity(stages),
+                edges: Vec::with_capacity(stages + stages / 2),
+                ..Model::default()
+            },
             defs: HashMap::with_capacity_and_hasher(stages, Default::default()),
             languages_span: None,
             saw_start: false,
             diagnostics: Vec::new(),
-            deferred: Vec::new(),
-            pending_edges: Vec::new(),
+            deferred: Vec::with_capacity(stages + stages / 2),
             pending_owners: Vec::new(),
             requires: Vec::new(),
         }
@@ -143,8 +145,8 @@ impl<'s> Resolver<'s> {
             }
         }
         let settled = |edge: &Edge<'_>| edge.from.0 != PENDING && edge.to.0 != PENDING;
-        for e in std::mem::take(&mut self.pending_edges) {
-            let edge = &self.model.edges[e as usize];
+        for e in 0..self.model.edges.len() {
+            let edge = &self.model.edges[e];
             if settled(edge) {
                 self.end_has_exit(edge.from, edge.to, edge.span);
             }
@@ -438,7 +440,7 @@ impl<'s> Resolver<'s> {
                             self.repeated(actor.span, first.span, &message, "name each owner once");
                             continue;
                         }
-                        match self.find(*actor, true) {
+                        match self.find_actor(*actor) {
                             Found::Now(actor_id) => owners.push(ActorId(actor_id)),
                             Found::Later => {
                                 let slot = match own {
@@ -500,64 +502,33 @@ impl<'s> Resolver<'s> {
 
     fn edge_chain(&mut self, chain: &ast::EdgeChain<'s>) {
         let label = chain.label.as_ref().map(|l| self.label(l));
-        let mut ends: Vec<(Found, Option<usize>)> = Vec::with_capacity(chain.stages.len());
+        let first = self.deferred.len();
         for ident in &chain.stages {
-            let found = self.find(*ident, false);
-            let deferred = matches!(found, Found::Later).then(|| {
-                self.deferred.push(Deferred { ident: *ident, actor: false, slots: [Slot::None; 2] });
-                self.deferred.len() - 1
-            });
-            ends.push((found, deferred));
+            self.deferred.push(Deferred { ident: *ident, actor: false, slots: [Slot::None; 2] });
         }
-        for (pair, idents) in ends.windows(2).zip(chain.stages.windows(2)) {
+        for (i, idents) in chain.stages.windows(2).enumerate() {
             let span = idents[0].span.to(idents[1].span);
-            match (&pair[0].0, &pair[1].0) {
-                (Found::Failed, _) | (_, Found::Failed) => {}
-                (Found::Now(from), Found::Now(to)) => self.add_edge(StageId(*from), StageId(*to), label.clone(), span),
-                (from, to) => {
-                    let id = |found: &Found| if let Found::Now(id) = found { *id } else { PENDING };
-                    let e = self.push_pending(StageId(id(from)), StageId(id(to)), label.clone(), span);
-                    if let Some(d) = pair[0].1 {
-                        self.deferred[d].slots[1] = Slot::EdgeFrom(e);
-                    }
-                    if let Some(d) = pair[1].1 {
-                        self.deferred[d].slots[0] = Slot::EdgeTo(e);
-                    }
-                }
-            }
+            let e = self.push_edge(StageId(PENDING), label.clone(), span);
+            self.deferred[first + i].slots[1] = Slot::EdgeFrom(e);
+            self.deferred[first + i + 1].slots[0] = Slot::EdgeTo(e);
         }
     }
 
     /// An edge written in the block of stage `from` (`None` for a duplicate, whose edges are
     /// checked but kept nowhere).
     fn edge(&mut self, from: Option<StageId>, target: Ident<'s>, label: Option<Label<'s>>, span: Span) {
-        match self.find(target, false) {
-            Found::Now(to) => {
-                if let Some(from) = from {
-                    self.add_edge(from, StageId(to), label, span);
-                }
-            }
-            Found::Later => {
-                let slot = match from {
-                    Some(from) => Slot::EdgeTo(self.push_pending(from, StageId(PENDING), label, span)),
-                    None => Slot::None,
-                };
-                self.deferred.push(Deferred { ident: target, actor: false, slots: [slot, Slot::None] });
-            }
-            Found::Failed => {}
-        }
+        let slot = match from {
+            Some(from) => Slot::EdgeTo(self.push_edge(from, label, span)),
+            None => Slot::None,
+        };
+        self.deferred.push(Deferred { ident: target, actor: false, slots: [slot, Slot::None] });
     }
 
-    fn add_edge(&mut self, from: StageId, to: StageId, label: Option<Label<'s>>, span: Span) {
-        self.end_has_exit(from, to, span);
-        self.model.edges.push(Edge { from, to, label, span });
-    }
-
-    /// An edge with an end still to settle; returns its index.
-    fn push_pending(&mut self, from: StageId, to: StageId, label: Option<Label<'s>>, span: Span) -> u32 {
+    /// An edge whose target (like every reference to a stage) is settled in `finish`, when
+    /// every stage is known: most name a stage defined further down. Returns its index.
+    fn push_edge(&mut self, from: StageId, label: Option<Label<'s>>, span: Span) -> u32 {
         let e = self.model.edges.len() as u32;
-        self.model.edges.push(Edge { from, to, label, span });
-        self.pending_edges.push(e);
+        self.model.edges.push(Edge { from, to: StageId(PENDING), label, span });
         e
     }
 
@@ -606,21 +577,16 @@ impl<'s> Resolver<'s> {
 
     // ---------------------------------------------------------------------------- references
 
-    /// What `ident` names so far: a stage (or, with `actor`, an actor), not defined yet (or
-    /// only by a broken statement, which a later definition replaces), or something else,
-    /// which is reported at once: the first definition of an id is final.
-    fn find(&mut self, ident: Ident<'s>, actor: bool) -> Found {
+    /// What `ident` in a `by` names so far: an actor, not defined yet (or only by a broken
+    /// statement, which a later definition replaces), or something else, which is reported at
+    /// once: the first definition of an id is final. (Stages are all looked up in `finish`.)
+    fn find_actor(&mut self, ident: Ident<'s>) -> Found {
         match self.defs.get(ident.name) {
             None | Some((Def::Broken(_), _)) => Found::Later,
-            Some(&(Def::Stage(StageId(id)), _)) if !actor => Found::Now(id),
-            Some(&(Def::Actor(ActorId(id)), _)) if actor => Found::Now(id),
+            Some(&(Def::Actor(ActorId(id)), _)) => Found::Now(id),
             Some(_) => {
-                let found = if actor {
-                    self.resolve_actor(ident).map(|a| a.0)
-                } else {
-                    self.resolve_stage(ident, "the edge").map(|s| s.0)
-                };
-                debug_assert!(found.is_none(), "a definition of the right kind is found above");
+                let found = self.resolve_actor(ident);
+                debug_assert!(found.is_none(), "an actor is found above");
                 Found::Failed
             }
         }
