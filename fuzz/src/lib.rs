@@ -49,7 +49,7 @@ pub fn parse_properties(src: &str) {
 
 /// `check`: never panics, with the default levels or with every warning an error (which
 /// changes levels, never what is found); the diagnostics are in source order with spans
-/// inside the text.
+/// inside the text; reading the chart in batches gives the same model and diagnostics.
 pub fn check_properties(src: &str) {
     let file = referflow_syntax::parse(src);
     let checked = referflow_check::check(&file);
@@ -58,6 +58,12 @@ pub fn check_properties(src: &str) {
     levels.deny_warnings();
     let strict = referflow_check::check_with(&file, &levels);
     assert_eq!(checked.diagnostics.len(), strict.diagnostics.len(), "-D warnings changed what was found");
+    // Read a few statements at a time (as `referflow check` reads), the chart checks the same.
+    let batched = referflow_check::check_source_in_batches(src, &Levels::default(), 64);
+    assert!(
+        format!("{:?}{:?}", batched.model, batched.diagnostics) == format!("{:?}{:?}", checked.model, checked.diagnostics),
+        "checking in batches changed the result"
+    );
 }
 
 /// `diagnostics`: every format (human with and without colour, JSON, SARIF, GitHub) renders
