@@ -61,7 +61,8 @@ pub fn check_properties(src: &str) {
     // Read a few statements at a time (as `referflow check` reads), the chart checks the same.
     let batched = referflow_check::check_source_in_batches(src, &Levels::default(), 64);
     assert!(
-        format!("{:?}{:?}", batched.model, batched.diagnostics) == format!("{:?}{:?}", checked.model, checked.diagnostics),
+        format!("{:?}{:?}", batched.model, batched.diagnostics)
+            == format!("{:?}{:?}", checked.model, checked.diagnostics),
         "checking in batches changed the result"
     );
 }

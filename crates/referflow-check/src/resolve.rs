@@ -1,9 +1,10 @@
 //! Name resolution: the syntax tree becomes the [`Model`], and what does not fit becomes
 //! RF002–RF009. The header comes first (the languages decide where each text goes); then the
 //! statements, which may come a batch at a time (`check_source` never holds the whole tree):
-//! each batch's definitions, then its contents. A reference to an id not defined yet (the
-//! next stage, usually) is kept with a placeholder and settled at the end, when every
-//! definition is known, so the order of definition does not matter.
+//! each batch's definitions, then its contents. Every reference to a stage (most name a stage
+//! further down), and a `by` naming an actor not defined yet, is kept with a placeholder and
+//! settled at the end, when every definition is known, so the order of definition does not
+//! matter.
 
 use std::borrow::Cow;
 
@@ -65,7 +66,8 @@ enum Slot {
     Owner(u32, u32),
 }
 
-/// A reference to an id that was not defined (or only by a broken statement) when it was read.
+/// A reference settled in `finish`: to a stage, or to an actor that was not defined (or only
+/// by a broken statement) when it was read.
 #[derive(Debug)]
 struct Deferred<'s> {
     ident: Ident<'s>,

@@ -175,9 +175,10 @@ impl<'m, 's> Context<'_, 'm, 's> {
                         let guard = |s: crate::model::StageId| s == *first || unless.contains(&s);
                         // Most requirements hold: a search from both ends proves that cheaply,
                         // and the shortest path is looked for only when there is one.
-                        let violation = match flow.connects(flow.starts(), *target, guard) {
-                            true => flow.shortest_path(flow.starts(), *target, guard),
-                            false => None,
+                        let violation = if flow.connects(flow.starts(), *target, guard) {
+                            flow.shortest_path(flow.starts(), *target, guard)
+                        } else {
+                            None
                         };
                         let vacuous = violation.is_none() && !flow.connects([*first], *target, |_| false);
                         Some(Before { violation, vacuous })
