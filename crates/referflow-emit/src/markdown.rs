@@ -829,6 +829,27 @@ pub fn escape(text: &str, breaks: Breaks) -> String {
 
 /// [`escape`] without trimming, for a piece of a text.
 fn escape_inner(text: &str, breaks: Breaks) -> String {
+    if is_plain(text) { text.to_owned() } else { escape_marked(text, breaks) }
+}
+
+/// Whether `text` holds nothing [`escape_marked`] would change (most labels): no character
+/// Markdown or HTML reads, no control or direction character, no `:`, no block marker at the
+/// start, no `www.`. Checking is cheaper than escaping a character at a time.
+fn is_plain(text: &str) -> bool {
+    !matches!(text.as_bytes().first(), Some(b'-' | b'+' | b'=' | b'0'..=b'9'))
+        && !text.chars().any(|c| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '&' | '<' | '>' | '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '#' | '|' | '~' | '$' | '@' | ':'
+                        | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+                )
+        })
+        && !text.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"www"))
+}
+
+/// [`escape_inner`] a character at a time.
+fn escape_marked(text: &str, breaks: Breaks) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
@@ -950,6 +971,74 @@ fn longest_run(text: &str, c: char) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for plain text changes nothing: whatever it lets through, escaping a
+    /// character at a time leaves as it is.
+    #[test]
+    fn plain_text_needs_no_escaping() {
+        let pieces = [
+            "a",
+            "Screen",
+            " ",
+            "(0.2)",
+            "ไทย",
+            "www",
+            "W",
+            ".",
+            ":",
+            "-",
+            "1",
+            ")",
+            "&",
+            "<",
+            "\\",
+            "`",
+            "*",
+            "_",
+            "[",
+            "!",
+            "#",
+            "|",
+            "~",
+            "$",
+            "@",
+            "\n",
+            "\r",
+            "\t",
+            "\u{85}",
+            "\u{2028}",
+            "\u{202E}",
+            "\u{2066}",
+            "\u{2069}",
+            "é",
+            "ß",
+            "+",
+            "=",
+            "?",
+            "\"",
+            "'",
+            "{",
+            "}",
+            "%",
+        ];
+        let mut seed = 7u64;
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 7) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if is_plain(&text) {
+                plain += 1;
+                for breaks in [Breaks::Space, Breaks::Html] {
+                    assert_eq!(escape_marked(&text, breaks), text, "{text:?}");
+                }
+            }
+        }
+        assert!(plain > 1000, "only {plain} plain texts tried");
+    }
 
     #[test]
     fn markup_in_user_text_is_escaped() {
