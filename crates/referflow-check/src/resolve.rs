@@ -55,31 +55,35 @@ pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic
     model
 }
 
-/// Where the stage or actor a deferred reference names goes once it is known.
-#[derive(Debug, Clone, Copy)]
-enum Slot {
-    /// Nowhere (the reference is in a duplicate's block): it is only checked.
-    None,
-    EdgeFrom(u32),
-    EdgeTo(u32),
-    /// `stages[stage].owners[position]`
-    Owner(u32, u32),
+/// A reference to a stage, settled in `finish`: it goes to the end of up to two edges (a stage
+/// in the middle of a chain `a -> b -> c` ends one and starts the next). A large chart has
+/// one of these for each edge, so they are kept small.
+#[derive(Debug)]
+struct StageRef<'s> {
+    ident: Ident<'s>,
+    /// The edge it starts, or `NONE`.
+    from: u32,
+    /// The edge it ends, or `NONE` (a reference in a duplicate's block is only checked).
+    to: u32,
 }
 
-/// A reference settled in `finish`: to a stage, or to an actor that was not defined (or only
-/// by a broken statement) when it was read.
+/// A `by` naming an actor that was not defined (or only by a broken statement) when it was
+/// read, settled in `finish` into `stages[stage].owners[at]` (`stage` is `NONE` for a
+/// duplicate's `by`, which is only checked).
 #[derive(Debug)]
-struct Deferred<'s> {
+struct ActorRef<'s> {
     ident: Ident<'s>,
-    /// An actor (`by`) or a stage (edges).
-    actor: bool,
-    slots: [Slot; 2],
+    stage: u32,
+    at: u32,
 }
+
+/// No edge or stage.
+const NONE: u32 = u32::MAX;
 
 /// What an actor named in a `by` is when it is read.
 enum Found {
     Now(u32),
-    /// Not defined yet: see `Deferred`.
+    /// Not defined yet: see `ActorRef`.
     Later,
     /// Defined as something else (reported).
     Failed,
@@ -95,7 +99,8 @@ pub(crate) struct Resolver<'s> {
     /// A `start` is defined somewhere, even as a duplicate or a statement that did not parse.
     saw_start: bool,
     diagnostics: Vec<Diagnostic>,
-    deferred: Vec<Deferred<'s>>,
+    stage_refs: Vec<StageRef<'s>>,
+    actor_refs: Vec<ActorRef<'s>>,
     /// Stages with an owner to settle in `finish`.
     pending_owners: Vec<u32>,
     /// Requirements are read last, when every stage is known.
@@ -115,7 +120,8 @@ impl<'s> Resolver<'s> {
             languages_span: None,
             saw_start: false,
             diagnostics: Vec::new(),
-            deferred: Vec::with_capacity(stages + stages / 2),
+            stage_refs: Vec::with_capacity(stages + stages / 2),
+            actor_refs: Vec::new(),
             pending_owners: Vec::new(),
             requires: Vec::new(),
         }
@@ -130,20 +136,21 @@ impl<'s> Resolver<'s> {
     /// Settles the deferred references and the requirements; returns the model and the
     /// diagnostics found. `parsed` says the file had no syntax error.
     pub(crate) fn finish(mut self, parsed: bool) -> (Model<'s>, Vec<Diagnostic>) {
-        for deferred in std::mem::take(&mut self.deferred) {
-            let id = if deferred.actor {
-                self.resolve_actor(deferred.ident).map(|a| a.0)
-            } else {
-                self.resolve_stage(deferred.ident, "the edge").map(|s| s.0)
-            };
-            let id = id.unwrap_or(PENDING);
-            for slot in deferred.slots {
-                match slot {
-                    Slot::None => {}
-                    Slot::EdgeFrom(e) => self.model.edges[e as usize].from = StageId(id),
-                    Slot::EdgeTo(e) => self.model.edges[e as usize].to = StageId(id),
-                    Slot::Owner(stage, at) => self.model.stages[stage as usize].owners[at as usize] = ActorId(id),
-                }
+        // (The diagnostics of unknown ids come out in another order than the references,
+        // but every diagnostic is sorted by position in the end.)
+        for r in std::mem::take(&mut self.actor_refs) {
+            let id = self.resolve_actor(r.ident).map_or(PENDING, |a| a.0);
+            if r.stage != NONE {
+                self.model.stages[r.stage as usize].owners[r.at as usize] = ActorId(id);
+            }
+        }
+        for r in std::mem::take(&mut self.stage_refs) {
+            let id = StageId(self.resolve_stage(r.ident, "the edge").map_or(PENDING, |s| s.0));
+            if r.from != NONE {
+                self.model.edges[r.from as usize].from = id;
+            }
+            if r.to != NONE {
+                self.model.edges[r.to as usize].to = id;
             }
         }
         let settled = |edge: &Edge<'_>| edge.from.0 != PENDING && edge.to.0 != PENDING;
@@ -445,12 +452,9 @@ impl<'s> Resolver<'s> {
                         match self.find_actor(*actor) {
                             Found::Now(actor_id) => owners.push(ActorId(actor_id)),
                             Found::Later => {
-                                let slot = match own {
-                                    Some(stage) => Slot::Owner(stage.0, owners.len() as u32),
-                                    None => Slot::None,
-                                };
+                                let stage = own.map_or(NONE, |s| s.0);
+                                self.actor_refs.push(ActorRef { ident: *actor, stage, at: owners.len() as u32 });
                                 owners.push(ActorId(PENDING));
-                                self.deferred.push(Deferred { ident: *actor, actor: true, slots: [slot, Slot::None] });
                             }
                             Found::Failed => {}
                         }
@@ -504,26 +508,23 @@ impl<'s> Resolver<'s> {
 
     fn edge_chain(&mut self, chain: &ast::EdgeChain<'s>) {
         let label = chain.label.as_ref().map(|l| self.label(l));
-        let first = self.deferred.len();
+        let first = self.stage_refs.len();
         for ident in &chain.stages {
-            self.deferred.push(Deferred { ident: *ident, actor: false, slots: [Slot::None; 2] });
+            self.stage_refs.push(StageRef { ident: *ident, from: NONE, to: NONE });
         }
         for (i, idents) in chain.stages.windows(2).enumerate() {
             let span = idents[0].span.to(idents[1].span);
             let e = self.push_edge(StageId(PENDING), label.clone(), span);
-            self.deferred[first + i].slots[1] = Slot::EdgeFrom(e);
-            self.deferred[first + i + 1].slots[0] = Slot::EdgeTo(e);
+            self.stage_refs[first + i].from = e;
+            self.stage_refs[first + i + 1].to = e;
         }
     }
 
     /// An edge written in the block of stage `from` (`None` for a duplicate, whose edges are
     /// checked but kept nowhere).
     fn edge(&mut self, from: Option<StageId>, target: Ident<'s>, label: Option<Label<'s>>, span: Span) {
-        let slot = match from {
-            Some(from) => Slot::EdgeTo(self.push_edge(from, label, span)),
-            None => Slot::None,
-        };
-        self.deferred.push(Deferred { ident: target, actor: false, slots: [slot, Slot::None] });
+        let to = from.map_or(NONE, |from| self.push_edge(from, label, span));
+        self.stage_refs.push(StageRef { ident: target, from: NONE, to });
     }
 
     /// An edge whose target (like every reference to a stage) is settled in `finish`, when
