@@ -86,6 +86,25 @@ pub fn check_source_in_batches<'s>(src: &'s str, levels: &Levels, batch_bytes: u
     run_rules(model, diagnostics, levels)
 }
 
+/// The checker's parts one at a time, for the benchmarks (`benches/check.rs`).
+#[doc(hidden)]
+pub mod parts {
+    use super::*;
+
+    /// Name resolution alone.
+    pub fn resolve<'s>(file: &File<'s>) -> Model<'s> {
+        resolve::resolve(file, &mut Vec::new())
+    }
+
+    /// The flow rules alone, at `levels` (the requirement rules always run: they give the
+    /// verdicts).
+    pub fn rules(model: &Model<'_>, levels: &Levels) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        rules::run(model, levels, &mut out);
+        out
+    }
+}
+
 fn run_rules<'s>(model: Model<'s>, mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Checked<'s> {
     let blocking = diagnostics.iter().any(|d| {
         matches!(

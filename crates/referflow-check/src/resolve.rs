@@ -11,6 +11,8 @@ use std::borrow::Cow;
 use referflow_syntax as ast;
 use referflow_syntax::{DefinitionKind, Ident, Span, StageKind, Statement};
 
+use std::collections::hash_map::Entry;
+
 use crate::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::duration::{self, DurationError};
@@ -103,6 +105,10 @@ pub(crate) struct Resolver<'s> {
     actor_refs: Vec<ActorRef<'s>>,
     /// Stages with an owner to settle in `finish`.
     pending_owners: Vec<u32>,
+    /// For each stage statement of the statements being read, in order, the stage it defines
+    /// (`None` for a duplicate), and how many of them `fill` has read.
+    stages_read: Vec<Option<StageId>>,
+    stages_filled: usize,
     /// Requirements are read last, when every stage is known.
     requires: Vec<ast::Require<'s>>,
 }
@@ -123,12 +129,16 @@ impl<'s> Resolver<'s> {
             stage_refs: Vec::with_capacity(stages + stages / 2),
             actor_refs: Vec::new(),
             pending_owners: Vec::new(),
+            stages_read: Vec::new(),
+            stages_filled: 0,
             requires: Vec::new(),
         }
     }
 
     /// Reads statements after the header: their definitions, then their contents.
     pub(crate) fn take(&mut self, statements: &[Statement<'s>]) {
+        self.stages_read.clear();
+        self.stages_filled = 0;
         self.define(statements);
         self.fill(statements);
     }
@@ -302,7 +312,10 @@ impl<'s> Resolver<'s> {
     fn define_stage(&mut self, stage: &ast::Stage<'s>, phase: Option<PhaseId>) -> Option<StageId> {
         self.saw_start |= stage.kind == StageKind::Start;
         let id = StageId(self.model.stages.len() as u32);
-        if !self.declare(stage.id, Def::Stage(id)) {
+        let defined = self.declare(stage.id, Def::Stage(id));
+        // `fill_stage` takes these in the same order.
+        self.stages_read.push(defined.then_some(id));
+        if !defined {
             return None;
         }
         self.model.stages.push(Stage {
@@ -331,27 +344,31 @@ impl<'s> Resolver<'s> {
 
     /// Records a definition; reports RF002 and returns false when the id is taken.
     fn declare(&mut self, ident: Ident<'s>, def: Def) -> bool {
-        match self.defs.get(ident.name) {
-            Some((Def::Broken(_), _)) | None => {
-                self.defs.insert(ident.name, (def, ident.span));
-                true
+        let (first, first_span) = match self.defs.entry(ident.name) {
+            Entry::Vacant(entry) => {
+                entry.insert((def, ident.span));
+                return true;
             }
-            Some(&(first, first_span)) => {
-                let mut diagnostic = Diagnostic::new(
-                    Rule::DuplicateId,
-                    ident.span,
-                    format!("`{}` is defined twice", ident.name),
-                    format!("defined again here, as {}", def.kind_name()),
-                )
-                .with_related(first_span, format!("first defined here, as {}", first.kind_name()))
-                .with_help("every stage, actor and phase needs an id of its own; rename one of them");
-                if matches!(def, Def::Stage(_)) {
-                    diagnostic = diagnostic.with_stage(ident.name);
-                }
-                self.diagnostics.push(diagnostic);
-                false
+            // A broken statement's id gives way to a real definition.
+            Entry::Occupied(mut entry) if matches!(entry.get().0, Def::Broken(_)) => {
+                entry.insert((def, ident.span));
+                return true;
             }
+            Entry::Occupied(entry) => *entry.get(),
+        };
+        let mut diagnostic = Diagnostic::new(
+            Rule::DuplicateId,
+            ident.span,
+            format!("`{}` is defined twice", ident.name),
+            format!("defined again here, as {}", def.kind_name()),
+        )
+        .with_related(first_span, format!("first defined here, as {}", first.kind_name()))
+        .with_help("every stage, actor and phase needs an id of its own; rename one of them");
+        if matches!(def, Def::Stage(_)) {
+            diagnostic = diagnostic.with_stage(ident.name);
         }
+        self.diagnostics.push(diagnostic);
+        false
     }
 
     // ---------------------------------------------------------------------------- contents
@@ -421,7 +438,8 @@ impl<'s> Resolver<'s> {
 
     fn fill_stage(&mut self, stage: &ast::Stage<'s>) {
         // A duplicate's contents are still checked, but belong to no stage of the model.
-        let own = self.own(stage.id, |d| matches!(d, Def::Stage(_))).map(StageId);
+        let own = self.stages_read.get(self.stages_filled).copied().flatten();
+        self.stages_filled += 1;
         let name = stage.id.name;
         let mut by: Option<Span> = None;
         let mut within: Option<Span> = None;
