@@ -9,6 +9,8 @@ use std::collections::VecDeque;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use referflow_syntax::StageKind;
+
 use crate::model::{Edge, Model, StageId};
 
 #[derive(Debug)]
@@ -22,6 +24,9 @@ pub struct Flow<'m, 's> {
     outgoing: Vec<u32>,
     in_start: Vec<u32>,
     incoming: Vec<u32>,
+    /// Found once: each requirement starts from them, and finding them reads every stage.
+    starts: Vec<StageId>,
+    ends: Vec<StageId>,
 }
 
 impl<'m, 's> Flow<'m, 's> {
@@ -36,7 +41,9 @@ impl<'m, 's> Flow<'m, 's> {
         }
         let (out_start, outgoing) = csr(n, model.edges.iter().map(|e| e.from));
         let (in_start, incoming) = csr(n, model.edges.iter().map(|e| e.to));
-        Flow { model, graph, out_start, outgoing, in_start, incoming }
+        let of_kind = |kind| (0..n as u32).map(StageId).filter(|s| model.stage(*s).kind == kind).collect();
+        let (starts, ends) = (of_kind(StageKind::Start), of_kind(StageKind::End));
+        Flow { model, graph, out_start, outgoing, in_start, incoming, starts, ends }
     }
 
     pub fn len(&self) -> usize {
@@ -210,12 +217,12 @@ impl<'m, 's> Flow<'m, 's> {
 
     /// The starts, in source order.
     pub fn starts(&self) -> impl Iterator<Item = StageId> + '_ {
-        self.stages().filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::Start)
+        self.starts.iter().copied()
     }
 
     /// The ends (outcomes), in source order.
     pub fn ends(&self) -> impl Iterator<Item = StageId> + '_ {
-        self.stages().filter(|s| self.model.stage(*s).kind == referflow_syntax::StageKind::End)
+        self.ends.iter().copied()
     }
 }
 

@@ -82,6 +82,19 @@ struct ActorRef<'s> {
 /// No edge or stage.
 const NONE: u32 = u32::MAX;
 
+/// Puts the stage `r` names into its edges if it is defined (as a stage, by a statement that
+/// parsed); says whether it did.
+fn settle(defs: &HashMap<&str, (Def, Span)>, edges: &mut [Edge<'_>], r: &StageRef<'_>) -> bool {
+    let Some(&(Def::Stage(id), _)) = defs.get(r.ident.name) else { return false };
+    if r.from != NONE {
+        edges[r.from as usize].from = id;
+    }
+    if r.to != NONE {
+        edges[r.to as usize].to = id;
+    }
+    true
+}
+
 /// What an actor named in a `by` is when it is read.
 enum Found {
     Now(u32),
@@ -101,7 +114,11 @@ pub(crate) struct Resolver<'s> {
     /// A `start` is defined somewhere, even as a duplicate or a statement that did not parse.
     saw_start: bool,
     diagnostics: Vec<Diagnostic>,
+    /// References to stages read in the current batch, those of the batch before that named a
+    /// stage not defined yet, and those left for `finish` (see `take`).
     stage_refs: Vec<StageRef<'s>>,
+    retry: Vec<StageRef<'s>>,
+    unsettled: Vec<StageRef<'s>>,
     actor_refs: Vec<ActorRef<'s>>,
     /// Stages with an owner to settle in `finish`.
     pending_owners: Vec<u32>,
@@ -126,7 +143,9 @@ impl<'s> Resolver<'s> {
             languages_span: None,
             saw_start: false,
             diagnostics: Vec::new(),
-            stage_refs: Vec::with_capacity(stages + stages / 2),
+            stage_refs: Vec::new(),
+            retry: Vec::new(),
+            unsettled: Vec::new(),
             actor_refs: Vec::new(),
             pending_owners: Vec::new(),
             stages_read: Vec::new(),
@@ -141,6 +160,18 @@ impl<'s> Resolver<'s> {
         self.stages_filled = 0;
         self.define(statements);
         self.fill(statements);
+        // Most references name a stage defined in the same batch or the next: settle them
+        // now, while those definitions are fresh in the cache, rather than all at the end,
+        // when each lookup in a large chart's table would go to memory. A stage found is final
+        // (the first definition of an id stands); the rest, after a second try, wait for
+        // `finish`, which reports what is wrong with them.
+        let mut retry = std::mem::take(&mut self.retry);
+        retry.retain(|r| !settle(&self.defs, &mut self.model.edges, r));
+        self.unsettled.append(&mut retry);
+        let mut fresh = std::mem::take(&mut self.stage_refs);
+        fresh.retain(|r| !settle(&self.defs, &mut self.model.edges, r));
+        self.retry.append(&mut fresh);
+        self.stage_refs = fresh;
     }
 
     /// Settles the deferred references and the requirements; returns the model and the
@@ -154,7 +185,10 @@ impl<'s> Resolver<'s> {
                 self.model.stages[r.stage as usize].owners[r.at as usize] = ActorId(id);
             }
         }
-        for r in std::mem::take(&mut self.stage_refs) {
+        let mut refs = std::mem::take(&mut self.unsettled);
+        refs.append(&mut self.retry);
+        refs.append(&mut self.stage_refs);
+        for r in refs {
             let id = StageId(self.resolve_stage(r.ident, "the edge").map_or(PENDING, |s| s.0));
             if r.from != NONE {
                 self.model.edges[r.from as usize].from = id;
