@@ -37,9 +37,43 @@ struct Model<'a> {
     languages: Vec<&'a str>,
     actors: Vec<Actor<'a>>,
     phases: Vec<Phase<'a>>,
-    stages: Vec<Stage<'a>>,
-    edges: Vec<Edge<'a>>,
+    stages: Lazy<'a, Stage<'a>>,
+    edges: Lazy<'a, Edge<'a>>,
     requirements: Vec<Requirement<'a>>,
+}
+
+/// A sequence made as it is written out: a large chart's stages and edges never all exist in
+/// this shape at once (at a million stages that was half a gigabyte). Its schema is a `Vec`'s.
+struct Lazy<'a, T>(Box<dyn Fn() -> Box<dyn Iterator<Item = T> + 'a> + 'a>);
+
+impl<'a, T> Lazy<'a, T> {
+    fn new<I: Iterator<Item = T> + 'a>(make: impl Fn() -> I + 'a) -> Self {
+        Lazy(Box::new(move || Box::new(make())))
+    }
+}
+
+impl<T: Serialize> Serialize for Lazy<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Lazy<'_, T> {
+    fn inline_schema() -> bool {
+        Vec::<T>::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        Vec::<T>::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        Vec::<T>::schema_id()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        Vec::<T>::json_schema(generator)
+    }
 }
 
 /// An agency or role that owns stages.
@@ -240,17 +274,17 @@ pub fn render_model_json(chart: &Chart<'_, '_>, source: &str) -> String {
 pub fn write_model_json(chart: &Chart<'_, '_>, source: &str, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut sink = std::io::BufWriter::with_capacity(1 << 20, sink);
-    serde_json::to_writer_pretty(&mut sink, &mirror(chart, source))?;
+    let index = LineIndex::new(source);
+    serde_json::to_writer_pretty(&mut sink, &mirror(chart, source, &index))?;
     sink.write_all(b"\n")?;
     sink.flush()
 }
 
 /// The model in the shape of the format.
-fn mirror<'a>(chart: &Chart<'a, '_>, source: &str) -> Model<'a> {
-    let model: &referflow_check::Model<'_> = chart.model;
-    let index = LineIndex::new(source);
-    let stage_id = |id: &StageId| model.stage(*id).id;
-    let text_map = |t| texts(&model.languages, t);
+fn mirror<'a>(chart: &Chart<'a, '_>, source: &'a str, index: &'a LineIndex) -> Model<'a> {
+    let model: &'a referflow_check::Model<'_> = chart.model;
+    let stage_id = move |id: &StageId| model.stage(*id).id;
+    let text_map = move |t| texts(&model.languages, t);
 
     Model {
         version: FORMAT_VERSION,
@@ -267,10 +301,8 @@ fn mirror<'a>(chart: &Chart<'a, '_>, source: &str) -> Model<'a> {
             .iter()
             .map(|p| Phase { id: p.id, name: text_map(&p.name), stages: p.stages.iter().map(stage_id).collect() })
             .collect(),
-        stages: model
-            .stages
-            .iter()
-            .map(|s| {
+        stages: Lazy::new(move || {
+            model.stages.iter().map(move |s| {
                 let at = index.line_col(source, s.span.start as usize);
                 Stage {
                     id: s.id,
@@ -289,16 +321,14 @@ fn mirror<'a>(chart: &Chart<'a, '_>, source: &str) -> Model<'a> {
                     span: Span { start: s.span.start, end: s.span.end, line: at.line, column: at.column },
                 }
             })
-            .collect(),
-        edges: model
-            .edges
-            .iter()
-            .map(|e| Edge {
+        }),
+        edges: Lazy::new(move || {
+            model.edges.iter().map(move |e| Edge {
                 from: stage_id(&e.from),
                 to: stage_id(&e.to),
                 label: e.label.as_ref().map(|label| branch_label(&model.languages, label)),
             })
-            .collect(),
+        }),
         requirements: model
             .requirements
             .iter()
