@@ -390,33 +390,39 @@ impl Dot<'_, '_, '_> {
 
     fn write_edges(&self, out: &mut Out<'_>) -> fmt::Result {
         writeln!(out)?;
-        let model = self.chart.model;
-        for (e, edge) in model.edges.iter().enumerate() {
-            let (from, to) = (model.stage(edge.from), model.stage(edge.to));
-            write!(
-                out,
-                "  s{} -> s{} [tooltip=\"{} → {}\"",
-                edge.from.index(),
-                edge.to.index(),
-                quoted(from.id),
-                quoted(to.id)
-            )?;
-            let mut label = Block::default();
-            if let Some(text) = &edge.label {
-                label.text(&self.chart.label(text, self.options), EDGE_WIDTH, self.ty.edge, |line| line);
-            }
-            let label = label.html(&self.ty);
-            if !label.is_empty() {
-                write!(out, ", label=<{label}>")?;
-            }
-            match self.marks.and_then(|m| m.edges.get(e).copied().flatten()) {
-                Some(Mark::Added) => write!(out, ", color=\"{ADDED}\", fontcolor=\"{ADDED}\", penwidth=2.5")?,
-                Some(Mark::Changed) => write!(out, ", color=\"{CHANGED}\", fontcolor=\"{CHANGED}\", penwidth=2.5")?,
-                None => {}
-            }
-            writeln!(out, "];")?;
-        }
+        let indices: Vec<usize> = (0..self.chart.model.edges.len()).collect();
+        crate::out::write_each(out, &indices, |out, e| {
+            let _ = self.write_edge(out, *e); // an `Out` never fails
+        });
         Ok(())
+    }
+
+    fn write_edge(&self, out: &mut Out<'_>, e: usize) -> fmt::Result {
+        let model = self.chart.model;
+        let edge = &model.edges[e];
+        let (from, to) = (model.stage(edge.from), model.stage(edge.to));
+        write!(
+            out,
+            "  s{} -> s{} [tooltip=\"{} → {}\"",
+            edge.from.index(),
+            edge.to.index(),
+            quoted(from.id),
+            quoted(to.id)
+        )?;
+        let mut label = Block::default();
+        if let Some(text) = &edge.label {
+            label.text(&self.chart.label(text, self.options), EDGE_WIDTH, self.ty.edge, |line| line);
+        }
+        let label = label.html(&self.ty);
+        if !label.is_empty() {
+            write!(out, ", label=<{label}>")?;
+        }
+        match self.marks.and_then(|m| m.edges.get(e).copied().flatten()) {
+            Some(Mark::Added) => write!(out, ", color=\"{ADDED}\", fontcolor=\"{ADDED}\", penwidth=2.5")?,
+            Some(Mark::Changed) => write!(out, ", color=\"{CHANGED}\", fontcolor=\"{CHANGED}\", penwidth=2.5")?,
+            None => {}
+        }
+        writeln!(out, "];")
     }
 
     /// What the revision removed: ghost stages and the edges that are gone, in red, dashed.
