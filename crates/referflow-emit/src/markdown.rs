@@ -282,6 +282,12 @@ fn words_for(lang: &str) -> &'static Words {
     }
 }
 
+/// A piece of the steps part of the narrative: a section's heading, or one step.
+enum Part<'n> {
+    Heading(&'n Section),
+    Step(StageId),
+}
+
 /// A group of steps under one `##` heading.
 struct Section {
     kind: SectionKind,
@@ -382,9 +388,19 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         self.contents(out);
         self.entry_points(out);
         self.actors(out);
-        for section in &self.sections {
-            self.section(out, section);
-        }
+        // The sections' headings and steps as one list, written on two threads in runs that
+        // cross sections (a large chart has a thousand sections of a thousand steps).
+        let parts: Vec<Part<'_>> = self
+            .sections
+            .iter()
+            .flat_map(|section| {
+                std::iter::once(Part::Heading(section)).chain(section.stages.iter().map(|s| Part::Step(*s)))
+            })
+            .collect();
+        crate::out::write_each(out, &parts, |out, part| match part {
+            Part::Heading(section) => self.section_heading(out, section),
+            Part::Step(stage) => self.step(out, *stage),
+        });
         self.outcomes(out);
         self.requirements(out);
         if self.options.diagram {
@@ -534,7 +550,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
     }
 
-    fn section(&self, out: &mut Out<'_>, section: &Section) {
+    fn section_heading(&self, out: &mut Out<'_>, section: &Section) {
         out.push_str(&format!(
             "## <a id=\"{}\"></a>{}\n\n",
             section.kind.anchor(),
@@ -544,7 +560,6 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             out.push_str(self.words.empty_phase);
             out.push_str("\n\n");
         }
-        crate::out::write_each(out, &section.stages, |out, stage| self.step(out, *stage));
     }
 
     fn step(&self, out: &mut Out<'_>, id: StageId) {
