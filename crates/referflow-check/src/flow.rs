@@ -6,6 +6,7 @@
 //! the shortest path shown in a message, the same from run to run and the one a reader expects.
 
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -16,8 +17,9 @@ use crate::model::{Edge, Model, StageId};
 #[derive(Debug)]
 pub struct Flow<'m, 's> {
     pub model: &'m Model<'s>,
-    /// Node `i` is stage `i`; an edge's weight is its index in `model.edges`.
-    pub graph: DiGraph<StageId, u32>,
+    /// Node `i` is stage `i`; an edge's weight is its index in `model.edges`. Built on first
+    /// use: only a chart with a stage that cannot reach an end needs it.
+    graph: OnceLock<DiGraph<StageId, u32>>,
     /// `outgoing[out_start[i]..out_start[i + 1]]`: indices of the edges leaving stage `i`, in
     /// source order. Likewise for `incoming`.
     out_start: Vec<u32>,
@@ -32,18 +34,26 @@ pub struct Flow<'m, 's> {
 impl<'m, 's> Flow<'m, 's> {
     pub fn new(model: &'m Model<'s>) -> Self {
         let n = model.stages.len();
-        let mut graph = DiGraph::with_capacity(n, model.edges.len());
-        for i in 0..n {
-            graph.add_node(StageId(i as u32));
-        }
-        for (i, edge) in model.edges.iter().enumerate() {
-            graph.add_edge(NodeIndex::new(edge.from.index()), NodeIndex::new(edge.to.index()), i as u32);
-        }
         let (out_start, outgoing) = csr(n, model.edges.iter().map(|e| e.from));
         let (in_start, incoming) = csr(n, model.edges.iter().map(|e| e.to));
         let of_kind = |kind| (0..n as u32).map(StageId).filter(|s| model.stage(*s).kind == kind).collect();
         let (starts, ends) = (of_kind(StageKind::Start), of_kind(StageKind::End));
-        Flow { model, graph, out_start, outgoing, in_start, incoming, starts, ends }
+        Flow { model, graph: OnceLock::new(), out_start, outgoing, in_start, incoming, starts, ends }
+    }
+
+    /// The chart as a petgraph graph.
+    pub fn graph(&self) -> &DiGraph<StageId, u32> {
+        self.graph.get_or_init(|| {
+            let model = self.model;
+            let mut graph = DiGraph::with_capacity(model.stages.len(), model.edges.len());
+            for i in 0..model.stages.len() {
+                graph.add_node(StageId(i as u32));
+            }
+            for (i, edge) in model.edges.iter().enumerate() {
+                graph.add_edge(NodeIndex::new(edge.from.index()), NodeIndex::new(edge.to.index()), i as u32);
+            }
+            graph
+        })
     }
 
     pub fn len(&self) -> usize {

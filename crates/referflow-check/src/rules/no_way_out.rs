@@ -40,8 +40,9 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     // Kosaraju, not Tarjan: petgraph's Tarjan recurses once per stage on a path and overflows the
     // stack on long charts; Kosaraju walks with an explicit stack.
-    for component in kosaraju_scc(&flow.graph) {
-        let mut stages: Vec<StageId> = component.iter().map(|n| flow.graph[*n]).collect();
+    let graph = flow.graph();
+    for component in kosaraju_scc(graph) {
+        let mut stages: Vec<StageId> = component.iter().map(|n| graph[*n]).collect();
         let cyclic = stages.len() > 1 || flow.out_edges(stages[0]).any(|e| e.to == stages[0]);
         if !cyclic || can_end[stages[0].index()] {
             continue;
