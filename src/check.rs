@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgMatches, ValueEnum};
-use referflow_check::{Diagnostic, Level, Levels, Rule};
+use referflow_check::{Checked, Level, Levels, Rule};
 use referflow_emit::Source;
 use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 
@@ -86,14 +86,14 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
         }
     }
 
-    let results: Vec<Vec<Diagnostic>> =
-        loaded.iter().map(|(file, levels)| referflow_check::check_source(&file.text, levels).diagnostics).collect();
+    let checked: Vec<Checked<'_>> =
+        loaded.iter().map(|(file, levels)| referflow_check::check_source(&file.text, levels)).collect();
     let reports: Vec<FileReport<'_>> = loaded
         .iter()
-        .zip(&results)
-        .map(|((file, _), diagnostics)| FileReport {
+        .zip(&checked)
+        .map(|((file, _), checked)| FileReport {
             source: Source { name: &file.name, text: &file.text },
-            diagnostics,
+            diagnostics: &checked.diagnostics,
         })
         .collect();
     let summary = Summary::of(&reports);
@@ -116,6 +116,8 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
     if summary.errors > 0 {
         outcome = outcome.max(Outcome::Errors);
     }
+    drop(reports);
+    crate::leave_to_exit(checked);
     outcome
 }
 

@@ -209,13 +209,15 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         Some(out) => output::write_with(out, inputs, &mut write),
         None => write(&mut std::io::stdout().lock()).map_err(|e| Failure(format!("standard output: {e}"))),
     };
-    match (failed, written) {
+    let outcome = match (failed, written) {
         (Some(failure), _) | (None, Err(failure)) => {
             report_failure(&failure);
             Outcome::Trouble
         }
         (None, Ok(())) => Outcome::Clean,
-    }
+    };
+    crate::leave_to_exit(publishable);
+    outcome
 }
 
 pub fn run_build(args: BuildArgs) -> Outcome {
