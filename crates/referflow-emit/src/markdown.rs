@@ -314,6 +314,7 @@ impl SectionKind {
 }
 
 /// One edge as a step shows it: the other end and the branch label.
+#[derive(Clone, Copy)]
 struct Link<'m, 's> {
     stage: StageId,
     label: Option<&'m Label<'s>>,
@@ -328,9 +329,41 @@ struct Narrative<'c, 'a, 's> {
     numbers: Vec<usize>,
     /// The stages in document order.
     in_order: Vec<StageId>,
-    outgoing: Vec<Vec<Link<'a, 's>>>,
-    incoming: Vec<Vec<Link<'a, 's>>>,
+    outgoing: ByStage<Link<'a, 's>>,
+    incoming: ByStage<Link<'a, 's>>,
     reachable: Vec<bool>,
+}
+
+/// Something for each stage, in one list: stage `i`'s are `items[start[i]..start[i + 1]]`, in
+/// the order given. (A vector per stage was two million allocations on a chart of a million
+/// stages.)
+struct ByStage<T> {
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> ByStage<T> {
+    /// `items` are (stage, item) pairs; `filler` only takes room until it is overwritten.
+    fn new(n: usize, items: impl Iterator<Item = (StageId, T)> + Clone, filler: T) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for (stage, _) in items.clone() {
+            start[stage.index() + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill: Vec<u32> = start[..n].to_vec();
+        let mut slots = vec![filler; start[n] as usize];
+        for (stage, item) in items {
+            slots[fill[stage.index()] as usize] = item;
+            fill[stage.index()] += 1;
+        }
+        ByStage { start, items: slots }
+    }
+
+    fn of(&self, stage: StageId) -> &[T] {
+        &self.items[self.start[stage.index()] as usize..self.start[stage.index() + 1] as usize]
+    }
 }
 
 impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
@@ -348,16 +381,21 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             numbers[stage.index()] = i + 1;
         }
 
-        let mut outgoing: Vec<Vec<Link<'a, 's>>> = (0..n).map(|_| Vec::new()).collect();
-        let mut incoming: Vec<Vec<Link<'a, 's>>> = (0..n).map(|_| Vec::new()).collect();
-        for edge in &model.edges {
-            let label = edge.label.as_ref();
-            // A repeated edge (RF107) says nothing new to a reader.
-            if !outgoing[edge.from.index()].iter().any(|l| l.stage == edge.to && l.label == label) {
-                outgoing[edge.from.index()].push(Link { stage: edge.to, label });
-                incoming[edge.to.index()].push(Link { stage: edge.from, label });
+        // A repeated edge (RF107) says nothing new to a reader: only the first of each counts.
+        let edges = &model.edges;
+        let by_from = ByStage::new(n, edges.iter().enumerate().map(|(e, edge)| (edge.from, e)), 0);
+        let mut keep = vec![false; edges.len()];
+        for from in (0..n as u32).map(StageId) {
+            let group = by_from.of(from);
+            for (i, &e) in group.iter().enumerate() {
+                let same = |f: &usize| edges[*f].to == edges[e].to && edges[*f].label == edges[e].label;
+                keep[e] = !group[..i].iter().any(same);
             }
         }
+        let kept = || edges.iter().zip(&keep).filter(|(_, keep)| **keep).map(|(edge, _)| edge);
+        let none = Link { stage: StageId(0), label: None };
+        let outgoing = ByStage::new(n, kept().map(|e| (e.from, Link { stage: e.to, label: e.label.as_ref() })), none);
+        let incoming = ByStage::new(n, kept().map(|e| (e.to, Link { stage: e.from, label: e.label.as_ref() })), none);
 
         let mut reachable = vec![false; n];
         let mut stack: Vec<StageId> = model
@@ -371,7 +409,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             reachable[s.index()] = true;
         }
         while let Some(s) = stack.pop() {
-            for link in &outgoing[s.index()] {
+            for link in outgoing.of(s) {
                 if !reachable[link.stage.index()] {
                     reachable[link.stage.index()] = true;
                     stack.push(link.stage);
@@ -609,7 +647,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             out.push_str(&format!("- **{}:** {note}\n", w.note));
         }
 
-        let incoming = &self.incoming[id.index()];
+        let incoming = self.incoming.of(id);
         if !incoming.is_empty() {
             let from: Vec<String> = incoming
                 .iter()
@@ -625,12 +663,12 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             out.push_str(&format!("- **{}:** {}\n", w.comes_after, from.join(", ")));
         }
 
-        let outgoing = &self.outgoing[id.index()];
+        let outgoing = self.outgoing.of(id);
         let next = |link: &Link<'_, '_>| match link.label {
             Some(label) => format!("{} → {}", self.branch(label), self.step_link(link.stage)),
             None => self.step_link(link.stage),
         };
-        match outgoing.as_slice() {
+        match outgoing {
             [] if stage.kind == StageKind::End => out.push_str(&format!("- **{}:** {}\n", w.next, w.ends_here)),
             [] => out.push_str(&format!("- **{}:** {}\n", w.next, w.no_next)),
             [one] => out.push_str(&format!("- **{}:** {}\n", w.next, next(one))),
