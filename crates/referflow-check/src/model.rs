@@ -56,7 +56,7 @@ impl<'s> Model<'s> {
 /// translation is missing. The span is that of the text in the first language.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Texts<'s> {
-    pub values: Vec<Option<Cow<'s, str>>>,
+    pub values: Box<[Option<Cow<'s, str>>]>,
     pub span: Span,
 }
 
@@ -97,11 +97,12 @@ pub struct Stage<'s> {
     pub kind: StageKind,
     pub label: Texts<'s>,
     /// The first owner is the lead and decides the swimlane.
-    pub owners: Vec<ActorId>,
+    pub owners: Box<[ActorId]>,
     pub phase: Option<PhaseId>,
     pub within: Option<Limit<'s>>,
-    pub notes: Vec<Texts<'s>>,
-    pub refs: Vec<Cow<'s, str>>,
+    // Boxed slices rather than vectors: a million stages hold three each, mostly empty.
+    pub notes: Box<[Texts<'s>]>,
+    pub refs: Box<[Cow<'s, str>]>,
     pub span: Span,
 }
 

@@ -206,7 +206,8 @@ impl<'s> Resolver<'s> {
         }
         self.model.edges.retain(settled);
         for stage in std::mem::take(&mut self.pending_owners) {
-            self.model.stages[stage as usize].owners.retain(|a| a.0 != PENDING);
+            let owners = &mut self.model.stages[stage as usize].owners;
+            *owners = owners.iter().copied().filter(|a| a.0 != PENDING).collect();
         }
         for require in std::mem::take(&mut self.requires) {
             self.requirement(&require);
@@ -357,11 +358,11 @@ impl<'s> Resolver<'s> {
             id_span: stage.id.span,
             kind: stage.kind,
             label: Texts::default(),
-            owners: Vec::new(),
+            owners: Box::default(),
             phase,
             within: None,
-            notes: Vec::new(),
-            refs: Vec::new(),
+            notes: Box::default(),
+            refs: Box::default(),
             span: stage.span,
         });
         Some(id)
@@ -551,10 +552,10 @@ impl<'s> Resolver<'s> {
             }
             let s = &mut self.model.stages[id.index()];
             s.label = label;
-            s.owners = owners;
+            s.owners = owners.into_boxed_slice();
             s.within = limit;
-            s.notes = notes;
-            s.refs = refs;
+            s.notes = notes.into_boxed_slice();
+            s.refs = refs.into_boxed_slice();
         }
     }
 
@@ -784,7 +785,7 @@ impl<'s> Resolver<'s> {
             }
             values[index] = Some(t.text.value.clone());
         }
-        Texts { values, span: text.span }
+        Texts { values: values.into_boxed_slice(), span: text.span }
     }
 
     fn unknown_language(&mut self, lang: ast::Lang<'s>) {

@@ -632,7 +632,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         if let Some(limit) = &stage.within {
             out.push_str(&format!("- **{}:** {} {}\n", w.time_limit, w.within, self.duration(limit.text)));
         }
-        match stage.refs.as_slice() {
+        match &stage.refs[..] {
             [] => {}
             [one] => out.push_str(&format!("- **{}:** {}\n", w.legal_basis, not_blank(one))),
             many => {
