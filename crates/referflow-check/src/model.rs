@@ -128,7 +128,8 @@ pub struct Edge<'s> {
 pub enum Label<'s> {
     Yes,
     No,
-    Text(Texts<'s>),
+    /// Boxed: most branches are `yes` or `no`, and an edge is then 32 bytes instead of 48.
+    Text(Box<Texts<'s>>),
 }
 
 impl Label<'_> {

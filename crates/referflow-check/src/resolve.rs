@@ -737,7 +737,7 @@ impl<'s> Resolver<'s> {
             ast::BranchLabel::Yes(_) => Label::Yes,
             ast::BranchLabel::No(_) => Label::No,
             ast::BranchLabel::Text { text, translations } => {
-                Label::Text(self.texts(text, translations, "the branch label"))
+                Label::Text(Box::new(self.texts(text, translations, "the branch label")))
             }
         }
     }
