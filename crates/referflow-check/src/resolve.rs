@@ -57,9 +57,9 @@ pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic
     model
 }
 
-/// A reference to a stage, settled in `finish`: it goes to the end of up to two edges (a stage
-/// in the middle of a chain `a -> b -> c` ends one and starts the next). A large chart has
-/// one of these for each edge, so they are kept small.
+/// A reference to a stage, settled once the stage is defined (see `take`) or in `finish`: it
+/// goes to the end of up to two edges (a stage in the middle of a chain `a -> b -> c` ends
+/// one and starts the next).
 #[derive(Debug)]
 struct StageRef<'s> {
     ident: Ident<'s>,
