@@ -21,29 +21,9 @@ fn assert_same(src: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn flow_files() -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["tests/fixtures", "examples"] {
-        let mut stack = vec![crate::root().join(dir)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "flow") {
-                    files.push(path);
-                }
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() > 50);
-    files
-}
-
 #[test]
 fn batches_agree_with_the_whole_file_on_every_fixture_and_example() {
-    for path in flow_files() {
+    for path in crate::chart_paths() {
         let Ok(src) = std::fs::read_to_string(&path) else { continue };
         assert_same(&src).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
@@ -53,7 +33,7 @@ fn batches_agree_with_the_whole_file_on_every_fixture_and_example() {
 /// after the other, many times over (a chart full of duplicates and errors of every kind).
 #[test]
 fn large_files_parsed_on_two_threads_agree_with_the_whole_file() {
-    let texts: Vec<String> = flow_files().iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    let texts: Vec<String> = crate::chart_paths().iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
     let mut src = String::from("languages en th\ntitle \"All\"\n");
     let mut round = 0;
     while src.len() < 600 << 10 {

@@ -2,8 +2,6 @@
 //! any text, both give the same tree, spans and errors included. The reader may give up on a
 //! statement (pest then reads it); it may never read one differently.
 
-use std::path::Path;
-
 use proptest::prelude::*;
 use referflow_syntax::{parse, parse_with_pest_only};
 
@@ -12,24 +10,9 @@ fn both(src: &str) -> (String, String) {
     (format!("{:#?}", parse(src)), format!("{:#?}", parse_with_pest_only(src)))
 }
 
-fn flow_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            flow_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "flow") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn both_readers_agree_on_every_fixture_and_example() {
-    let mut files = Vec::new();
-    flow_files(&crate::root().join("tests/fixtures"), &mut files);
-    flow_files(&crate::root().join("examples"), &mut files);
-    assert!(files.len() > 50, "{files:?}");
-    for path in files {
+    for path in crate::chart_paths() {
         let bytes = std::fs::read(&path).unwrap();
         let Ok(src) = String::from_utf8(bytes) else { continue };
         let (fast, pest) = both(&src);

@@ -449,45 +449,11 @@ fn an_error_at_the_end_of_a_file_without_a_newline() {
 
 /// Every chart of the project: the fixtures (all folders) and the examples.
 fn charts() -> Vec<String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "flow") {
-                out.push(path);
-            }
-        }
-    }
-    let mut paths = Vec::new();
-    walk(&crate::root().join("tests/fixtures"), &mut paths);
-    walk(&crate::root().join("examples"), &mut paths);
-    paths.sort();
-    paths.into_iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    crate::chart_paths().into_iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
 }
 
-/// Pieces of the language and of trouble, for token soup and mutations.
-const TOKENS: &[&str] = &[
-    "title",
-    "version",
-    "languages",
-    "actor",
-    "phase",
-    "start",
-    "step",
-    "decision",
-    "end",
-    "by",
-    "within",
-    "note",
-    "ref",
-    "require",
-    "before",
-    "unless",
-    "from",
-    "to",
-    "yes",
-    "no",
+/// Pieces of trouble beside the reserved words, for token soup and mutations.
+const OTHER_TOKENS: &[&str] = &[
     "a",
     "b",
     "p",
@@ -522,8 +488,13 @@ const TOKENS: &[&str] = &[
     "\0",
 ];
 
+/// The reserved words, then `OTHER_TOKENS`.
+fn tokens() -> Vec<&'static str> {
+    referflow_syntax::RESERVED.iter().chain(OTHER_TOKENS).copied().collect()
+}
+
 fn token_soup() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(TOKENS), 0..60).prop_map(|tokens| {
+    prop::collection::vec(prop::sample::select(tokens()), 0..60).prop_map(|tokens| {
         let mut src = String::new();
         for token in tokens {
             src.push_str(token);
@@ -546,7 +517,7 @@ enum Edit {
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<prop::sample::Index>(), 1..40usize).prop_map(|(at, n)| Edit::Delete(at, n)),
-        (any::<prop::sample::Index>(), prop::sample::select(TOKENS)).prop_map(|(at, t)| Edit::Insert(at, t)),
+        (any::<prop::sample::Index>(), prop::sample::select(tokens())).prop_map(|(at, t)| Edit::Insert(at, t)),
         (any::<prop::sample::Index>(), 1..200usize, any::<prop::sample::Index>())
             .prop_map(|(from, n, to)| Edit::Copy(from, n, to)),
     ]

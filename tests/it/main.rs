@@ -57,6 +57,26 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every chart of the project, sorted: the fixtures (all folders) and the examples.
+pub fn chart_paths() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "flow") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&root().join("tests/fixtures"), &mut paths);
+    walk(&root().join("examples"), &mut paths);
+    paths.sort();
+    assert!(paths.len() > 50, "{paths:?}");
+    paths
+}
+
 /// A fixture's name relative to the repository, with `/` separators.
 pub fn fixture_name(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")

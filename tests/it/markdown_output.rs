@@ -312,25 +312,10 @@ fn label() -> impl Strategy<Value = String> {
     ]
 }
 
-/// `text` as a `.flow` string.
-fn flow_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// A chart that shows `text` everywhere user text can go. Step 1 and step 4 carry it as
 /// their label.
 fn chart_with(text: &str) -> String {
-    let t = flow_string(text);
+    let t = referflow_fmt::quote(text);
     format!(
         "title {t}\nversion {t}\nlanguages en\nactor x {t} {{ note {t} }}\nphase p {t} {{\n\
          start a {t} by x within 1h {{\n  note {t}\n  ref {t}\n  ref \"second\"\n}}\n\

@@ -137,21 +137,6 @@ fn dropped_by_dot(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// `text` as a `.flow` string.
-fn flow_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Marks that tell the roles of one label apart in the output.
 const ACTOR: &str = "⁂a";
 const BRANCH: &str = "⁂b";
@@ -162,7 +147,7 @@ const TITLE: &str = "⁂t";
 /// actor `a{i}` named `labels[i]⁂a`, and leaves by a branch labelled `labels[i]⁂b`; the
 /// phase holding them is named after the last label, the title after the first.
 fn chart(labels: &[String]) -> String {
-    let t = |text: &str, mark: &str| flow_string(&format!("{text}{mark}"));
+    let t = |text: &str, mark: &str| referflow_fmt::quote(&format!("{text}{mark}"));
     let last = labels.len() - 1;
     let mut src = format!("title {}\nlanguages en\n", t(&labels[0], TITLE));
     for (i, label) in labels.iter().enumerate() {
@@ -596,7 +581,7 @@ fn graphviz_shows_each_ascii_mark_alone() {
         return;
     }
     for c in ('!'..='~').filter(char::is_ascii_punctuation) {
-        let t = flow_string(&c.to_string());
+        let t = referflow_fmt::quote(&c.to_string());
         let src = format!(
             "title {t}\nlanguages en\nactor a {t}\nstart s {t} by a {{ -> d }}\n\
              decision d {t} by a within 1h {{\n  {t} -> e\n  no -> e\n}}\nend e {t} by a\n"
