@@ -144,46 +144,20 @@ fn is_thai(lang: &str) -> bool {
 
 /// The chart as a Graphviz `digraph`, in the language and direction of `options`.
 pub fn render_dot(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
-    let dot = Dot {
-        chart,
-        options,
-        words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
-        ty: if shows_thai(chart, options) { THAI } else { LATIN },
-        marks: None,
-    };
-    let mut out = Out::string(crate::chart::output_capacity(chart, 512));
-    // Writing into a String cannot fail.
-    let _ = dot.write(&mut out);
-    out.into_string()
+    Dot::new(chart, options, None).into_string()
 }
 
 /// [`render_dot`] straight into `sink`, a megabyte at a time.
 pub fn write_dot(chart: &Chart<'_, '_>, options: &RenderOptions, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let dot = Dot {
-        chart,
-        options,
-        words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
-        ty: if shows_thai(chart, options) { THAI } else { LATIN },
-        marks: None,
-    };
     let mut out = Out::to(sink);
-    let _ = dot.write(&mut out); // the writer's errors are kept by `out`
+    let _ = Dot::new(chart, options, None).write(&mut out); // the writer's errors are kept by `out`
     out.finish()
 }
 
 /// The new chart of a revision with its changes highlighted: added stages and edges in
 /// green, changed ones in amber, removed ones as red dashed ghosts, and a key for the colours.
 pub fn render_dot_with_marks(chart: &Chart<'_, '_>, options: &RenderOptions, marks: &Marks) -> String {
-    let dot = Dot {
-        chart,
-        options,
-        words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
-        ty: if shows_thai(chart, options) { THAI } else { LATIN },
-        marks: Some(marks),
-    };
-    let mut out = Out::string(crate::chart::output_capacity(chart, 512));
-    let _ = dot.write(&mut out);
-    out.into_string()
+    Dot::new(chart, options, Some(marks)).into_string()
 }
 
 /// Whether the drawing is in Thai or shows any Thai text: then it needs a font with Thai
@@ -241,7 +215,24 @@ const ADDED: &str = "#1A7F37";
 const CHANGED: &str = "#BF8700";
 const REMOVED: &str = "#CF222E";
 
-impl Dot<'_, '_, '_> {
+impl<'c, 'a, 's> Dot<'c, 'a, 's> {
+    fn new(chart: &'c Chart<'a, 's>, options: &'c RenderOptions, marks: Option<&'c Marks>) -> Self {
+        Dot {
+            chart,
+            options,
+            words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
+            ty: if shows_thai(chart, options) { THAI } else { LATIN },
+            marks,
+        }
+    }
+
+    /// The whole drawing as a string.
+    fn into_string(self) -> String {
+        let mut out = Out::string(crate::chart::output_capacity(self.chart, 512));
+        let _ = self.write(&mut out); // writing into a string cannot fail
+        out.into_string()
+    }
+
     fn write(&self, out: &mut Out<'_>) -> fmt::Result {
         self.write_header(out)?;
         self.write_lanes(out)?;
