@@ -144,41 +144,32 @@ impl<'m, 's> Flow<'m, 's> {
             return false;
         }
         let mut seen = vec![0u8; self.len()];
-        let mut ahead: VecDeque<StageId> = VecDeque::new();
-        let mut behind: VecDeque<StageId> = VecDeque::from([target]);
         seen[target.index()] = BACKWARD;
-        for s in sources {
-            if blocked(s) || seen[s.index()] & FORWARD != 0 {
-                continue;
+        // Marks `t` as reached from `side` and queues it; says whether the other side had
+        // reached it already (the searches met).
+        let mut reach = |t: StageId, side: u8, queue: &mut VecDeque<StageId>| {
+            if blocked(t) || seen[t.index()] & side != 0 {
+                return false;
             }
-            if seen[s.index()] & BACKWARD != 0 {
+            let met = seen[t.index()] != 0;
+            seen[t.index()] |= side;
+            queue.push_back(t);
+            met
+        };
+        let (mut ahead, mut behind) = (VecDeque::new(), VecDeque::from([target]));
+        for s in sources {
+            if reach(s, FORWARD, &mut ahead) {
                 return true;
             }
-            seen[s.index()] |= FORWARD;
-            ahead.push_back(s);
         }
         loop {
             let Some(s) = ahead.pop_front() else { return false };
-            for t in self.out_edges(s).map(|e| e.to) {
-                if blocked(t) || seen[t.index()] & FORWARD != 0 {
-                    continue;
-                }
-                if seen[t.index()] & BACKWARD != 0 {
-                    return true;
-                }
-                seen[t.index()] |= FORWARD;
-                ahead.push_back(t);
+            if self.out_edges(s).any(|e| reach(e.to, FORWARD, &mut ahead)) {
+                return true;
             }
             let Some(s) = behind.pop_front() else { return false };
-            for t in self.in_edges(s).map(|e| e.from) {
-                if blocked(t) || seen[t.index()] & BACKWARD != 0 {
-                    continue;
-                }
-                if seen[t.index()] & FORWARD != 0 {
-                    return true;
-                }
-                seen[t.index()] |= BACKWARD;
-                behind.push_back(t);
+            if self.in_edges(s).any(|e| reach(e.from, BACKWARD, &mut behind)) {
+                return true;
             }
         }
     }
