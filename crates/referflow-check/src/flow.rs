@@ -12,7 +12,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use referflow_syntax::StageKind;
 
-use crate::model::{Edge, Model, StageId};
+use crate::model::{ByStage, Edge, Model, StageId};
 
 #[derive(Debug)]
 pub struct Flow<'m, 's> {
@@ -20,12 +20,9 @@ pub struct Flow<'m, 's> {
     /// Node `i` is stage `i`; an edge's weight is its index in `model.edges`. Built on first
     /// use: only a chart with a stage that cannot reach an end needs it.
     graph: OnceLock<DiGraph<StageId, u32>>,
-    /// `outgoing[out_start[i]..out_start[i + 1]]`: indices of the edges leaving stage `i`, in
-    /// source order. Likewise for `incoming`.
-    out_start: Vec<u32>,
-    outgoing: Vec<u32>,
-    in_start: Vec<u32>,
-    incoming: Vec<u32>,
+    /// The indices of the edges leaving and entering each stage, in source order.
+    outgoing: ByStage<u32>,
+    incoming: ByStage<u32>,
     /// Found once: each requirement starts from them, and finding them reads every stage.
     starts: Vec<StageId>,
     ends: Vec<StageId>,
@@ -34,11 +31,12 @@ pub struct Flow<'m, 's> {
 impl<'m, 's> Flow<'m, 's> {
     pub fn new(model: &'m Model<'s>) -> Self {
         let n = model.stages.len();
-        let (out_start, outgoing) = csr(n, model.edges.iter().map(|e| e.from));
-        let (in_start, incoming) = csr(n, model.edges.iter().map(|e| e.to));
+        let edges = || model.edges.iter().zip(0u32..);
+        let outgoing = ByStage::new(n, edges().map(|(edge, e)| (edge.from, e)), 0);
+        let incoming = ByStage::new(n, edges().map(|(edge, e)| (edge.to, e)), 0);
         let of_kind = |kind| (0..n as u32).map(StageId).filter(|s| model.stage(*s).kind == kind).collect();
         let (starts, ends) = (of_kind(StageKind::Start), of_kind(StageKind::End));
-        Flow { model, graph: OnceLock::new(), out_start, outgoing, in_start, incoming, starts, ends }
+        Flow { model, graph: OnceLock::new(), outgoing, incoming, starts, ends }
     }
 
     /// The chart as a petgraph graph.
@@ -62,22 +60,16 @@ impl<'m, 's> Flow<'m, 's> {
 
     /// The edges leaving `stage`, in source order.
     pub fn out_edges(&self, stage: StageId) -> impl Iterator<Item = &'m Edge<'s>> + '_ {
-        let i = stage.index();
-        self.outgoing[self.out_start[i] as usize..self.out_start[i + 1] as usize]
-            .iter()
-            .map(|&e| &self.model.edges[e as usize])
+        self.outgoing.of(stage).iter().map(|&e| &self.model.edges[e as usize])
     }
 
     /// The edges entering `stage`, in source order.
     pub fn in_edges(&self, stage: StageId) -> impl Iterator<Item = &'m Edge<'s>> + '_ {
-        let i = stage.index();
-        self.incoming[self.in_start[i] as usize..self.in_start[i + 1] as usize]
-            .iter()
-            .map(|&e| &self.model.edges[e as usize])
+        self.incoming.of(stage).iter().map(|&e| &self.model.edges[e as usize])
     }
 
     pub fn out_degree(&self, stage: StageId) -> usize {
-        (self.out_start[stage.index() + 1] - self.out_start[stage.index()]) as usize
+        self.outgoing.of(stage).len()
     }
 
     pub fn stages(&self) -> impl Iterator<Item = StageId> + use<> {
@@ -105,7 +97,7 @@ impl<'m, 's> Flow<'m, 's> {
         blocked: impl Fn(StageId) -> bool,
         forward: bool,
     ) -> Vec<bool> {
-        let (start, list) = if forward { (&self.out_start, &self.outgoing) } else { (&self.in_start, &self.incoming) };
+        let lists = if forward { &self.outgoing } else { &self.incoming };
         let mut seen = vec![false; self.len()];
         let mut stack: Vec<StageId> = Vec::new();
         for s in sources {
@@ -115,7 +107,7 @@ impl<'m, 's> Flow<'m, 's> {
             }
         }
         while let Some(s) = stack.pop() {
-            for &e in &list[start[s.index()] as usize..start[s.index() + 1] as usize] {
+            for &e in lists.of(s) {
                 let edge = &self.model.edges[e as usize];
                 let t = if forward { edge.to } else { edge.from };
                 if !blocked(t) && !seen[t.index()] {
@@ -225,22 +217,4 @@ impl<'m, 's> Flow<'m, 's> {
     pub fn ends(&self) -> impl Iterator<Item = StageId> + '_ {
         self.ends.iter().copied()
     }
-}
-
-/// Compressed adjacency: for each node, the indices of its edges in the order given.
-fn csr(n: usize, ends: impl Iterator<Item = StageId> + Clone) -> (Vec<u32>, Vec<u32>) {
-    let mut start = vec![0u32; n + 1];
-    for s in ends.clone() {
-        start[s.index() + 1] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut edges = vec![0u32; start[n] as usize];
-    for (e, s) in ends.enumerate() {
-        edges[fill[s.index()] as usize] = e as u32;
-        fill[s.index()] += 1;
-    }
-    (start, edges)
 }

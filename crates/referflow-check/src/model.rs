@@ -159,3 +159,36 @@ impl Requirement<'_> {
         }
     }
 }
+
+/// Something for each stage, in one list: stage `i`'s are `items[start[i]..start[i + 1]]`, in
+/// the order given: the edges leaving or entering each stage, for instance. (A vector per
+/// stage is millions of allocations on a large chart.)
+#[derive(Debug, Clone)]
+pub struct ByStage<T> {
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> ByStage<T> {
+    /// `items` are (stage, item) pairs; `filler` only takes room until it is overwritten.
+    pub fn new(n: usize, items: impl Iterator<Item = (StageId, T)> + Clone, filler: T) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for (stage, _) in items.clone() {
+            start[stage.index() + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill: Vec<u32> = start[..n].to_vec();
+        let mut slots = vec![filler; start[n] as usize];
+        for (stage, item) in items {
+            slots[fill[stage.index()] as usize] = item;
+            fill[stage.index()] += 1;
+        }
+        ByStage { start, items: slots }
+    }
+
+    pub fn of(&self, stage: StageId) -> &[T] {
+        &self.items[self.start[stage.index()] as usize..self.start[stage.index() + 1] as usize]
+    }
+}

@@ -66,7 +66,7 @@
 //!
 //! The output depends on nothing but the chart and the options: byte-for-byte deterministic.
 
-use referflow_check::{ActorId, Label, Requirement, Rule, StageId};
+use referflow_check::{ActorId, ByStage, Label, Requirement, Rule, StageId};
 use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, RenderOptions, RequirementStatus};
@@ -332,38 +332,6 @@ struct Narrative<'c, 'a, 's> {
     outgoing: ByStage<Link<'a, 's>>,
     incoming: ByStage<Link<'a, 's>>,
     reachable: Vec<bool>,
-}
-
-/// Something for each stage, in one list: stage `i`'s are `items[start[i]..start[i + 1]]`, in
-/// the order given. (A vector per stage was two million allocations on a chart of a million
-/// stages.)
-struct ByStage<T> {
-    start: Vec<u32>,
-    items: Vec<T>,
-}
-
-impl<T: Copy> ByStage<T> {
-    /// `items` are (stage, item) pairs; `filler` only takes room until it is overwritten.
-    fn new(n: usize, items: impl Iterator<Item = (StageId, T)> + Clone, filler: T) -> Self {
-        let mut start = vec![0u32; n + 1];
-        for (stage, _) in items.clone() {
-            start[stage.index() + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill: Vec<u32> = start[..n].to_vec();
-        let mut slots = vec![filler; start[n] as usize];
-        for (stage, item) in items {
-            slots[fill[stage.index()] as usize] = item;
-            fill[stage.index()] += 1;
-        }
-        ByStage { start, items: slots }
-    }
-
-    fn of(&self, stage: StageId) -> &[T] {
-        &self.items[self.start[stage.index()] as usize..self.start[stage.index() + 1] as usize]
-    }
 }
 
 impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
