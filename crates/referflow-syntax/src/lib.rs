@@ -9,12 +9,14 @@ mod fast;
 mod lines;
 mod messages;
 mod parser;
+mod relocate;
 mod split;
 
 pub use ast::*;
 pub use lines::{LineCol, LineIndex};
 pub use messages::RESERVED;
-pub use parser::{HeaderNotFirst, Rest, parse, parse_in_batches, parse_with_pest_only};
+pub use parser::{HeaderNotFirst, Rest, Window, parse, parse_in_batches, parse_window, parse_with_pest_only};
+pub use relocate::{Keep, relocate_error};
 
 /// Whether the grammar's whole-`file` rule accepts `src`. The production parser reads one
 /// statement at a time; tests use this to prove both readings of the grammar agree.

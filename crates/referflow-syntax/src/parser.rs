@@ -81,6 +81,25 @@ pub struct Rest {
     pub comments: Vec<Span>,
     /// Every syntax error, in source order.
     pub errors: Vec<SyntaxError>,
+    /// How much of the text the statements handed over cover: all of it, except in a
+    /// [`Window`] that does not end the file (see [`parse_window`]).
+    pub read: usize,
+}
+
+/// Where a piece of a file given to [`parse_window`] stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The piece starts the file.
+    pub first: bool,
+    /// The piece ends the file.
+    pub last: bool,
+    /// Statements after the header were handed over from earlier pieces.
+    pub after_header: bool,
+}
+
+impl Window {
+    /// A whole file.
+    pub const WHOLE: Window = Window { first: true, last: true, after_header: false };
 }
 
 /// [`parse_in_batches`] met a `title`, `version` or `languages` statement after other
@@ -101,6 +120,21 @@ pub struct HeaderNotFirst;
 /// result is `Err(HeaderNotFirst)`, after `each` has seen some of the statements.
 pub fn parse_in_batches<'s>(
     src: &'s str,
+    batch_bytes: usize,
+    each: impl FnMut(Vec<Statement<'s>>),
+) -> Result<Rest, HeaderNotFirst> {
+    parse_window(src, Window::WHOLE, batch_bytes, each)
+}
+
+/// [`parse_in_batches`] on a piece of a file too large to hold at once: the pieces are given in
+/// order, each starting where the statements of the one before ended (`Rest::read`), so that
+/// only a piece at a time is in memory. Spans and offsets are counted from the start of the
+/// piece. A piece that does not end the file hands over the statements that end before its
+/// last top-level newline, and nothing while the header may go on (`read` is then 0: give a
+/// longer piece).
+pub fn parse_window<'s>(
+    src: &'s str,
+    window: Window,
     batch_bytes: usize,
     mut each: impl FnMut(Vec<Statement<'s>>),
 ) -> Result<Rest, HeaderNotFirst> {
@@ -153,8 +187,9 @@ pub fn parse_in_batches<'s>(
                     take_back(&mut taken, each, errors);
                 }
             };
-        let (mut header, mut batch, mut batch_len, mut body) = (Vec::new(), Vec::new(), 0, false);
-        let split = split::split_each(src, |chunk| {
+        let (mut header, mut batch, mut batch_len, mut body) = (Vec::new(), Vec::new(), 0, window.after_header);
+        let place = split::Place { first: window.first, last: window.last };
+        let mut split = split::split_window(src, place, |chunk| {
             if late {
                 return;
             }
@@ -176,7 +211,12 @@ pub fn parse_in_batches<'s>(
         });
         if !late {
             if !body {
-                deliver(std::mem::take(&mut header), &mut each, &mut errors);
+                if window.last {
+                    deliver(std::mem::take(&mut header), &mut each, &mut errors);
+                } else {
+                    // The header may go on in the next piece: hand nothing over yet.
+                    split = split::Split::default();
+                }
             }
             if !batch.is_empty() {
                 deliver(std::mem::take(&mut batch), &mut each, &mut errors);
@@ -195,7 +235,7 @@ pub fn parse_in_batches<'s>(
     let mut all = split.errors;
     all.extend(errors);
     all.sort_by_key(|e| e.span.start);
-    Ok(Rest { comments: split.comments, errors: all })
+    Ok(Rest { comments: split.comments, errors: all, read: split.read })
 }
 
 /// Whether a statement is a `title`, `version` or `languages` line: its first word is one of

@@ -51,6 +51,23 @@ pub(crate) struct Split {
     pub chunks: Vec<Chunk>,
     pub comments: Vec<Span>,
     pub errors: Vec<SyntaxError>,
+    /// Where the statements handed over end: the whole text, or in a window that is not the
+    /// end of the file, just after the last newline that ended a top-level statement. From
+    /// there a scan of the rest of the file starts as it would have gone on.
+    pub read: usize,
+}
+
+/// Where a text given to [`split_window`] stands in its file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place {
+    /// It starts the file (which may then start with a byte-order mark).
+    pub first: bool,
+    /// It ends the file.
+    pub last: bool,
+}
+
+impl Place {
+    pub const WHOLE: Place = Place { first: true, last: true };
 }
 
 /// The statement being read at one level.
@@ -73,7 +90,7 @@ struct Frame {
 
 pub(crate) fn split(src: &str) -> Split {
     let mut chunks = Vec::new();
-    let mut out = split_each(src, |chunk| chunks.push(chunk));
+    let mut out = split_window(src, Place::WHOLE, |chunk| chunks.push(chunk));
     out.chunks = chunks;
     out
 }
@@ -81,14 +98,20 @@ pub(crate) fn split(src: &str) -> Split {
 /// Like [`split`], handing each top-level statement to `each` as soon as it is complete, so
 /// that the statements of a large file need not all exist at once. The returned `Split` holds
 /// the comments and errors, not the chunks.
-pub(crate) fn split_each(src: &str, mut each: impl FnMut(Chunk)) -> Split {
+///
+/// `src` may be a piece of a file (see [`Place`]). A piece that does not end the file hands
+/// over only the statements before its last top-level newline (`Split::read`), and keeps no
+/// comment or error after it: the next piece starts there.
+pub(crate) fn split_window(src: &str, place: Place, mut each: impl FnMut(Chunk)) -> Split {
     let bytes = src.as_bytes();
     let mut out = Split::default();
     let mut top = Frame { open: 0, items: Vec::new(), pending: Pending::default() };
     let mut stack: Vec<Frame> = Vec::new();
     // Depth of blocks opened where no block may open: skipped, with their contents.
     let mut skipping = 0usize;
-    let mut i = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut i = if place.first && src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    // Just after a newline that ended a top-level statement: nothing is open or pending.
+    let mut fresh = false;
 
     while i < bytes.len() {
         let b = bytes[i];
@@ -120,6 +143,7 @@ pub(crate) fn split_each(src: &str, mut each: impl FnMut(Chunk)) -> Split {
                 continue;
             }
             b'\n' | b';' if skipping == 0 => {
+                fresh = b == b'\n' && stack.is_empty();
                 let frame = stack.last_mut().unwrap_or(&mut top);
                 finish(frame);
             }
@@ -174,11 +198,25 @@ pub(crate) fn split_each(src: &str, mut each: impl FnMut(Chunk)) -> Split {
             }
         }
         i += 1;
-        if stack.is_empty() && !top.items.is_empty() {
+        if place.last {
+            if stack.is_empty() && !top.items.is_empty() {
+                top.items.drain(..).for_each(&mut each);
+            }
+        } else if std::mem::take(&mut fresh) {
             top.items.drain(..).for_each(&mut each);
+            out.read = i;
         }
     }
 
+    if !place.last {
+        // What follows the last fresh start is read again with the next piece.
+        let read = out.read;
+        out.comments.retain(|c| (c.start as usize) < read);
+        out.errors.retain(|e| (e.span.start as usize) < read);
+        out.errors.sort_by_key(|e| e.span.start);
+        return out;
+    }
+    out.read = src.len();
     while let Some(mut frame) = stack.pop() {
         finish(&mut frame);
         out.errors.push(SyntaxError {
@@ -349,5 +387,18 @@ mod tests {
         let split = split(src);
         assert_eq!(heads(src, &split.chunks), ["title \"abc", "version \"1\""]);
         assert_eq!(split.errors.len(), 1);
+    }
+
+    #[test]
+    fn a_piece_that_does_not_end_the_file_stops_after_its_last_top_level_newline() {
+        let src = "a -> b\nstep s \"S\" {\n  -> t\n}\nc -> d";
+        let mut chunks = Vec::new();
+        let split = split_window(src, Place { first: true, last: false }, |c| chunks.push(c));
+        assert_eq!(heads(src, &chunks), ["a -> b", "step s \"S\" { [-> t] }"]);
+        assert_eq!(&src[split.read..], "c -> d");
+        // Inside a block there is no such newline: nothing is handed over.
+        let mut chunks = Vec::new();
+        let split = split_window("step s \"S\" {\n  -> t\n", Place { first: true, last: false }, |c| chunks.push(c));
+        assert!(chunks.is_empty() && split.read == 0 && split.errors.is_empty());
     }
 }
