@@ -4,7 +4,7 @@
 //! batches are, and whatever the order, duplicates, errors and forward references.
 
 use proptest::prelude::*;
-use referflow_check::{Levels, check_source_in_batches, check_with};
+use referflow_check::{Levels, ReadError, check_reader, check_source_in_batches, check_with};
 
 /// The model and diagnostics, with every span (spans take no part in `==`).
 fn checked(checked: &referflow_check::Checked<'_>) -> String {
@@ -17,6 +17,36 @@ fn assert_same(src: &str) -> Result<(), TestCaseError> {
     for batch_bytes in [1, 40, 1 << 20] {
         let batched = checked(&check_source_in_batches(src, &levels, batch_bytes));
         prop_assert!(batched == whole, "batches of {} bytes differ on\n{}", batch_bytes, src);
+    }
+    assert_same_read(src)
+}
+
+/// The diagnostics and verdicts: what `check_reader` must give as the whole file does (its
+/// model holds no prose).
+fn findings(checked: &referflow_check::Checked<'_>) -> String {
+    format!("{:#?}\n{:#?}", checked.diagnostics, checked.model.verdicts)
+}
+
+/// `check_reader` with pieces of every size from one byte on gives the whole file's findings,
+/// or, where a header line comes after the stages, says so as the batches do.
+fn assert_same_read(src: &str) -> Result<(), TestCaseError> {
+    let levels = Levels::default();
+    let whole = check_with(&referflow_syntax::parse(src), &levels);
+    let late = referflow_syntax::parse_in_batches(src, 1 << 20, |_| {}).is_err();
+    for window in [1, 2, 7, 64, 1000, 1 << 20] {
+        let arena = bumpalo::Bump::new();
+        match check_reader(src.as_bytes(), &arena, &levels, window, 0) {
+            Ok(read) => {
+                prop_assert!(!late, "pieces of {} bytes missed a late header in\n{}", window, src);
+                prop_assert!(findings(&read) == findings(&whole), "pieces of {} bytes differ on\n{}", window, src);
+                prop_assert_eq!(read.model.stages.len(), whole.model.stages.len());
+                prop_assert_eq!(read.model.edges.len(), whole.model.edges.len());
+            }
+            Err(ReadError::HeaderNotFirst) => {
+                prop_assert!(late, "pieces of {} bytes saw a late header that is not there in\n{}", window, src)
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("{e:?}"))),
+        }
     }
     Ok(())
 }

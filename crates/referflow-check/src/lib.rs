@@ -80,8 +80,111 @@ pub fn check_source_in_batches<'s>(src: &'s str, levels: &Levels, batch_bytes: u
         drop(resolver);
         return check_with(&referflow_syntax::parse(src), levels);
     };
-    let mut diagnostics: Vec<Diagnostic> = rest.errors.iter().map(Diagnostic::syntax).collect();
-    let (model, found) = resolver.finish(rest.errors.is_empty());
+    finish(resolver, &rest.errors, levels)
+}
+
+/// What kept [`check_reader`] from checking a file.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// The text is not UTF-8 from this byte on.
+    NotUtf8 {
+        at: u64,
+    },
+    /// A `title`, `version` or `languages` line after the stages: check the whole text with
+    /// [`check_source`] instead.
+    HeaderNotFirst,
+}
+
+/// Bytes of text [`check_reader`] holds at a time, about.
+pub const READ_WINDOW: usize = 16 << 20;
+
+/// Checks the chart `reader` gives, about `window` bytes at a time, so that the whole text
+/// is never in memory: for a file too large to hold comfortably next to its model. The
+/// diagnostics are those [`check_source`] gives for the same text (a statement longer than
+/// the window makes the window longer). The model holds no prose: its stage labels, notes
+/// and references are empty, which keeps where a text or translation is given (RF110), not
+/// what it says; its strings live in `arena`. `size_hint`, the length of the text if known,
+/// only reserves room.
+pub fn check_reader<'a>(
+    mut reader: impl std::io::Read,
+    arena: &'a bumpalo::Bump,
+    levels: &Levels,
+    window: usize,
+    size_hint: u64,
+) -> Result<Checked<'a>, ReadError> {
+    use referflow_syntax::{Keep, Statement, Window};
+    use std::io::Read;
+
+    /// Ids and short texts copied into the arena; prose left behind.
+    struct Arena<'a> {
+        arena: &'a bumpalo::Bump,
+        offset: u32,
+    }
+    impl<'a> Keep<'a> for Arena<'a> {
+        fn offset(&self) -> u32 {
+            self.offset
+        }
+        fn keep(&mut self, s: &str) -> &'a str {
+            self.arena.alloc_str(s)
+        }
+        fn prose(&self) -> bool {
+            false
+        }
+    }
+
+    let window = window.max(1);
+    let mut resolver = resolve::Resolver::new(usize::try_from(size_hint / 200).unwrap_or(0)).without_prose();
+    let (mut header, mut after_header) = (true, false);
+    let mut errors = Vec::new();
+    let mut buf: Vec<u8> = Vec::new();
+    // Where `buf` starts in the file, and how much it should hold before the next parse.
+    let (mut offset, mut want) = (0u64, window);
+    loop {
+        let missing = want.saturating_sub(buf.len()) as u64;
+        buf.reserve(missing as usize);
+        let eof = reader.by_ref().take(missing).read_to_end(&mut buf).map_err(ReadError::Io)? < missing as usize;
+        let text = match std::str::from_utf8(&buf) {
+            Ok(text) => text,
+            // A character cut in two by the end of the piece: the next piece has it whole.
+            Err(e) if e.error_len().is_none() && !eof => match std::str::from_utf8(&buf[..e.valid_up_to()]) {
+                Ok(text) => text,
+                Err(_) => unreachable!("valid up to there"),
+            },
+            Err(e) => return Err(ReadError::NotUtf8 { at: offset + e.valid_up_to() as u64 }),
+        };
+        let place = Window { first: offset == 0, last: eof && text.len() == buf.len(), after_header };
+        let mut keep = Arena { arena, offset: u32::try_from(offset).unwrap_or(u32::MAX) };
+        let rest = referflow_syntax::parse_window(text, place, 256 << 10, |statements| {
+            let statements: Vec<Statement<'a>> = statements.iter().map(|s| s.relocate(&mut keep)).collect();
+            if std::mem::take(&mut header) {
+                resolver.header(&statements);
+            }
+            resolver.take(&statements);
+        })
+        .map_err(|_| ReadError::HeaderNotFirst)?;
+        errors.extend(rest.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, keep.offset)));
+        if place.last {
+            break;
+        }
+        after_header |= rest.read > 0;
+        // Nothing could be handed over: the piece ends inside a statement (or the header).
+        // Doubling keeps reading a statement of any length linear.
+        want = if rest.read == 0 { (buf.len() * 2).max(window) } else { window };
+        buf.drain(..rest.read);
+        offset += rest.read as u64;
+    }
+    Ok(finish(resolver, &errors, levels))
+}
+
+/// The syntax errors, the resolver's findings and the rules.
+fn finish<'s>(
+    resolver: resolve::Resolver<'s>,
+    errors: &[referflow_syntax::SyntaxError],
+    levels: &Levels,
+) -> Checked<'s> {
+    let mut diagnostics: Vec<Diagnostic> = errors.iter().map(Diagnostic::syntax).collect();
+    let (model, found) = resolver.finish(errors.is_empty());
     diagnostics.extend(found);
     run_rules(model, diagnostics, levels)
 }

@@ -11,13 +11,11 @@ use std::borrow::Cow;
 use referflow_syntax as ast;
 use referflow_syntax::{DefinitionKind, Ident, Span, StageKind, Statement};
 
-use std::collections::hash_map::Entry;
-
-use crate::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::duration::{self, DurationError};
 use crate::model::*;
 use crate::registry::Rule;
+use std::hash::BuildHasher as _;
 
 /// What an id names.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +34,102 @@ impl Def {
             Def::Phase(_) | Def::Broken(DefinitionKind::Phase) => "a phase",
             Def::Stage(_) | Def::Broken(DefinitionKind::Stage(_)) => "a stage",
         }
+    }
+}
+
+/// Every id defined and what it names. The table holds 4-byte entries whose keys are the ids
+/// as the model (or `broken`) has them, where a map of ids would hold each id again with its
+/// span: 32 bytes an entry, 70 MB at a million stages.
+struct Defs<'s> {
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+    /// Ids defined by statements that did not parse.
+    broken: Vec<(&'s str, DefinitionKind, Span)>,
+}
+
+/// An entry of `Defs::table`: what it names in the top two bits, the index below.
+const KIND_SHIFT: u32 = 30;
+
+impl<'s> Defs<'s> {
+    fn with_capacity(n: usize) -> Self {
+        Defs { table: hashbrown::HashTable::with_capacity(n), hasher: Default::default(), broken: Vec::new() }
+    }
+
+    fn encode(def: Def, broken: usize) -> u32 {
+        let (kind, index) = match def {
+            Def::Stage(StageId(i)) => (0, i),
+            Def::Actor(ActorId(i)) => (1, i),
+            Def::Phase(PhaseId(i)) => (2, i),
+            Def::Broken(_) => (3, broken as u32),
+        };
+        kind << KIND_SHIFT | index
+    }
+
+    /// The id, definition and span of the id of an entry.
+    fn decode(&self, model: &Model<'s>, entry: u32) -> (&'s str, Def, Span) {
+        Defs::decode_in(model, &self.broken, entry)
+    }
+
+    fn get(&self, model: &Model<'s>, name: &str) -> Option<(Def, Span)> {
+        let hash = self.hasher.hash_one(name);
+        let entry = self.table.find(hash, |&e| self.decode(model, e).0 == name)?;
+        let (_, def, span) = self.decode(model, *entry);
+        Some((def, span))
+    }
+
+    /// Records that `name` is `def`, unless it is defined already (by a statement that parsed,
+    /// or at all when `def` is broken), which is returned. The model must hold `def` (a
+    /// broken one goes to `broken`) before the next call.
+    fn define(&mut self, model: &Model<'s>, name: &'s str, def: Def, span: Span) -> Result<(), (Def, Span)> {
+        let hash = self.hasher.hash_one(name);
+        let Defs { table, hasher, broken } = self;
+        let this = &*broken;
+        let key = |e: u32| Defs::decode_in(model, this, e);
+        let entry = table.entry(hash, |&e| key(e).0 == name, |&e| hasher.hash_one(key(e).0));
+        let new = Defs::encode(def, broken.len());
+        match entry {
+            hashbrown::hash_table::Entry::Vacant(vacant) => {
+                vacant.insert(new);
+            }
+            hashbrown::hash_table::Entry::Occupied(mut occupied) => {
+                let (_, first, first_span) = key(*occupied.get());
+                // A broken statement's id gives way to a real definition.
+                if !matches!(first, Def::Broken(_)) || matches!(def, Def::Broken(_)) {
+                    return Err((first, first_span));
+                }
+                *occupied.get_mut() = new;
+            }
+        }
+        if let Def::Broken(kind) = def {
+            broken.push((name, kind, span));
+        }
+        Ok(())
+    }
+
+    fn decode_in(model: &Model<'s>, broken: &[(&'s str, DefinitionKind, Span)], entry: u32) -> (&'s str, Def, Span) {
+        let index = entry & ((1 << KIND_SHIFT) - 1);
+        match entry >> KIND_SHIFT {
+            0 => {
+                let stage = &model.stages[index as usize];
+                (stage.id, Def::Stage(StageId(index)), stage.id_span)
+            }
+            1 => {
+                let actor = &model.actors[index as usize];
+                (actor.id, Def::Actor(ActorId(index)), actor.id_span)
+            }
+            2 => {
+                let phase = &model.phases[index as usize];
+                (phase.id, Def::Phase(PhaseId(index)), phase.id_span)
+            }
+            _ => {
+                let (id, kind, span) = broken[index as usize];
+                (id, Def::Broken(kind), span)
+            }
+        }
+    }
+
+    fn iter<'d>(&'d self, model: &'d Model<'s>) -> impl Iterator<Item = (&'s str, Def, Span)> + 'd {
+        self.table.iter().map(move |&e| self.decode(model, e))
     }
 }
 
@@ -84,8 +178,9 @@ const NONE: u32 = u32::MAX;
 
 /// Puts the stage `r` names into its edges if it is defined (as a stage, by a statement that
 /// parsed); says whether it did.
-fn settle(defs: &HashMap<&str, (Def, Span)>, edges: &mut [Edge<'_>], r: &StageRef<'_>) -> bool {
-    let Some(&(Def::Stage(id), _)) = defs.get(r.ident.name) else { return false };
+fn settle<'s>(defs: &Defs<'s>, model: &mut Model<'s>, r: &StageRef<'_>) -> bool {
+    let Some((Def::Stage(id), _)) = defs.get(model, r.ident.name) else { return false };
+    let edges = &mut model.edges;
     if r.from != NONE {
         edges[r.from as usize].from = id;
     }
@@ -109,7 +204,7 @@ const PENDING: u32 = u32::MAX;
 
 pub(crate) struct Resolver<'s> {
     model: Model<'s>,
-    defs: HashMap<&'s str, (Def, Span)>,
+    defs: Defs<'s>,
     languages_span: Option<Span>,
     /// A `start` is defined somewhere, even as a duplicate or a statement that did not parse.
     saw_start: bool,
@@ -126,6 +221,8 @@ pub(crate) struct Resolver<'s> {
     /// (`None` for a duplicate), and how many of them `fill` has read.
     stages_read: Vec<Option<StageId>>,
     stages_filled: usize,
+    /// The statements come without their prose (`check_reader`): see `texts_of`.
+    without_prose: bool,
     /// Requirements are read last, when every stage is known.
     requires: Vec<ast::Require<'s>>,
 }
@@ -139,7 +236,7 @@ impl<'s> Resolver<'s> {
                 edges: Vec::with_capacity(stages + stages / 2),
                 ..Model::default()
             },
-            defs: HashMap::with_capacity_and_hasher(stages, Default::default()),
+            defs: Defs::with_capacity(stages),
             languages_span: None,
             saw_start: false,
             diagnostics: Vec::new(),
@@ -150,8 +247,14 @@ impl<'s> Resolver<'s> {
             pending_owners: Vec::new(),
             stages_read: Vec::new(),
             stages_filled: 0,
+            without_prose: false,
             requires: Vec::new(),
         }
+    }
+
+    /// A resolver for statements whose prose was left behind (`Statement::relocate`).
+    pub(crate) fn without_prose(self) -> Self {
+        Resolver { without_prose: true, ..self }
     }
 
     /// Reads statements after the header: their definitions, then their contents.
@@ -166,10 +269,10 @@ impl<'s> Resolver<'s> {
         // (the first definition of an id stands); the rest, after a second try, wait for
         // `finish`, which reports what is wrong with them.
         let mut retry = std::mem::take(&mut self.retry);
-        retry.retain(|r| !settle(&self.defs, &mut self.model.edges, r));
+        retry.retain(|r| !settle(&self.defs, &mut self.model, r));
         self.unsettled.append(&mut retry);
         let mut fresh = std::mem::take(&mut self.stage_refs);
-        fresh.retain(|r| !settle(&self.defs, &mut self.model.edges, r));
+        fresh.retain(|r| !settle(&self.defs, &mut self.model, r));
         self.retry.append(&mut fresh);
         self.stage_refs = fresh;
     }
@@ -373,23 +476,14 @@ impl<'s> Resolver<'s> {
             self.saw_start |= kind == DefinitionKind::Stage(StageKind::Start);
             // A broken statement's id is known but never reported as a duplicate: its
             // statement already has an error.
-            self.defs.entry(ident.name).or_insert((Def::Broken(kind), ident.span));
+            let _ = self.defs.define(&self.model, ident.name, Def::Broken(kind), ident.span);
         }
     }
 
     /// Records a definition; reports RF002 and returns false when the id is taken.
     fn declare(&mut self, ident: Ident<'s>, def: Def) -> bool {
-        let (first, first_span) = match self.defs.entry(ident.name) {
-            Entry::Vacant(entry) => {
-                entry.insert((def, ident.span));
-                return true;
-            }
-            // A broken statement's id gives way to a real definition.
-            Entry::Occupied(mut entry) if matches!(entry.get().0, Def::Broken(_)) => {
-                entry.insert((def, ident.span));
-                return true;
-            }
-            Entry::Occupied(entry) => *entry.get(),
+        let Err((first, first_span)) = self.defs.define(&self.model, ident.name, def, ident.span) else {
+            return true;
         };
         let mut diagnostic = Diagnostic::new(
             Rule::DuplicateId,
@@ -461,7 +555,7 @@ impl<'s> Resolver<'s> {
 
     /// The index an id was given by this very definition (not by an earlier duplicate).
     fn own(&self, ident: Ident<'s>, kind: impl Fn(Def) -> bool) -> Option<u32> {
-        let &(def, span) = self.defs.get(ident.name)?;
+        let (def, span) = self.defs.get(&self.model, ident.name)?;
         if span.start != ident.span.start || !kind(def) {
             return None;
         }
@@ -637,9 +731,9 @@ impl<'s> Resolver<'s> {
     /// statement, which a later definition replaces), or something else, which is reported at
     /// once: the first definition of an id is final. (Stages are all looked up in `finish`.)
     fn find_actor(&mut self, ident: Ident<'s>) -> Found {
-        match self.defs.get(ident.name) {
+        match self.defs.get(&self.model, ident.name) {
             None | Some((Def::Broken(_), _)) => Found::Later,
-            Some(&(Def::Actor(ActorId(id)), _)) => Found::Now(id),
+            Some((Def::Actor(ActorId(id)), _)) => Found::Now(id),
             Some(_) => {
                 let found = self.resolve_actor(ident);
                 debug_assert!(found.is_none(), "an actor is found above");
@@ -672,7 +766,7 @@ impl<'s> Resolver<'s> {
 
     /// The definition of `ident`, or RF003 with the nearest id of the wanted kind.
     fn lookup(&mut self, ident: Ident<'s>, wanted: &str, user: &str) -> Option<Def> {
-        if let Some(&(def, _)) = self.defs.get(ident.name) {
+        if let Some((def, _)) = self.defs.get(&self.model, ident.name) {
             return Some(def);
         }
         let suggestion = self.nearest(ident.name, wanted);
@@ -698,7 +792,7 @@ impl<'s> Resolver<'s> {
     }
 
     fn wrong_kind(&mut self, ident: Ident<'s>, def: Def, wanted: &str, help: &str) {
-        let (_, def_span) = self.defs[ident.name];
+        let def_span = self.defs.get(&self.model, ident.name).map_or(ident.span, |(_, span)| span);
         self.diagnostics.push(
             Diagnostic::new(
                 Rule::WrongKindReference,
@@ -718,13 +812,13 @@ impl<'s> Resolver<'s> {
         let limit = (name.chars().count() / 3).max(1);
         // Ids of statements that did not parse count too: they are what the author wrote.
         self.defs
-            .iter()
-            .filter(|(_, (def, _))| match def {
+            .iter(&self.model)
+            .filter(|(_, def, _)| match def {
                 Def::Actor(_) | Def::Broken(DefinitionKind::Actor) => actors,
                 Def::Stage(_) | Def::Broken(DefinitionKind::Stage(_)) => !actors,
                 Def::Phase(_) | Def::Broken(DefinitionKind::Phase) => false,
             })
-            .map(|(id, (_, span))| (strsim::damerau_levenshtein(&name, &id.to_lowercase()), span.start, *id))
+            .map(|(id, _, span)| (strsim::damerau_levenshtein(&name, &id.to_lowercase()), span.start, id))
             .filter(|(d, _, _)| *d <= limit)
             .min()
             .map(|(_, _, id)| id)
@@ -784,6 +878,11 @@ impl<'s> Resolver<'s> {
                 continue;
             }
             values[index] = Some(t.text.value.clone());
+        }
+        // Without prose, a text given in every language says nothing more: keep no values
+        // (48 bytes a stage). One with a translation missing keeps them for RF110.
+        if self.without_prose && values.iter().all(|v| v.as_deref() == Some("")) {
+            values = Vec::new();
         }
         Texts { values: values.into_boxed_slice(), span: text.span }
     }
