@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgMatches, ValueEnum};
-use referflow_check::{Checked, Level, Levels, Rule};
+use referflow_check::{Diagnostic, Level, Levels, READ_WINDOW, ReadError, Rule};
 use referflow_emit::Source;
 use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 
@@ -65,20 +65,19 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
 
     let mut outcome = Outcome::Clean;
     let mut configs = Configs::default();
-    let mut loaded: Vec<(Loaded, Levels)> = Vec::new();
+    let mut files: Vec<(Loaded, Vec<Diagnostic>)> = Vec::new();
     for path in input::expand(&args.paths) {
         let file = path.and_then(|p| {
-            let file = input::load(&p)?;
             let dir = if p.as_os_str() == "-" {
                 PathBuf::from(".")
             } else {
                 p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             };
             let levels = levels_for(&configs.for_dir(&dir)?, &flags);
-            Ok((file, levels))
+            check_file(&p, &levels)
         });
         match file {
-            Ok(file) => loaded.push(file),
+            Ok(file) => files.push(file),
             Err(failure) => {
                 report_failure(&failure);
                 outcome = Outcome::Trouble;
@@ -86,15 +85,9 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
         }
     }
 
-    let checked: Vec<Checked<'_>> =
-        loaded.iter().map(|(file, levels)| referflow_check::check_source(&file.text, levels)).collect();
-    let reports: Vec<FileReport<'_>> = loaded
+    let reports: Vec<FileReport<'_>> = files
         .iter()
-        .zip(&checked)
-        .map(|((file, _), checked)| FileReport {
-            source: Source { name: &file.name, text: &file.text },
-            diagnostics: &checked.diagnostics,
-        })
+        .map(|(file, diagnostics)| FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics })
         .collect();
     let summary = Summary::of(&reports);
 
@@ -103,7 +96,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
             let text = diagnostics::render_human(&reports, HumanOptions { color: crate::stderr_color(), width: None });
             let mut stderr = std::io::stderr().lock();
             let _ = write!(stderr, "{text}");
-            if !loaded.is_empty() {
+            if !files.is_empty() {
                 let _ = writeln!(stderr, "{}", diagnostics::summary_line(summary));
             }
             String::new()
@@ -116,9 +109,45 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
     if summary.errors > 0 {
         outcome = outcome.max(Outcome::Errors);
     }
-    drop(reports);
-    crate::leave_to_exit(checked);
     outcome
+}
+
+/// Checks one chart: its text (needed only to show diagnostics) and its diagnostics.
+///
+/// A file larger than a piece is checked a piece at a time, so that its text and its model
+/// are never in memory together (a million-stage chart: 225 MB of text); the text is read
+/// again only if there is something to show, and must then be what was checked.
+fn check_file(path: &Path, levels: &Levels) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
+    if let Some((name, size, file)) = input::open_large(path, READ_WINDOW)? {
+        let mut reader = input::Fingerprinted::new(file);
+        let arena = bumpalo::Bump::new();
+        match referflow_check::check_reader(&mut reader, &arena, levels, READ_WINDOW, size) {
+            Ok(checked) => {
+                let read = reader.finish(&name)?;
+                if checked.diagnostics.is_empty() {
+                    crate::leave_to_exit(checked.model);
+                    return Ok((Loaded { name, text: String::new() }, Vec::new()));
+                }
+                let diagnostics = checked.diagnostics;
+                drop(checked.model);
+                drop(arena);
+                let loaded = input::load(path)?;
+                if input::fingerprint(&loaded.text) != read {
+                    return Err(Failure(format!("{name}: changed while it was being checked; check it again")));
+                }
+                return Ok((loaded, diagnostics));
+            }
+            Err(ReadError::Io(e)) => return Err(input::cannot_read(&name, &e)),
+            Err(ReadError::NotUtf8 { at }) => return Err(input::not_utf8(&name, at)),
+            // Rare: read it whole.
+            Err(ReadError::HeaderNotFirst) => {}
+        }
+    }
+    let loaded = input::load(path)?;
+    let checked = referflow_check::check_source(&loaded.text, levels);
+    let diagnostics = checked.diagnostics;
+    crate::leave_to_exit(checked.model);
+    Ok((loaded, diagnostics))
 }
 
 /// The `-D`/`-W`/`-A` flags in the order they were given, checked.

@@ -100,7 +100,7 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
         ("<stdin>".to_string(), bytes)
     } else {
         let name = path.display().to_string();
-        let cannot = |e: std::io::Error| Failure(format!("{name}: cannot read: {}", io_cause(&e)));
+        let cannot = |e: std::io::Error| cannot_read(&name, &e);
         let size = std::fs::metadata(path).map_err(cannot)?.len();
         if size > limit {
             return Err(too_large(&name));
@@ -117,11 +117,73 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Loaded { name, text }),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            Err(Failure(format!("{name}: not valid UTF-8 at byte {at}; referflow reads UTF-8 text only")))
-        }
+        Err(e) => Err(not_utf8(&name, e.utf8_error().valid_up_to() as u64)),
     }
+}
+
+pub fn cannot_read(name: &str, error: &std::io::Error) -> Failure {
+    Failure(format!("{name}: cannot read: {}", io_cause(error)))
+}
+
+pub fn not_utf8(name: &str, at: u64) -> Failure {
+    Failure(format!("{name}: not valid UTF-8 at byte {at}; referflow reads UTF-8 text only"))
+}
+
+/// A chart file to read a piece at a time (`referflow_check::check_reader`) rather than
+/// whole: a file larger than a piece. Its name, size and the file itself, open; `None` for
+/// standard input and smaller files.
+pub fn open_large(path: &Path, piece: usize) -> Result<Option<(String, u64, std::fs::File)>, Failure> {
+    if path.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(&name, &e))?;
+    let meta = file.metadata().map_err(|e| cannot_read(&name, &e))?;
+    if !meta.is_file() || meta.len() <= piece as u64 {
+        return Ok(None);
+    }
+    if meta.len() > MAX_FILE_SIZE.load(Ordering::Relaxed) {
+        return Err(too_large(&name));
+    }
+    Ok(Some((name, meta.len(), file)))
+}
+
+/// Reads at most the size limit from `inner`, and tells how much it read and its CRC-32: a
+/// file read twice is the same text if both agree.
+#[derive(Debug)]
+pub struct Fingerprinted<R> {
+    inner: std::io::Take<R>,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<R: Read> Fingerprinted<R> {
+    pub fn new(inner: R) -> Self {
+        let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
+        Fingerprinted { inner: inner.take(limit.saturating_add(1)), crc: crc32fast::Hasher::new(), len: 0 }
+    }
+
+    /// The length and CRC-32 of what was read; a failure if it was longer than the limit.
+    pub fn finish(self, name: &str) -> Result<(u64, u32), Failure> {
+        if self.len > MAX_FILE_SIZE.load(Ordering::Relaxed) {
+            return Err(too_large(name));
+        }
+        Ok((self.len, self.crc.finalize()))
+    }
+}
+
+impl<R: Read> Read for Fingerprinted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+}
+
+/// [`Fingerprinted::finish`] of a text in memory.
+pub fn fingerprint(text: &str) -> (u64, u32) {
+    (text.len() as u64, crc32fast::hash(text.as_bytes()))
 }
 
 /// The OS error without Rust's "(os error 2)" suffix.

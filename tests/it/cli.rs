@@ -294,3 +294,59 @@ fn files_over_the_size_limit_are_refused_in_one_line() {
     assert_eq!(referflow(&["check", "--max-file-size", "1M", "examples/uk-nrm.flow"], None).code, 0);
     assert_eq!(referflow(&["check", "--max-file-size", "lots", "examples"], None).code, 2);
 }
+
+/// A chart larger than the piece `check` reads at a time (16 MiB) is never held whole: what
+/// `check` says of it, in every format, is what it says of the same text read whole from
+/// standard input, errors far past the first piece included.
+#[test]
+fn a_chart_larger_than_a_piece_is_checked_as_if_read_whole() {
+    let dir = temp_dir("large");
+    let path = dir.join("large.flow");
+    let name = path.to_str().unwrap();
+    let mut src = String::from(
+        "title \"Large\" th \"ใหญ่\"\nlanguages en th\nactor police \"Police\" { th \"ตำรวจ\" }\n\n\
+         start s0 \"Case received\" by police { th \"รับเรื่อง\"; -> s1 }\n",
+    );
+    let n = 60_000;
+    for i in 1..n {
+        src.push_str(&format!(
+            "step s{i} \"Interview with an interpreter, step {i} of a long chart\" by police within 24h {{\n  \
+             th \"สัมภาษณ์โดยมีล่าม ขั้นที่ {i} ของแผนผังยาว\"\n  note \"Up to 15 days\" th \"ไม่เกิน 15 วัน\"\n  -> s{}\n}}\n",
+            i + 1
+        ));
+    }
+    src.push_str(&format!("end s{n} \"Case closed\" by police {{ th \"ปิดเรื่อง\" }}\n"));
+    assert!(src.len() > referflow_check::READ_WINDOW + (256 << 10), "{} bytes: not more than a piece", src.len());
+    std::fs::write(&path, &src).unwrap();
+    let clean = referflow(&["check", "-D", "warnings", name], None);
+    assert_eq!((clean.code, clean.stderr.as_str()), (0, "no problems in 1 file\n"));
+
+    // Past the first piece: an unknown owner.
+    src.push_str("step late \"Late\" by polise\n");
+    std::fs::write(&path, &src).unwrap();
+    for format in ["human", "json", "sarif", "github"] {
+        let file = referflow(&["check", "--format", format, name], None);
+        let piped = referflow(&["check", "--format", format, "-"], Some(src.as_bytes()));
+        assert_eq!(file.code, 1, "{format}: {}", file.stderr);
+        assert_eq!(file.stderr.replace(name, "<stdin>"), piped.stderr, "{format}");
+        if format == "sarif" {
+            // Standard input is the URI `stdin` there.
+            assert!(file.stdout.contains("RF003"));
+            assert_eq!(file.stdout.replace(name, "stdin"), piped.stdout);
+        } else {
+            assert_eq!(file.stdout.replace(name, "<stdin>"), piped.stdout, "{format}");
+        }
+    }
+    let human = referflow(&["check", name], None).stderr;
+    assert!(human.contains(&format!("{name}:{}:21]", src.lines().count())), "{human}");
+
+    // Not UTF-8 past the first piece: the byte is named as when the text is read whole.
+    let mut bytes = src.into_bytes();
+    let at = bytes.len() - 10;
+    bytes[at] = 0xFF;
+    std::fs::write(&path, &bytes).unwrap();
+    let run = referflow(&["check", name], None);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, format!("error: {name}: not valid UTF-8 at byte {at}; referflow reads UTF-8 text only\n"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
