@@ -156,7 +156,7 @@ pub fn check_reader<'a>(
         let place = Window { first: offset == 0, last: eof && text.len() == buf.len(), after_header };
         let mut keep = Arena { arena, offset: u32::try_from(offset).unwrap_or(u32::MAX) };
         let rest = referflow_syntax::parse_window(text, place, 256 << 10, |statements| {
-            let statements: Vec<Statement<'a>> = statements.iter().map(|s| s.relocate(&mut keep)).collect();
+            let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
             if std::mem::take(&mut header) {
                 resolver.header(&statements);
             }

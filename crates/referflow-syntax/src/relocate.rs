@@ -21,8 +21,8 @@ pub trait Keep<'a> {
 
 impl Statement<'_> {
     /// This statement, with its spans counted from the start of the file and its strings
-    /// where `keep` puts them.
-    pub fn relocate<'a>(&self, keep: &mut impl Keep<'a>) -> Statement<'a> {
+    /// where `keep` puts them. The vectors of the tree are reused, not copied.
+    pub fn relocate<'a>(self, keep: &mut impl Keep<'a>) -> Statement<'a> {
         let mut r = Relocator { keep, prose: false };
         r.prose = r.keep.prose();
         r.statement(self)
@@ -52,8 +52,8 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
         Ident { name: self.keep.keep(ident.name), span: self.span(ident.span) }
     }
 
-    fn idents(&mut self, idents: &[Ident<'_>]) -> Vec<Ident<'a>> {
-        idents.iter().map(|i| self.ident(i)).collect()
+    fn idents(&mut self, idents: Vec<Ident<'_>>) -> Vec<Ident<'a>> {
+        idents.into_iter().map(|i| self.ident(&i)).collect()
     }
 
     fn lang(&mut self, lang: &Lang<'_>) -> Lang<'a> {
@@ -65,64 +65,64 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
     }
 
     /// A text kept whatever `prose` says: a title, version, name or branch label.
-    fn text(&mut self, text: &Text<'_>) -> Text<'a> {
-        let value = match &text.value {
+    fn text(&mut self, text: Text<'_>) -> Text<'a> {
+        let value = match text.value {
             Cow::Borrowed(s) => Cow::Borrowed(self.keep.keep(s)),
-            Cow::Owned(s) => Cow::Owned(s.clone()),
+            Cow::Owned(s) => Cow::Owned(s),
         };
         Text { value, span: self.span(text.span) }
     }
 
-    fn prose_text(&mut self, text: &Text<'_>) -> Text<'a> {
+    fn prose_text(&mut self, text: Text<'_>) -> Text<'a> {
         if self.prose { self.text(text) } else { Text { value: Cow::Borrowed(""), span: self.span(text.span) } }
     }
 
-    fn translations(&mut self, ts: &[Translation<'_>], prose: bool) -> Vec<Translation<'a>> {
-        ts.iter()
+    fn translations(&mut self, ts: Vec<Translation<'_>>, prose: bool) -> Vec<Translation<'a>> {
+        ts.into_iter()
             .map(|t| Translation {
                 lang: self.lang(&t.lang),
-                text: if prose { self.prose_text(&t.text) } else { self.text(&t.text) },
+                text: if prose { self.prose_text(t.text) } else { self.text(t.text) },
             })
             .collect()
     }
 
-    fn note(&mut self, note: &Note<'_>) -> Note<'a> {
+    fn note(&mut self, note: Note<'_>) -> Note<'a> {
         Note {
-            text: self.prose_text(&note.text),
-            translations: self.translations(&note.translations, true),
+            text: self.prose_text(note.text),
+            translations: self.translations(note.translations, true),
             span: self.span(note.span),
         }
     }
 
-    fn branch_label(&mut self, label: &BranchLabel<'_>) -> BranchLabel<'a> {
+    fn branch_label(&mut self, label: BranchLabel<'_>) -> BranchLabel<'a> {
         match label {
-            BranchLabel::Yes(span) => BranchLabel::Yes(self.span(*span)),
-            BranchLabel::No(span) => BranchLabel::No(self.span(*span)),
+            BranchLabel::Yes(span) => BranchLabel::Yes(self.span(span)),
+            BranchLabel::No(span) => BranchLabel::No(self.span(span)),
             BranchLabel::Text { text, translations } => {
                 BranchLabel::Text { text: self.text(text), translations: self.translations(translations, false) }
             }
         }
     }
 
-    fn edge(&mut self, edge: &EdgeChain<'_>) -> EdgeChain<'a> {
+    fn edge(&mut self, edge: EdgeChain<'_>) -> EdgeChain<'a> {
         EdgeChain {
-            stages: self.idents(&edge.stages),
-            label: edge.label.as_ref().map(|l| self.branch_label(l)),
+            stages: self.idents(edge.stages),
+            label: edge.label.map(|l| self.branch_label(l)),
             span: self.span(edge.span),
         }
     }
 
-    fn broken(&mut self, broken: &Broken<'_>) -> Broken<'a> {
+    fn broken(&mut self, broken: Broken<'_>) -> Broken<'a> {
         Broken { defines: broken.defines.map(|(kind, id)| (kind, self.ident(&id))), span: self.span(broken.span) }
     }
 
-    fn stage(&mut self, stage: &Stage<'_>) -> Stage<'a> {
+    fn stage(&mut self, stage: Stage<'_>) -> Stage<'a> {
         let items = stage
             .items
-            .iter()
+            .into_iter()
             .map(|item| match item {
                 StageItem::By(by) => {
-                    StageItem::By(By { actors: self.idents(&by.actors), inline: by.inline, span: self.span(by.span) })
+                    StageItem::By(By { actors: self.idents(by.actors), inline: by.inline, span: self.span(by.span) })
                 }
                 StageItem::Within(w) => StageItem::Within(Within {
                     duration: self.duration(&w.duration),
@@ -130,15 +130,15 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     span: self.span(w.span),
                 }),
                 StageItem::Translation(t) => {
-                    StageItem::Translation(Translation { lang: self.lang(&t.lang), text: self.prose_text(&t.text) })
+                    StageItem::Translation(Translation { lang: self.lang(&t.lang), text: self.prose_text(t.text) })
                 }
                 StageItem::Note(note) => StageItem::Note(self.note(note)),
                 StageItem::Ref(text) => StageItem::Ref(self.prose_text(text)),
                 StageItem::Next(next) => {
-                    StageItem::Next(Next { targets: self.idents(&next.targets), span: self.span(next.span) })
+                    StageItem::Next(Next { targets: self.idents(next.targets), span: self.span(next.span) })
                 }
                 StageItem::Branch(branch) => StageItem::Branch(Branch {
-                    label: self.branch_label(&branch.label),
+                    label: self.branch_label(branch.label),
                     target: self.ident(&branch.target),
                     span: self.span(branch.span),
                 }),
@@ -147,34 +147,34 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
         Stage {
             kind: stage.kind,
             id: self.ident(&stage.id),
-            label: self.prose_text(&stage.label),
+            label: self.prose_text(stage.label),
             items,
             block: stage.block.map(|b| self.span(b)),
             span: self.span(stage.span),
         }
     }
 
-    fn statement(&mut self, statement: &Statement<'_>) -> Statement<'a> {
+    fn statement(&mut self, statement: Statement<'_>) -> Statement<'a> {
         match statement {
             Statement::Title(t) => Statement::Title(Title {
-                text: self.text(&t.text),
-                translations: self.translations(&t.translations, false),
+                text: self.text(t.text),
+                translations: self.translations(t.translations, false),
                 span: self.span(t.span),
             }),
-            Statement::Version(v) => Statement::Version(Version { text: self.text(&v.text), span: self.span(v.span) }),
+            Statement::Version(v) => Statement::Version(Version { text: self.text(v.text), span: self.span(v.span) }),
             Statement::Languages(l) => Statement::Languages(Languages {
-                langs: l.langs.iter().map(|lang| self.lang(lang)).collect(),
+                langs: l.langs.into_iter().map(|lang| self.lang(&lang)).collect(),
                 span: self.span(l.span),
             }),
             Statement::Actor(a) => Statement::Actor(Actor {
                 id: self.ident(&a.id),
-                name: self.text(&a.name),
+                name: self.text(a.name),
                 items: a
                     .items
-                    .iter()
+                    .into_iter()
                     .map(|item| match item {
                         ActorItem::Translation(t) => {
-                            ActorItem::Translation(Translation { lang: self.lang(&t.lang), text: self.text(&t.text) })
+                            ActorItem::Translation(Translation { lang: self.lang(&t.lang), text: self.text(t.text) })
                         }
                         ActorItem::Note(note) => ActorItem::Note(self.note(note)),
                     })
@@ -184,13 +184,13 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             }),
             Statement::Phase(p) => Statement::Phase(Phase {
                 id: self.ident(&p.id),
-                name: self.text(&p.name),
+                name: self.text(p.name),
                 items: p
                     .items
-                    .iter()
+                    .into_iter()
                     .map(|item| match item {
                         PhaseItem::Translation(t) => {
-                            PhaseItem::Translation(Translation { lang: self.lang(&t.lang), text: self.text(&t.text) })
+                            PhaseItem::Translation(Translation { lang: self.lang(&t.lang), text: self.text(t.text) })
                         }
                         PhaseItem::Stage(stage) => PhaseItem::Stage(self.stage(stage)),
                         PhaseItem::Edge(edge) => PhaseItem::Edge(self.edge(edge)),
@@ -204,17 +204,17 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             Statement::Edge(edge) => Statement::Edge(self.edge(edge)),
             Statement::Require(Require::Before { first, target, unless, span }) => {
                 Statement::Require(Require::Before {
-                    first: self.ident(first),
-                    target: self.ident(target),
+                    first: self.ident(&first),
+                    target: self.ident(&target),
                     unless: self.idents(unless),
-                    span: self.span(*span),
+                    span: self.span(span),
                 })
             }
             Statement::Require(Require::Within { limit, from, to, span }) => Statement::Require(Require::Within {
-                limit: self.duration(limit),
-                from: self.ident(from),
-                to: self.ident(to),
-                span: self.span(*span),
+                limit: self.duration(&limit),
+                from: self.ident(&from),
+                to: self.ident(&to),
+                span: self.span(span),
             }),
             Statement::Broken(broken) => Statement::Broken(self.broken(broken)),
         }
