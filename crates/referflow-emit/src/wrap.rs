@@ -32,10 +32,7 @@ use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 /// assert_eq!(wrap("Line one\nLine two", 80), ["Line one", "Line two"]);
 /// ```
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    // The dictionary model rather than the LSTM: it is exact for the words it knows, and it
-    // gives the same breaks on every machine and in every ICU release that ships the same
-    // word list, which keeps rendered output stable.
-    let segmenter = LineSegmenter::new_dictionary(LineBreakOptions::default());
+    let segmenter = &*SEGMENTER;
     let mut lines = Vec::new();
     for paragraph in paragraphs(text) {
         let paragraph = paragraph.trim();
@@ -44,7 +41,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             lines.push(paragraph.to_owned());
             continue;
         }
-        let pieces = pieces(&segmenter, paragraph);
+        let pieces = pieces(segmenter, paragraph);
         let count = count_lines(&pieces, width);
         // Narrowing the width never gives fewer lines, so the narrowest width that gives as
         // few lines as `width` does is found by bisection.
@@ -58,6 +55,13 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+/// The dictionary model rather than the LSTM: it is exact for the words it knows, and it
+/// gives the same breaks on every machine and in every ICU release that ships the same word
+/// list, which keeps rendered output stable. Made once: making it looks its data up, which
+/// cost 5% of rendering a large chart when each label made its own.
+static SEGMENTER: std::sync::LazyLock<LineSegmenterBorrowed<'static>> =
+    std::sync::LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
 
 /// `paragraph` cut at every break opportunity.
 fn pieces<'t>(segmenter: &LineSegmenterBorrowed<'_>, paragraph: &'t str) -> Vec<Piece<'t>> {
