@@ -67,6 +67,37 @@ pub fn check_properties(src: &str) {
     );
 }
 
+/// `check`, on the raw bytes: reading them a few bytes at a time (as `referflow check` reads a
+/// large file, a piece at a time) gives the diagnostics and verdicts of checking the whole
+/// text, says a late header is late exactly when the batches say so, and stops at the first
+/// byte that is not UTF-8, the byte `std::str::from_utf8` names.
+pub fn read_properties(data: &[u8]) {
+    use referflow_check::{ReadError, check_reader};
+    let whole = std::str::from_utf8(data);
+    for window in [1, 61] {
+        let arena = bumpalo::Bump::new();
+        match (check_reader(data, &arena, &Levels::default(), window, 0), whole) {
+            (Ok(read), Ok(src)) => {
+                let checked = check(src);
+                assert!(
+                    format!("{:?}{:?}", read.diagnostics, read.model.verdicts)
+                        == format!("{:?}{:?}", checked.diagnostics, checked.model.verdicts),
+                    "reading in pieces of {window} bytes changed the result"
+                );
+                assert!(referflow_syntax::parse_in_batches(src, 1 << 20, |_| {}).is_ok(), "a late header missed");
+            }
+            (Err(ReadError::HeaderNotFirst), Ok(src)) => {
+                assert!(referflow_syntax::parse_in_batches(src, 1 << 20, |_| {}).is_err(), "a late header seen");
+            }
+            (Err(ReadError::NotUtf8 { at }), Err(e)) => assert_eq!(at, e.valid_up_to() as u64, "the wrong byte"),
+            // The header came late before the bad byte was read.
+            (Err(ReadError::HeaderNotFirst), Err(_)) => {}
+            (Ok(_), Err(_)) => panic!("text that is not UTF-8 was checked"),
+            (Err(e), _) => panic!("{e:?}"),
+        }
+    }
+}
+
 /// `diagnostics`: every format (human with and without colour, JSON, SARIF, GitHub) renders
 /// any file's diagnostics, and the JSON formats parse.
 pub fn diagnostics_properties(src: &str) {

@@ -553,6 +553,7 @@ proptest! {
     #[test]
     fn any_bytes_hold_every_property(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         all_properties(&properties::text(&bytes));
+        properties::read_properties(&bytes);
     }
 
     #[test]
@@ -578,6 +579,7 @@ proptest! {
         let charts = charts();
         let src = mutate(&charts[chart.index(charts.len())], &edits);
         all_properties(&src);
+        properties::read_properties(src.as_bytes());
         // And two versions of a chart compare: the diff target cuts at the NUL.
         let original = &charts[chart.index(charts.len())];
         properties::diff_properties(&format!("{original}\0{src}"));
