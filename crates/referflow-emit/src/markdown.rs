@@ -66,6 +66,8 @@
 //!
 //! The output depends on nothing but the chart and the options: byte-for-byte deterministic.
 
+use std::fmt::Write as _;
+
 use referflow_check::{ActorId, ByStage, Label, Requirement, Rule, StageId};
 use referflow_syntax::StageKind;
 
@@ -420,9 +422,9 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             Some(title) => escape(self.chart.text(title, self.options), Breaks::Space),
             None => self.words.untitled.to_string(),
         };
-        out.push_str(&format!("# {title}\n\n"));
+        let _ = write!(out, "# {title}\n\n");
         if let Some(version) = &model.version {
-            out.push_str(&format!("**{}:** {}\n\n", self.words.version, escape(version, Breaks::Html)));
+            let _ = write!(out, "**{}:** {}\n\n", self.words.version, escape(version, Breaks::Html));
         }
         out.push_str(self.words.intro);
         out.push_str("\n\n");
@@ -430,12 +432,12 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
 
     fn contents(&self, out: &mut Out<'_>) {
         let w = self.words;
-        out.push_str(&format!("## {}\n\n", w.contents));
+        let _ = write!(out, "## {}\n\n", w.contents);
         if self.has_entry_points() {
-            out.push_str(&format!("- [{}](#entry-points)\n", w.entry_points));
+            let _ = write!(out, "- [{}](#entry-points)\n", w.entry_points);
         }
         if !self.chart.model.actors.is_empty() {
-            out.push_str(&format!("- [{}](#actors)\n", w.actors));
+            let _ = write!(out, "- [{}](#actors)\n", w.actors);
         }
         for section in &self.sections {
             let mut line = format!("- [{}](#{})", self.section_title(section, Breaks::Space), section.kind.anchor());
@@ -451,13 +453,13 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             out.push('\n');
         }
         if self.has_outcomes() {
-            out.push_str(&format!("- [{}](#outcomes)\n", w.outcomes));
+            let _ = write!(out, "- [{}](#outcomes)\n", w.outcomes);
         }
         if !self.chart.model.requirements.is_empty() {
-            out.push_str(&format!("- [{}](#requirements)\n", w.requirements));
+            let _ = write!(out, "- [{}](#requirements)\n", w.requirements);
         }
         if self.options.diagram {
-            out.push_str(&format!("- [{}](#diagram)\n", w.diagram));
+            let _ = write!(out, "- [{}](#diagram)\n", w.diagram);
         }
         out.push('\n');
     }
@@ -474,12 +476,13 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         if !self.has_entry_points() {
             return;
         }
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "## <a id=\"entry-points\"></a>{}\n\n{}\n\n",
             self.words.entry_points, self.words.entry_points_intro
-        ));
+        );
         for stage in self.of_kind(StageKind::Start) {
-            out.push_str(&format!("- {}\n", self.step_link(stage)));
+            let _ = write!(out, "- {}\n", self.step_link(stage));
         }
         out.push('\n');
     }
@@ -495,10 +498,10 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
         let w = self.words;
         let with_notes = model.actors.iter().any(|a| !a.notes.is_empty());
-        out.push_str(&format!("## <a id=\"actors\"></a>{}\n\n", w.actors));
-        out.push_str(&format!("| {} | {} | {} |", w.actor_column, w.leads_column, w.takes_part_column));
+        let _ = write!(out, "## <a id=\"actors\"></a>{}\n\n", w.actors);
+        let _ = write!(out, "| {} | {} | {} |", w.actor_column, w.leads_column, w.takes_part_column);
         if with_notes {
-            out.push_str(&format!(" {} |\n| --- | --- | --- | --- |\n", w.note_column));
+            let _ = write!(out, " {} |\n| --- | --- | --- | --- |\n", w.note_column);
         } else {
             out.push_str("\n| --- | --- | --- |\n");
         }
@@ -524,16 +527,17 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                         .join(", ")
                 }
             };
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "| {} | {} | {} |",
                 escape(self.chart.text(&actor.name, self.options), Breaks::Html),
                 steps(&leads),
                 steps(&takes_part)
-            ));
+            );
             if with_notes {
                 let notes: Vec<String> =
                     actor.notes.iter().map(|n| escape(self.chart.text(n, self.options), Breaks::Html)).collect();
-                out.push_str(&format!(" {} |", if notes.is_empty() { "—".to_string() } else { notes.join("<br>") }));
+                let _ = write!(out, " {} |", if notes.is_empty() { "—".to_string() } else { notes.join("<br>") });
             }
             out.push('\n');
         }
@@ -557,11 +561,12 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
     }
 
     fn section_heading(&self, out: &mut Out<'_>, section: &Section) {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "## <a id=\"{}\"></a>{}\n\n",
             section.kind.anchor(),
             self.section_title(section, Breaks::Space)
-        ));
+        );
         if section.stages.is_empty() {
             out.push_str(self.words.empty_phase);
             out.push_str("\n\n");
@@ -572,18 +577,19 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         let w = self.words;
         let stage = self.chart.model.stage(id);
         let n = self.numbers[id.index()];
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "### <a id=\"step-{n}\"></a>{} {n}: {}\n\n",
             w.step,
             escape(self.chart.text(&stage.label, self.options), Breaks::Space)
-        ));
+        );
         let kind = match stage.kind {
             StageKind::Start => w.kinds[0],
             StageKind::Step => w.kinds[1],
             StageKind::Decision => w.kinds[2],
             StageKind::End => w.kinds[3],
         };
-        out.push_str(&format!("- **{}:** {kind}\n", w.kind));
+        let _ = write!(out, "- **{}:** {kind}\n", w.kind);
 
         let owners: Vec<String> = stage
             .owners
@@ -595,24 +601,26 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             })
             .collect();
         let owners = if owners.is_empty() { w.unassigned.to_string() } else { owners.join(", ") };
-        out.push_str(&format!("- **{}:** {owners}\n", w.responsible));
+        let _ = write!(out, "- **{}:** {owners}\n", w.responsible);
 
         if let Some(limit) = &stage.within {
-            out.push_str(&format!("- **{}:** {} {}\n", w.time_limit, w.within, self.duration(limit.text)));
+            let _ = write!(out, "- **{}:** {} {}\n", w.time_limit, w.within, self.duration(limit.text));
         }
         match &stage.refs[..] {
             [] => {}
-            [one] => out.push_str(&format!("- **{}:** {}\n", w.legal_basis, not_blank(one))),
+            [one] => {
+                let _ = write!(out, "- **{}:** {}\n", w.legal_basis, not_blank(one));
+            }
             many => {
-                out.push_str(&format!("- **{}:**\n", w.legal_basis));
+                let _ = write!(out, "- **{}:**\n", w.legal_basis);
                 for r in many {
-                    out.push_str(&format!("  - {}\n", not_blank(r)));
+                    let _ = write!(out, "  - {}\n", not_blank(r));
                 }
             }
         }
         for note in &stage.notes {
             let note = not_blank(self.chart.text(note, self.options));
-            out.push_str(&format!("- **{}:** {note}\n", w.note));
+            let _ = write!(out, "- **{}:** {note}\n", w.note);
         }
 
         let incoming = self.incoming.of(id);
@@ -628,7 +636,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                     text
                 })
                 .collect();
-            out.push_str(&format!("- **{}:** {}\n", w.comes_after, from.join(", ")));
+            let _ = write!(out, "- **{}:** {}\n", w.comes_after, from.join(", "));
         }
 
         let outgoing = self.outgoing.of(id);
@@ -637,18 +645,24 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             None => self.step_link(link.stage),
         };
         match outgoing {
-            [] if stage.kind == StageKind::End => out.push_str(&format!("- **{}:** {}\n", w.next, w.ends_here)),
-            [] => out.push_str(&format!("- **{}:** {}\n", w.next, w.no_next)),
-            [one] => out.push_str(&format!("- **{}:** {}\n", w.next, next(one))),
+            [] if stage.kind == StageKind::End => {
+                let _ = write!(out, "- **{}:** {}\n", w.next, w.ends_here);
+            }
+            [] => {
+                let _ = write!(out, "- **{}:** {}\n", w.next, w.no_next);
+            }
+            [one] => {
+                let _ = write!(out, "- **{}:** {}\n", w.next, next(one));
+            }
             many => {
-                out.push_str(&format!("- **{}:**\n", w.next));
+                let _ = write!(out, "- **{}:**\n", w.next);
                 for link in many {
-                    out.push_str(&format!("  - {}\n", next(link)));
+                    let _ = write!(out, "  - {}\n", next(link));
                 }
             }
         }
         if !self.reachable[id.index()] {
-            out.push_str(&format!("- ⚠ {}\n", w.unreachable));
+            let _ = write!(out, "- ⚠ {}\n", w.unreachable);
         }
         out.push('\n');
     }
@@ -688,12 +702,9 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         if !self.has_outcomes() {
             return;
         }
-        out.push_str(&format!(
-            "## <a id=\"outcomes\"></a>{}\n\n{}\n\n",
-            self.words.outcomes, self.words.outcomes_intro
-        ));
+        let _ = write!(out, "## <a id=\"outcomes\"></a>{}\n\n{}\n\n", self.words.outcomes, self.words.outcomes_intro);
         for stage in self.of_kind(StageKind::End) {
-            out.push_str(&format!("- {}\n", self.step_link(stage)));
+            let _ = write!(out, "- {}\n", self.step_link(stage));
         }
         out.push('\n');
     }
@@ -704,7 +715,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             return;
         }
         let w = self.words;
-        out.push_str(&format!("## <a id=\"requirements\"></a>{}\n\n{}\n\n", w.requirements, w.requirements_intro));
+        let _ = write!(out, "## <a id=\"requirements\"></a>{}\n\n{}\n\n", w.requirements, w.requirements_intro);
         for (i, requirement) in model.requirements.iter().enumerate() {
             let sentence = match requirement {
                 Requirement::Before { first, target, unless, .. } => {
@@ -723,14 +734,16 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                 ),
             };
             match self.chart.requirement_status(i) {
-                RequirementStatus::Holds => out.push_str(&format!("- **{}:** {sentence}\n", w.holds)),
+                RequirementStatus::Holds => {
+                    let _ = write!(out, "- **{}:** {sentence}\n", w.holds);
+                }
                 RequirementStatus::Fails { rule, message } => {
                     let verdict = match rule {
                         Rule::DeadlineUnprovable => w.unproven,
                         Rule::RequirementVacuous => w.vacuous,
                         _ => w.violated,
                     };
-                    out.push_str(&format!("- **{verdict}:** {sentence}\n  - {}\n", message_text(&message)));
+                    let _ = write!(out, "- **{verdict}:** {sentence}\n  - {}\n", message_text(&message));
                 }
             }
         }
@@ -752,7 +765,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             diagram.push('\n');
         }
         let fence = "`".repeat(longest_run(&diagram, '`').max(2) + 1);
-        out.push_str(&format!("## <a id=\"diagram\"></a>{}\n\n{fence}mermaid\n{diagram}{fence}\n", self.words.diagram));
+        let _ = write!(out, "## <a id=\"diagram\"></a>{}\n\n{fence}mermaid\n{diagram}{fence}\n", self.words.diagram);
     }
 }
 
