@@ -34,8 +34,10 @@ pub fn relocate_error(error: SyntaxError, offset: u32) -> SyntaxError {
     SyntaxError { span: shift(error.span, offset), ..error }
 }
 
+/// Saturating, as `Span::new` is: only a file over 4 GiB (`--max-file-size` raised that far)
+/// gets there.
 fn shift(span: Span, offset: u32) -> Span {
-    Span { start: span.start + offset, end: span.end + offset }
+    Span { start: span.start.saturating_add(offset), end: span.end.saturating_add(offset) }
 }
 
 struct Relocator<'k, K> {
