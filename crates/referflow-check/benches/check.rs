@@ -1,6 +1,6 @@
 //! The checker's parts on generated charts: parsing (with the hand-written reader for stages,
-//! and with pest alone), parsing and resolving in batches as `referflow check` does, name
-//! resolution, and each family of rules. `bench/run.py` times the whole program against
+//! and with pest alone), parsing and resolving in batches as `referflow check` does (from the
+//! text, and from a reader a piece at a time), name resolution, and each family of rules. `bench/run.py` times the whole program against
 //! Graphviz; these say where the time goes.
 //!
 //!     cargo bench -p referflow-check
@@ -60,6 +60,18 @@ fn parse_pest_only(bencher: Bencher, stages: usize) {
 fn check_source(bencher: Bencher, stages: usize) {
     let src = chart(stages);
     bencher.bench(|| referflow_check::check_source(&src, &Levels::default()));
+}
+
+/// The same from a reader a piece at a time, keeping no prose, as `referflow check` reads a
+/// file over 16 MiB (here pieces of 1 MiB, so that both sizes take several).
+#[divan::bench(args = SIZES)]
+fn check_reader(bencher: Bencher, stages: usize) {
+    let src = chart(stages);
+    bencher.bench(|| {
+        let arena = bumpalo::Bump::new();
+        let checked = referflow_check::check_reader(src.as_bytes(), &arena, &Levels::default(), 1 << 20, 0);
+        checked.map(|c| c.diagnostics.len()).ok()
+    });
 }
 
 #[divan::bench(args = SIZES)]
