@@ -434,10 +434,10 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         let w = self.words;
         let _ = write!(out, "## {}\n\n", w.contents);
         if self.has_entry_points() {
-            let _ = write!(out, "- [{}](#entry-points)\n", w.entry_points);
+            let _ = writeln!(out, "- [{}](#entry-points)", w.entry_points);
         }
         if !self.chart.model.actors.is_empty() {
-            let _ = write!(out, "- [{}](#actors)\n", w.actors);
+            let _ = writeln!(out, "- [{}](#actors)", w.actors);
         }
         for section in &self.sections {
             let mut line = format!("- [{}](#{})", self.section_title(section, Breaks::Space), section.kind.anchor());
@@ -453,13 +453,13 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             out.push('\n');
         }
         if self.has_outcomes() {
-            let _ = write!(out, "- [{}](#outcomes)\n", w.outcomes);
+            let _ = writeln!(out, "- [{}](#outcomes)", w.outcomes);
         }
         if !self.chart.model.requirements.is_empty() {
-            let _ = write!(out, "- [{}](#requirements)\n", w.requirements);
+            let _ = writeln!(out, "- [{}](#requirements)", w.requirements);
         }
         if self.options.diagram {
-            let _ = write!(out, "- [{}](#diagram)\n", w.diagram);
+            let _ = writeln!(out, "- [{}](#diagram)", w.diagram);
         }
         out.push('\n');
     }
@@ -482,7 +482,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             self.words.entry_points, self.words.entry_points_intro
         );
         for stage in self.of_kind(StageKind::Start) {
-            let _ = write!(out, "- {}\n", self.step_link(stage));
+            let _ = writeln!(out, "- {}", self.step_link(stage));
         }
         out.push('\n');
     }
@@ -589,7 +589,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             StageKind::Decision => w.kinds[2],
             StageKind::End => w.kinds[3],
         };
-        let _ = write!(out, "- **{}:** {kind}\n", w.kind);
+        let _ = writeln!(out, "- **{}:** {kind}", w.kind);
 
         let owners: Vec<String> = stage
             .owners
@@ -601,26 +601,26 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             })
             .collect();
         let owners = if owners.is_empty() { w.unassigned.to_string() } else { owners.join(", ") };
-        let _ = write!(out, "- **{}:** {owners}\n", w.responsible);
+        let _ = writeln!(out, "- **{}:** {owners}", w.responsible);
 
         if let Some(limit) = &stage.within {
-            let _ = write!(out, "- **{}:** {} {}\n", w.time_limit, w.within, self.duration(limit.text));
+            let _ = writeln!(out, "- **{}:** {} {}", w.time_limit, w.within, self.duration(limit.text));
         }
         match &stage.refs[..] {
             [] => {}
             [one] => {
-                let _ = write!(out, "- **{}:** {}\n", w.legal_basis, not_blank(one));
+                let _ = writeln!(out, "- **{}:** {}", w.legal_basis, not_blank(one));
             }
             many => {
-                let _ = write!(out, "- **{}:**\n", w.legal_basis);
+                let _ = writeln!(out, "- **{}:**", w.legal_basis);
                 for r in many {
-                    let _ = write!(out, "  - {}\n", not_blank(r));
+                    let _ = writeln!(out, "  - {}", not_blank(r));
                 }
             }
         }
         for note in &stage.notes {
             let note = not_blank(self.chart.text(note, self.options));
-            let _ = write!(out, "- **{}:** {note}\n", w.note);
+            let _ = writeln!(out, "- **{}:** {note}", w.note);
         }
 
         let incoming = self.incoming.of(id);
@@ -636,7 +636,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                     text
                 })
                 .collect();
-            let _ = write!(out, "- **{}:** {}\n", w.comes_after, from.join(", "));
+            let _ = writeln!(out, "- **{}:** {}", w.comes_after, from.join(", "));
         }
 
         let outgoing = self.outgoing.of(id);
@@ -646,23 +646,23 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         };
         match outgoing {
             [] if stage.kind == StageKind::End => {
-                let _ = write!(out, "- **{}:** {}\n", w.next, w.ends_here);
+                let _ = writeln!(out, "- **{}:** {}", w.next, w.ends_here);
             }
             [] => {
-                let _ = write!(out, "- **{}:** {}\n", w.next, w.no_next);
+                let _ = writeln!(out, "- **{}:** {}", w.next, w.no_next);
             }
             [one] => {
-                let _ = write!(out, "- **{}:** {}\n", w.next, next(one));
+                let _ = writeln!(out, "- **{}:** {}", w.next, next(one));
             }
             many => {
-                let _ = write!(out, "- **{}:**\n", w.next);
+                let _ = writeln!(out, "- **{}:**", w.next);
                 for link in many {
-                    let _ = write!(out, "  - {}\n", next(link));
+                    let _ = writeln!(out, "  - {}", next(link));
                 }
             }
         }
         if !self.reachable[id.index()] {
-            let _ = write!(out, "- ⚠ {}\n", w.unreachable);
+            let _ = writeln!(out, "- ⚠ {}", w.unreachable);
         }
         out.push('\n');
     }
@@ -704,7 +704,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
         let _ = write!(out, "## <a id=\"outcomes\"></a>{}\n\n{}\n\n", self.words.outcomes, self.words.outcomes_intro);
         for stage in self.of_kind(StageKind::End) {
-            let _ = write!(out, "- {}\n", self.step_link(stage));
+            let _ = writeln!(out, "- {}", self.step_link(stage));
         }
         out.push('\n');
     }
@@ -735,7 +735,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             };
             match self.chart.requirement_status(i) {
                 RequirementStatus::Holds => {
-                    let _ = write!(out, "- **{}:** {sentence}\n", w.holds);
+                    let _ = writeln!(out, "- **{}:** {sentence}", w.holds);
                 }
                 RequirementStatus::Fails { rule, message } => {
                     let verdict = match rule {
