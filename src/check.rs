@@ -66,7 +66,10 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
     let mut outcome = Outcome::Clean;
     let mut configs = Configs::default();
     let mut files: Vec<(Loaded, Vec<Diagnostic>)> = Vec::new();
-    for path in input::expand(&args.paths) {
+    let paths = input::expand(&args.paths);
+    let count = paths.len();
+    for (i, path) in paths.into_iter().enumerate() {
+        let keep = if i + 1 == count { Keep::UntilExit } else { Keep::No };
         let file = path.and_then(|p| {
             let dir = if p.as_os_str() == "-" {
                 PathBuf::from(".")
@@ -74,7 +77,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
                 p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             };
             let levels = levels_for(&configs.for_dir(&dir)?, &flags);
-            check_file(&p, &levels)
+            check_file(&p, &levels, keep)
         });
         match file {
             Ok(file) => files.push(file),
@@ -112,12 +115,30 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
     outcome
 }
 
+/// What becomes of a chart's model once its diagnostics are out.
+#[derive(Debug, Clone, Copy)]
+enum Keep {
+    /// Freed now: more charts follow, which need the memory.
+    No,
+    /// Left to the end of the process, which is near (see `leave_to_exit`).
+    UntilExit,
+}
+
+impl Keep {
+    fn release<T>(self, model: T) {
+        match self {
+            Keep::No => drop(model),
+            Keep::UntilExit => crate::leave_to_exit(model),
+        }
+    }
+}
+
 /// Checks one chart: its text (needed only to show diagnostics) and its diagnostics.
 ///
 /// A file larger than a piece is checked a piece at a time, so that its text and its model
 /// are never in memory together (a million-stage chart: 225 MB of text); the text is read
 /// again only if there is something to show, and must then be what was checked.
-fn check_file(path: &Path, levels: &Levels) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
+fn check_file(path: &Path, levels: &Levels, keep: Keep) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
     if let Some((name, size, file)) = input::open_large(path, READ_WINDOW)? {
         let mut reader = input::Fingerprinted::new(file);
         let arena = bumpalo::Bump::new();
@@ -125,7 +146,7 @@ fn check_file(path: &Path, levels: &Levels) -> Result<(Loaded, Vec<Diagnostic>),
             Ok(checked) => {
                 let read = reader.finish(&name)?;
                 if checked.diagnostics.is_empty() {
-                    crate::leave_to_exit(checked.model);
+                    keep.release(checked.model);
                     return Ok((Loaded { name, text: String::new() }, Vec::new()));
                 }
                 let diagnostics = checked.diagnostics;
@@ -146,7 +167,7 @@ fn check_file(path: &Path, levels: &Levels) -> Result<(Loaded, Vec<Diagnostic>),
     let loaded = input::load(path)?;
     let checked = referflow_check::check_source(&loaded.text, levels);
     let diagnostics = checked.diagnostics;
-    crate::leave_to_exit(checked.model);
+    keep.release(checked.model);
     Ok((loaded, diagnostics))
 }
 
