@@ -63,7 +63,7 @@ fn check_source(bencher: Bencher, stages: usize) {
 }
 
 /// The same from a reader a piece at a time, keeping no prose, as `referflow check` reads a
-/// file over 16 MiB: 100k stages are two pieces, 10k one. Unlike `check_source` it includes
+/// file over 8 MiB: 100k stages are three pieces, 10k one. Unlike `check_source` it includes
 /// reading the text (here from memory) and checking that it is UTF-8.
 #[divan::bench(args = SIZES)]
 fn check_reader(bencher: Bencher, stages: usize) {

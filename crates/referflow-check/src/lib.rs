@@ -96,8 +96,9 @@ pub enum ReadError {
     HeaderNotFirst,
 }
 
-/// Bytes of text [`check_reader`] holds at a time, about.
-pub const READ_WINDOW: usize = 16 << 20;
+/// The size of the pieces `referflow check` reads a large file in. [`check_reader`] holds
+/// three at a time, about: one it parses, one read ahead, one being read.
+pub const READ_WINDOW: usize = 8 << 20;
 
 /// Checks the chart `reader` gives, about `window` bytes at a time, so that the whole text
 /// is never in memory: for a file too large to hold comfortably next to its model. The
@@ -107,14 +108,13 @@ pub const READ_WINDOW: usize = 16 << 20;
 /// what it says; its strings live in `arena`. `size_hint`, the length of the text if known,
 /// only reserves room.
 pub fn check_reader<'a>(
-    mut reader: impl std::io::Read,
+    reader: impl std::io::Read + Send,
     arena: &'a bumpalo::Bump,
     levels: &Levels,
     window: usize,
     size_hint: u64,
 ) -> Result<Checked<'a>, ReadError> {
     use referflow_syntax::{Keep, Statement, Window};
-    use std::io::Read;
 
     /// Ids and short texts copied into the arena; prose left behind.
     struct Arena<'a> {
@@ -137,44 +137,114 @@ pub fn check_reader<'a>(
     let mut resolver = resolve::Resolver::new(usize::try_from(size_hint / 200).unwrap_or(0)).without_prose();
     let (mut header, mut after_header) = (true, false);
     let mut errors = Vec::new();
-    let mut buf: Vec<u8> = Vec::new();
-    // Where `buf` starts in the file, and how much it should hold before the next parse.
-    let (mut offset, mut want) = (0u64, window);
-    loop {
-        let missing = want.saturating_sub(buf.len()) as u64;
-        buf.reserve(missing as usize);
-        let eof = reader.by_ref().take(missing).read_to_end(&mut buf).map_err(ReadError::Io)? < missing as usize;
-        let text = match std::str::from_utf8(&buf) {
-            Ok(text) => text,
-            // A character cut in two by the end of the piece: the next piece has it whole.
-            Err(e) if e.error_len().is_none() && !eof => match std::str::from_utf8(&buf[..e.valid_up_to()]) {
-                Ok(text) => text,
-                Err(_) => unreachable!("valid up to there"),
-            },
-            Err(e) => return Err(ReadError::NotUtf8 { at: offset + e.valid_up_to() as u64 }),
-        };
-        let place = Window { first: offset == 0, last: eof && text.len() == buf.len(), after_header };
-        let mut keep = Arena { arena, offset: u32::try_from(offset).unwrap_or(u32::MAX) };
-        let rest = referflow_syntax::parse_window(text, place, 256 << 10, |statements| {
-            let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
-            if std::mem::take(&mut header) {
-                resolver.header(&statements);
+    std::thread::scope(|scope| {
+        // The next piece is read, and checked to be UTF-8, on a thread of its own while this
+        // one parses and resolves the piece before.
+        let (send, pieces) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || read_pieces(reader, window, &send));
+        // What the last piece left (the statement it ends inside), where it starts in the file,
+        // and how long the text must be before it is parsed again.
+        let (mut carry, mut offset, mut need) = (String::new(), 0u64, 0);
+        loop {
+            let mut text = std::mem::take(&mut carry);
+            let mut last = false;
+            while !last && (text.is_empty() || text.len() < need) {
+                let mut piece: Piece =
+                    pieces.recv().map_err(|_| ReadError::Io(std::io::ErrorKind::BrokenPipe.into()))??;
+                if text.len() < piece.text.len() {
+                    // Usually a line or two: moved into the room the piece keeps for it.
+                    piece.text.insert_str(0, &text);
+                    text = piece.text;
+                } else {
+                    text.push_str(&piece.text);
+                }
+                last = piece.last;
             }
-            resolver.take(&statements);
-        })
-        .map_err(|_| ReadError::HeaderNotFirst)?;
-        errors.extend(rest.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, keep.offset)));
-        if place.last {
-            break;
+            let place = Window { first: offset == 0, last, after_header };
+            let mut keep = Arena { arena, offset: u32::try_from(offset).unwrap_or(u32::MAX) };
+            let rest = referflow_syntax::parse_window(&text, place, 256 << 10, |statements| {
+                let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
+                if std::mem::take(&mut header) {
+                    resolver.header(&statements);
+                }
+                resolver.take(&statements);
+            })
+            .map_err(|_| ReadError::HeaderNotFirst)?;
+            errors.extend(rest.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, keep.offset)));
+            if last {
+                return Ok(());
+            }
+            after_header |= rest.read > 0;
+            // Nothing could be handed over: the text ends inside a statement (or the header).
+            // Doubling keeps reading a statement of any length linear.
+            need = if rest.read == 0 { text.len() * 2 } else { 0 };
+            carry = text.split_off(rest.read);
+            offset += rest.read as u64;
         }
-        after_header |= rest.read > 0;
-        // Nothing could be handed over: the piece ends inside a statement (or the header).
-        // Doubling keeps reading a statement of any length linear.
-        want = if rest.read == 0 { (buf.len() * 2).max(window) } else { window };
-        buf.drain(..rest.read);
-        offset += rest.read as u64;
-    }
+    })?;
     Ok(finish(resolver, &errors, levels))
+}
+
+/// A piece of a file, UTF-8, ending between two characters.
+struct Piece {
+    text: String,
+    /// It ends the file.
+    last: bool,
+}
+
+/// Reads `reader` in pieces of `size` bytes (give or take the bytes of a character cut in
+/// two, which go to the next piece) and sends them on, until the end, an error or a byte
+/// that is not UTF-8 (named by its offset in the file).
+fn read_pieces(
+    mut reader: impl std::io::Read,
+    size: usize,
+    send: &std::sync::mpsc::SyncSender<Result<Piece, ReadError>>,
+) {
+    use std::io::Read;
+    let (mut cut, mut offset) = (Vec::new(), 0u64);
+    loop {
+        // With room for what the piece before leaves (see `check_reader`).
+        let mut bytes = Vec::with_capacity(size + cut.len() + (64 << 10));
+        bytes.append(&mut cut);
+        let piece = match reader.by_ref().take(size as u64).read_to_end(&mut bytes) {
+            Err(e) => Err(ReadError::Io(e)),
+            Ok(n) => {
+                let last = n < size;
+                if !last {
+                    cut = bytes.split_off(char_start(&bytes));
+                }
+                let len = bytes.len() as u64;
+                let piece = String::from_utf8(bytes)
+                    .map(|text| Piece { text, last })
+                    .map_err(|e| ReadError::NotUtf8 { at: offset + e.utf8_error().valid_up_to() as u64 });
+                offset += len;
+                piece
+            }
+        };
+        let done = piece.as_ref().map_or(true, |p| p.last);
+        if send.send(piece).is_err() || done {
+            return;
+        }
+    }
+}
+
+/// Where the character that the end of `bytes` cuts in two starts, or the end if none is
+/// cut: the first byte of a character in UTF-8 says how many follow it.
+fn char_start(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    for back in 1..=n.min(3) {
+        let b = bytes[n - back];
+        if b & 0xC0 != 0x80 {
+            let len = match b {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => 1,
+            };
+            return if len > back { n - back } else { n };
+        }
+    }
+    n
 }
 
 /// The syntax errors, the resolver's findings and the rules.
