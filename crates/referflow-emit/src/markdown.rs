@@ -68,7 +68,7 @@
 
 use std::fmt::Write as _;
 
-use referflow_check::{ActorId, ByStage, Label, Requirement, Rule, StageId};
+use referflow_check::{ByStage, Label, Requirement, Rule, StageId};
 use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, RenderOptions, RequirementStatus};
@@ -505,35 +505,34 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         } else {
             out.push_str("\n| --- | --- | --- |\n");
         }
-        for (i, actor) in model.actors.iter().enumerate() {
-            let id = actor_id(i);
-            let mut leads = Vec::new();
-            let mut takes_part = Vec::new();
-            for stage in &self.in_order {
-                match model.stage(*stage).owners.iter().position(|o| *o == id) {
-                    Some(0) => leads.push(*stage),
-                    Some(_) => takes_part.push(*stage),
-                    None => {}
+        // The steps each actor leads and takes part in, in reading order: one pass over the
+        // stages, not one per actor.
+        let mut leads = vec![Vec::new(); model.actors.len()];
+        let mut takes_part = vec![Vec::new(); model.actors.len()];
+        for &stage in &self.in_order {
+            let owners = &model.stage(stage).owners;
+            for (k, owner) in owners.iter().enumerate() {
+                if !owners[..k].contains(owner) {
+                    let list = if k == 0 { &mut leads } else { &mut takes_part };
+                    list[owner.index()].push(stage);
                 }
             }
-            let steps = |stages: &[StageId]| {
-                if stages.is_empty() {
-                    "—".to_string()
-                } else {
-                    stages
-                        .iter()
-                        .map(|s| format!("[{n}](#step-{n})", n = self.numbers[s.index()]))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            };
-            let _ = write!(
-                out,
-                "| {} | {} | {} |",
-                escape(self.chart.text(&actor.name, self.options), Breaks::Html),
-                steps(&leads),
-                steps(&takes_part)
-            );
+        }
+        let steps = |out: &mut Out<'_>, stages: &[StageId]| {
+            if stages.is_empty() {
+                out.push_str("—");
+            }
+            for (k, s) in stages.iter().enumerate() {
+                let n = self.numbers[s.index()];
+                let _ = write!(out, "{}[{n}](#step-{n})", if k == 0 { "" } else { ", " });
+            }
+        };
+        for (i, actor) in model.actors.iter().enumerate() {
+            let _ = write!(out, "| {} | ", escape(self.chart.text(&actor.name, self.options), Breaks::Html));
+            steps(out, &leads[i]);
+            out.push_str(" | ");
+            steps(out, &takes_part[i]);
+            out.push_str(" |");
             if with_notes {
                 let notes: Vec<String> =
                     actor.notes.iter().map(|n| escape(self.chart.text(n, self.options), Breaks::Html)).collect();
@@ -800,10 +799,6 @@ fn sections(chart: &Chart<'_, '_>, rank: &[usize]) -> Vec<Section> {
 
 fn stage_id(i: usize) -> StageId {
     StageId(u32::try_from(i).unwrap_or(u32::MAX))
-}
-
-fn actor_id(i: usize) -> ActorId {
-    ActorId(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
 /// User text for a list item, a dash when it is blank (white space and line breaks only): a
