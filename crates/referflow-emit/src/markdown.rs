@@ -590,17 +590,20 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         };
         let _ = writeln!(out, "- **{}:** {kind}", w.kind);
 
-        let owners: Vec<String> = stage
-            .owners
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let name = escape(self.chart.text(&self.chart.model.actor(*o).name, self.options), Breaks::Html);
-                if i == 0 && stage.owners.len() > 1 { format!("{name} ({})", w.lead) } else { name }
-            })
-            .collect();
-        let owners = if owners.is_empty() { w.unassigned.to_string() } else { owners.join(", ") };
-        let _ = writeln!(out, "- **{}:** {owners}", w.responsible);
+        // Written as they come rather than gathered and joined: a million steps make millions
+        // of these pieces.
+        let _ = write!(out, "- **{}:** ", w.responsible);
+        if stage.owners.is_empty() {
+            out.push_str(w.unassigned);
+        }
+        for (i, o) in stage.owners.iter().enumerate() {
+            let name = escape(self.chart.text(&self.chart.model.actor(*o).name, self.options), Breaks::Html);
+            let _ = write!(out, "{}{name}", if i == 0 { "" } else { ", " });
+            if i == 0 && stage.owners.len() > 1 {
+                let _ = write!(out, " ({})", w.lead);
+            }
+        }
+        out.push('\n');
 
         if let Some(limit) = &stage.within {
             let _ = writeln!(out, "- **{}:** {} {}", w.time_limit, w.within, self.duration(limit.text));
@@ -624,24 +627,24 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
 
         let incoming = self.incoming.of(id);
         if !incoming.is_empty() {
-            let from: Vec<String> = incoming
-                .iter()
-                .map(|link| {
-                    let n = self.numbers[link.stage.index()];
-                    let mut text = format!("[{} {n}](#step-{n})", w.step_in_text);
-                    if let Some(label) = link.label {
-                        text.push_str(&format!(" ({})", self.branch(label)));
-                    }
-                    text
-                })
-                .collect();
-            let _ = writeln!(out, "- **{}:** {}", w.comes_after, from.join(", "));
+            let _ = write!(out, "- **{}:** ", w.comes_after);
+            for (k, link) in incoming.iter().enumerate() {
+                let n = self.numbers[link.stage.index()];
+                let _ = write!(out, "{}[{} {n}](#step-{n})", if k == 0 { "" } else { ", " }, w.step_in_text);
+                if let Some(label) = link.label {
+                    let _ = write!(out, " ({})", self.branch(label));
+                }
+            }
+            out.push('\n');
         }
 
         let outgoing = self.outgoing.of(id);
-        let next = |link: &Link<'_, '_>| match link.label {
-            Some(label) => format!("{} → {}", self.branch(label), self.step_link(link.stage)),
-            None => self.step_link(link.stage),
+        let next = |out: &mut Out<'_>, link: &Link<'_, '_>| {
+            if let Some(label) = link.label {
+                let _ = write!(out, "{} → ", self.branch(label));
+            }
+            self.write_step_link(out, link.stage);
+            out.push('\n');
         };
         match outgoing {
             [] if stage.kind == StageKind::End => {
@@ -651,12 +654,14 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                 let _ = writeln!(out, "- **{}:** {}", w.next, w.no_next);
             }
             [one] => {
-                let _ = writeln!(out, "- **{}:** {}", w.next, next(one));
+                let _ = write!(out, "- **{}:** ", w.next);
+                next(out, one);
             }
             many => {
                 let _ = writeln!(out, "- **{}:**", w.next);
                 for link in many {
-                    let _ = writeln!(out, "  - {}", next(link));
+                    out.push_str("  - ");
+                    next(out, link);
                 }
             }
         }
@@ -681,9 +686,15 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
 
     /// `[Step 3: label](#step-3)`.
     fn step_link(&self, id: StageId) -> String {
+        let mut out = Out::string(64);
+        self.write_step_link(&mut out, id);
+        out.into_string()
+    }
+
+    fn write_step_link(&self, out: &mut Out<'_>, id: StageId) {
         let n = self.numbers[id.index()];
         let label = escape(self.chart.text(&self.chart.model.stage(id).label, self.options), Breaks::Space);
-        format!("[{} {n}: {label}](#step-{n})", self.words.step)
+        let _ = write!(out, "[{} {n}: {label}](#step-{n})", self.words.step);
     }
 
     /// `24h` as `24 hours`; a text the tool does not recognise stays as written.
