@@ -8,6 +8,7 @@
 //! cluster names are synthetic (`s3`, `cluster_a1`): a user id may be a DOT keyword (`graph`,
 //! `node`) or hold a `-`. The user's id reaches the SVG only through the `id` attribute.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write};
 
 use referflow_check::{Stage, StageId};
@@ -333,16 +334,16 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         let ty = &self.ty;
         let stage = self.chart.model.stage(StageId(index as u32));
         let (shape, style) = shape(stage.kind);
-        let style = if stage.owners.is_empty() { format!("{style},dashed") } else { style.to_owned() };
+        let style: Cow<'_, str> = if stage.owners.is_empty() { format!("{style},dashed").into() } else { style.into() };
         let width = if stage.kind == StageKind::Decision { DECISION_WIDTH } else { LABEL_WIDTH };
         let mut label = Block::default();
         label.text(self.chart.text(&stage.label, self.options), width, ty.label, |line| line);
         self.caption(stage, &mut label);
         let fill = stage.phase.map_or(NO_PHASE_FILL, |p| PHASE_FILLS[p.index() % PHASE_FILLS.len()]);
-        let mark = match self.marks.and_then(|m| m.stages.get(index).copied().flatten()) {
-            Some(Mark::Added) => format!(", color=\"{ADDED}\", penwidth=3.5"),
-            Some(Mark::Changed) => format!(", color=\"{CHANGED}\", penwidth=3.5"),
-            None => String::new(),
+        let mark: Cow<'_, str> = match self.marks.and_then(|m| m.stages.get(index).copied().flatten()) {
+            Some(Mark::Added) => format!(", color=\"{ADDED}\", penwidth=3.5").into(),
+            Some(Mark::Changed) => format!(", color=\"{CHANGED}\", penwidth=3.5").into(),
+            None => "".into(),
         };
         writeln!(
             out,
@@ -551,7 +552,7 @@ impl Block {
     /// and then dressed by `style`.
     /// Blank text adds nothing, so that a label without text is no label, not an empty line.
     fn text(&mut self, text: &str, width: usize, size: u32, style: impl Fn(String) -> String) {
-        let lines: Vec<String> = wrap(text, width).iter().map(|line| html_line(line)).collect();
+        let lines: Vec<String> = wrap(text, width).into_iter().map(html_line_owned).collect();
         if lines.iter().all(|line| line.trim().is_empty()) {
             return;
         }
@@ -642,6 +643,16 @@ fn html_line(text: &str) -> String {
     escape_html(text, true)
 }
 
+/// [`html_line`] of a line already in a `String`, which is kept when nothing in it changes
+/// (most lines).
+fn html_line_owned(line: String) -> String {
+    let changes = |c: char| {
+        matches!(c, '\\' | '&' | '<' | '>' | '"' | ']' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}')
+            || c.is_control()
+    };
+    if line.chars().any(changes) { html_line(&line) } else { line }
+}
+
 /// User text for the graph's name, an HTML-like string that Graphviz copies as it is into the
 /// SVG's <title>: escaped like a label, except that backslashes mean nothing there.
 fn html_name(text: &str) -> String {
@@ -672,7 +683,11 @@ fn escape_html(text: &str, in_label: bool) -> String {
 /// limits to letters, digits, `_` and `-`) and the tool's own words go here: Graphviz 2.43
 /// expands the escapes of a tooltip twice, so a backslash there cannot be written reliably,
 /// and the labels the author wrote stay out of tooltips for that reason.
-fn quoted(text: &str) -> String {
+fn quoted(text: &str) -> Cow<'_, str> {
+    // Most ids have nothing to escape.
+    if !text.chars().any(|c| c == '\\' || c == '"' || c.is_control()) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -682,7 +697,7 @@ fn quoted(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
