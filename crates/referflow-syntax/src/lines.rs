@@ -17,7 +17,7 @@ pub struct LineCol {
 impl LineIndex {
     pub fn new(src: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(src.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i as u32 + 1));
         LineIndex { starts, bom: src.starts_with('\u{FEFF}') }
     }
 
