@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgMatches, ValueEnum};
-use referflow_check::{Diagnostic, Level, Levels, READ_WINDOW, ReadError, Rule};
+use referflow_check::{Diagnostic, Level, Levels, Rule};
 use referflow_emit::Source;
 use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 
@@ -139,30 +139,16 @@ impl Keep {
 /// are never in memory together (a million-stage chart: 225 MB of text); the text is read
 /// again only if there is something to show, and must then be what was checked.
 fn check_file(path: &Path, levels: &Levels, keep: Keep) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
-    if let Some((name, size, file)) = input::open_large(path, READ_WINDOW)? {
-        let mut reader = input::Fingerprinted::new(file);
-        let arena = bumpalo::Bump::new();
-        match referflow_check::check_reader(&mut reader, &arena, levels, READ_WINDOW, size) {
-            Ok(checked) => {
-                let read = reader.finish(&name)?;
-                if checked.diagnostics.is_empty() {
-                    keep.release(checked.model);
-                    return Ok((Loaded { name, text: String::new() }, Vec::new()));
-                }
-                let diagnostics = checked.diagnostics;
-                drop(checked.model);
-                drop(arena);
-                let loaded = input::load(path)?;
-                if input::fingerprint(&loaded.text) != read {
-                    return Err(Failure(format!("{name}: changed while it was being checked; check it again")));
-                }
-                return Ok((loaded, diagnostics));
-            }
-            Err(ReadError::Io(e)) => return Err(input::cannot_read(&name, &e)),
-            Err(ReadError::NotUtf8 { at }) => return Err(input::not_utf8(&name, at)),
-            // Rare: read it whole.
-            Err(ReadError::HeaderNotFirst) => {}
+    let arena = bumpalo::Bump::new();
+    if let Some(mut large) = input::check_large(path, levels, &arena)? {
+        if large.checked.diagnostics.is_empty() {
+            keep.release(large.checked.model);
+            return Ok((Loaded { name: large.name, text: String::new() }, Vec::new()));
         }
+        // The model goes before the text comes back.
+        drop(std::mem::take(&mut large.checked.model));
+        let loaded = large.load_again(path)?;
+        return Ok((loaded, large.checked.diagnostics));
     }
     let loaded = input::load(path)?;
     let checked = referflow_check::check_source(&loaded.text, levels);

@@ -121,50 +121,86 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
     }
 }
 
-pub fn cannot_read(name: &str, error: &std::io::Error) -> Failure {
+fn cannot_read(name: &str, error: &std::io::Error) -> Failure {
     Failure(format!("{name}: cannot read: {}", io_cause(error)))
 }
 
-pub fn not_utf8(name: &str, at: u64) -> Failure {
+fn not_utf8(name: &str, at: u64) -> Failure {
     Failure(format!("{name}: not valid UTF-8 at byte {at}; referflow reads UTF-8 text only"))
 }
 
-/// A chart file to read a piece at a time (`referflow_check::check_reader`) rather than
-/// whole: a file larger than a piece. Its name, size and the file itself, open; `None` for
-/// standard input and smaller files.
-pub fn open_large(path: &Path, piece: usize) -> Result<Option<(String, u64, std::fs::File)>, Failure> {
+/// A chart file larger than a piece, checked a piece at a time so that its text is never
+/// in memory whole (see `referflow_check::check_reader`).
+#[derive(Debug)]
+pub struct Large<'a> {
+    pub name: String,
+    pub checked: referflow_check::Checked<'a>,
+    /// The length and CRC-32 of the text checked.
+    read: (u64, u32),
+}
+
+impl Large<'_> {
+    /// The text again, to show what the diagnostics point at: it must be the text checked.
+    pub fn load_again(&self, path: &Path) -> Result<Loaded, Failure> {
+        let loaded = load(path)?;
+        if fingerprint(&loaded.text) != self.read {
+            return Err(Failure(format!("{}: changed while it was being checked; check it again", self.name)));
+        }
+        Ok(loaded)
+    }
+}
+
+/// Checks `path` a piece at a time if it is a file larger than a piece, its strings in
+/// `arena`; `None` for standard input, a smaller file, and a file with a header line after
+/// its stages: read those whole.
+pub fn check_large<'a>(
+    path: &Path,
+    levels: &referflow_check::Levels,
+    arena: &'a bumpalo::Bump,
+) -> Result<Option<Large<'a>>, Failure> {
+    use referflow_check::{READ_WINDOW, ReadError};
     if path.as_os_str() == "-" {
         return Ok(None);
     }
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| cannot_read(&name, &e))?;
     let meta = file.metadata().map_err(|e| cannot_read(&name, &e))?;
-    if !meta.is_file() || meta.len() <= piece as u64 {
+    if !meta.is_file() || meta.len() <= READ_WINDOW as u64 {
         return Ok(None);
     }
     if meta.len() > MAX_FILE_SIZE.load(Ordering::Relaxed) {
         return Err(too_large(&name));
     }
-    Ok(Some((name, meta.len(), file)))
+    let mut reader = Fingerprinted::new(file);
+    match referflow_check::check_reader(&mut reader, arena, levels, READ_WINDOW, meta.len()) {
+        Ok(checked) => {
+            let read = reader.finish(&name)?;
+            Ok(Some(Large { name, checked, read }))
+        }
+        Err(ReadError::Io(e)) => Err(cannot_read(&name, &e)),
+        Err(ReadError::NotUtf8 { at }) => Err(not_utf8(&name, at)),
+        // Rare: read it whole.
+        Err(ReadError::HeaderNotFirst) => Ok(None),
+    }
 }
 
 /// Reads at most the size limit from `inner`, and tells how much it read and its CRC-32: a
 /// file read twice is the same text if both agree.
 #[derive(Debug)]
-pub struct Fingerprinted<R> {
+struct Fingerprinted<R> {
     inner: std::io::Take<R>,
     crc: crc32fast::Hasher,
     len: u64,
 }
 
 impl<R: Read> Fingerprinted<R> {
-    pub fn new(inner: R) -> Self {
+    fn new(inner: R) -> Self {
         let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
         Fingerprinted { inner: inner.take(limit.saturating_add(1)), crc: crc32fast::Hasher::new(), len: 0 }
     }
 
     /// The length and CRC-32 of what was read; a failure if it was longer than the limit.
-    pub fn finish(self, name: &str) -> Result<(u64, u32), Failure> {
+    fn finish(self, name: &str) -> Result<(u64, u32), Failure> {
         if self.len > MAX_FILE_SIZE.load(Ordering::Relaxed) {
             return Err(too_large(name));
         }
@@ -182,7 +218,7 @@ impl<R: Read> Read for Fingerprinted<R> {
 }
 
 /// [`Fingerprinted::finish`] of a text in memory.
-pub fn fingerprint(text: &str) -> (u64, u32) {
+fn fingerprint(text: &str) -> (u64, u32) {
     (text.len() as u64, crc32fast::hash(text.as_bytes()))
 }
 
