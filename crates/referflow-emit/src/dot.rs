@@ -275,7 +275,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         if !heading.is_empty() {
             // A blank line under the heading keeps it off the first lane.
             heading.row(" ".to_owned(), ty.version);
-            writeln!(out, "  graph [label={}];", html_label(&heading.html(ty)))?;
+            writeln!(out, "  graph [label={}];", HtmlLabel(&heading.html(ty)))?;
         }
         writeln!(
             out,
@@ -312,7 +312,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
                 out,
                 "    graph [id=\"lane-{id}\", tooltip=\"{id}\", label={}, labeljust=l, style=\"rounded,filled\", \
                  fillcolor=\"{LANE_FILL}\", color=\"{LANE_BORDER}\", margin=12];",
-                html_label(&name.html(&self.ty)),
+                HtmlLabel(&name.html(&self.ty)),
                 id = quoted(actor.id),
             )?;
             crate::out::write_each(out, &led, |out, s| {
@@ -349,7 +349,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             out,
             "{indent}s{index} [id=\"stage-{id}\", tooltip=\"{id}\", {shape}, style=\"{style}\", fillcolor=\"{fill}\"{mark}, \
              label={}];",
-            html_label(&label.html(ty)),
+            HtmlLabel(&label.html(ty)),
             id = quoted(stage.id),
         )
     }
@@ -358,16 +358,17 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
     /// lead.
     fn caption(&self, stage: &Stage<'_>, label: &mut Block) {
         let ty = &self.ty;
-        let mut first = Vec::new();
+        let mut first = String::new();
         if let Some(phase) = stage.phase {
-            first.push(sized(ty.mark, None, &phase_mark(phase.index())));
+            first.push_str(&sized(ty.mark, None, &phase_mark(phase.index())));
         }
         if let Some(limit) = &stage.within {
-            first.push(format!("≤&#160;{}", html_line(limit.text)));
+            let gap = if first.is_empty() { "" } else { "&#160;&#160;" };
+            let _ = write!(first, "{gap}≤&#160;{}", html_line(limit.text));
         }
         if !first.is_empty() {
             let size = if stage.phase.is_some() { ty.mark } else { ty.small };
-            label.row(sized(ty.small, Some(SMALL_INK), &first.join("&#160;&#160;")), size);
+            label.row(sized(ty.small, Some(SMALL_INK), &first), size);
         }
         for owner in stage.owners.iter().skip(1) {
             let name = self.chart.text(&self.chart.model.actor(*owner).name, self.options);
@@ -429,7 +430,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
                 out,
                 "  removed{i} [id=\"removed-{id}\", tooltip=\"{id}\", {shape}, style=\"{style},dashed\", \
                  fillcolor=\"white\", color=\"{REMOVED}\", penwidth=2, label={}];",
-                html_label(&label.html(ty)),
+                HtmlLabel(&label.html(ty)),
                 id = quoted(id),
             )?;
         }
@@ -462,7 +463,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             "    graph [id=\"legend\", tooltip=\"{}\", label={}, labeljust=l, style=\"rounded\", \
              color=\"{LANE_BORDER}\", margin=10];",
             quoted(words.legend),
-            html_label(&title.html(ty))
+            HtmlLabel(&title.html(ty))
         )?;
         writeln!(out, "    node [fontsize={}, margin=\"0.1,0.04\"];", ty.small)?;
         let mut samples = Vec::new();
@@ -474,7 +475,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
                 out,
                 "    {name} [tooltip=\"{}\", {shape}, style=\"{style}\", label={}];",
                 quoted(word),
-                html_label(&label.html(ty))
+                HtmlLabel(&label.html(ty))
             )
         };
         for (kind, word) in [
@@ -627,9 +628,13 @@ fn sized(size: u32, color: Option<&str>, html: &str) -> String {
     }
 }
 
-/// Label text as an attribute value; Graphviz rejects the empty `<>`.
-fn html_label(html: &str) -> String {
-    if html.is_empty() { "\"\"".to_owned() } else { format!("<{html}>") }
+/// Label text as an attribute value, written where it goes; Graphviz rejects the empty `<>`.
+struct HtmlLabel<'h>(&'h str);
+
+impl fmt::Display for HtmlLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() { f.write_str("\"\"") } else { write!(f, "<{}>", self.0) }
+    }
 }
 
 /// One line of user text for an HTML-like label, as text. The markup characters become
@@ -722,7 +727,7 @@ mod tests {
         let mut block = Block::default();
         block.text("\u{202E}", 10, 12, |line| bold(&line));
         assert_eq!(block.html(&LATIN), "");
-        assert_eq!(html_label(&block.html(&LATIN)), "\"\"");
+        assert_eq!(HtmlLabel(&block.html(&LATIN)).to_string(), "\"\"");
     }
 
     #[test]
