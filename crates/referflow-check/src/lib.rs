@@ -147,8 +147,10 @@ pub fn check_reader<'a>(
         let (mut carry, mut offset, mut need) = (String::new(), 0u64, 0);
         loop {
             let mut text = std::mem::take(&mut carry);
-            let mut last = false;
-            while !last && (text.is_empty() || text.len() < need) {
+            let (mut last, mut more) = (false, true);
+            // At least one more piece, and as many as it takes to reach `need`.
+            while !last && (more || text.len() < need) {
+                more = false;
                 let mut piece: Piece =
                     pieces.recv().map_err(|_| ReadError::Io(std::io::ErrorKind::BrokenPipe.into()))??;
                 if text.len() < piece.text.len() {
