@@ -13,6 +13,8 @@ bench/out/), then times, as wall clock with peak memory (the child's max RSS):
 and prints the medians, the ratios the targets are stated in (check / gvpr at 100k, check at
 1M / check at 100k, render / check at 1M) and peak memory at 1M. Build first:
 `cargo build --release`. Compare ratios within one run: the machine's noise moves both sides.
+The commands take turns (each round runs every one once), so that a slow spell of the
+machine falls on all of them rather than on whichever was running.
 """
 import argparse
 import os
@@ -39,9 +41,13 @@ def measure(cmd):
     return elapsed, usage.ru_maxrss / 1024
 
 
-def median_of(cmd, runs):
-    results = [measure(cmd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+def medians(cmds, runs):
+    """Each command's median time and peak memory over `runs` rounds, the commands in turn."""
+    results = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            results[name].append(measure(cmd))
+    return {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in results.items()}
 
 
 def main():
@@ -57,12 +63,10 @@ def main():
         flow, dot = os.path.join(out, f"chart-{n}.flow"), os.path.join(out, f"chart-{n}.dot")
         if not (os.path.exists(flow) and os.path.exists(dot)):
             subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(n), flow, dot], check=True)
-        runs = args.runs if n < 1_000_000 else max(1, args.runs - 1)
-        row = {"bytes": os.path.getsize(flow)}
-        row["gvpr"] = median_of(["gvpr", "-c", "N{}", dot], runs)
-        row["check"] = median_of([args.bin, "check", "-D", "warnings", flow], runs)
+        cmds = {"gvpr": ["gvpr", "-c", "N{}", dot], "check": [args.bin, "check", "-D", "warnings", flow]}
         for to in ["json", "dot", "md"]:
-            row[to] = median_of([args.bin, "render", flow, "--to", to, "--no-diagram"], runs)
+            cmds[to] = [args.bin, "render", flow, "--to", to, "--no-diagram"]
+        row = {"bytes": os.path.getsize(flow), **medians(cmds, args.runs)}
         rows[n] = row
         print(
             f"{n:>9} stages {row['bytes'] / 1e6:7.1f} MB | gvpr {row['gvpr'][0]:7.3f} s {row['gvpr'][1]:6.0f} MB"
