@@ -79,13 +79,14 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
         if self.prose { self.text(text) } else { Text { value: Cow::Borrowed(""), span: self.span(text.span) } }
     }
 
-    fn translations(&mut self, ts: Vec<Translation<'_>>, prose: bool) -> Vec<Translation<'a>> {
-        ts.into_iter()
-            .map(|t| Translation {
-                lang: self.lang(&t.lang),
-                text: if prose { self.prose_text(t.text) } else { self.text(t.text) },
-            })
-            .collect()
+    /// A translation of prose (see `Keep::prose`) or of a text always kept.
+    fn translation(&mut self, t: Translation<'_>, is_prose: bool) -> Translation<'a> {
+        let text = if is_prose { self.prose_text(t.text) } else { self.text(t.text) };
+        Translation { lang: self.lang(&t.lang), text }
+    }
+
+    fn translations(&mut self, ts: Vec<Translation<'_>>, is_prose: bool) -> Vec<Translation<'a>> {
+        ts.into_iter().map(|t| self.translation(t, is_prose)).collect()
     }
 
     fn note(&mut self, note: Note<'_>) -> Note<'a> {
@@ -131,9 +132,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     inline: w.inline,
                     span: self.span(w.span),
                 }),
-                StageItem::Translation(t) => {
-                    StageItem::Translation(Translation { lang: self.lang(&t.lang), text: self.prose_text(t.text) })
-                }
+                StageItem::Translation(t) => StageItem::Translation(self.translation(t, true)),
                 StageItem::Note(note) => StageItem::Note(self.note(note)),
                 StageItem::Ref(text) => StageItem::Ref(self.prose_text(text)),
                 StageItem::Next(next) => {
@@ -175,9 +174,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     .items
                     .into_iter()
                     .map(|item| match item {
-                        ActorItem::Translation(t) => {
-                            ActorItem::Translation(Translation { lang: self.lang(&t.lang), text: self.text(t.text) })
-                        }
+                        ActorItem::Translation(t) => ActorItem::Translation(self.translation(t, false)),
                         ActorItem::Note(note) => ActorItem::Note(self.note(note)),
                     })
                     .collect(),
@@ -191,9 +188,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     .items
                     .into_iter()
                     .map(|item| match item {
-                        PhaseItem::Translation(t) => {
-                            PhaseItem::Translation(Translation { lang: self.lang(&t.lang), text: self.text(t.text) })
-                        }
+                        PhaseItem::Translation(t) => PhaseItem::Translation(self.translation(t, false)),
                         PhaseItem::Stage(stage) => PhaseItem::Stage(self.stage(stage)),
                         PhaseItem::Edge(edge) => PhaseItem::Edge(self.edge(edge)),
                         PhaseItem::Broken(broken) => PhaseItem::Broken(self.broken(broken)),
