@@ -50,9 +50,7 @@ pub fn check<'s>(file: &File<'s>) -> Checked<'s> {
 /// duration and a start (RF001–RF005, RF007). Otherwise their findings would mostly echo those
 /// errors (every stage is unreachable without a start).
 pub fn check_with<'s>(file: &File<'s>, levels: &Levels) -> Checked<'s> {
-    let mut diagnostics: Vec<Diagnostic> = file.errors.iter().map(Diagnostic::syntax).collect();
-    let model = resolve::resolve(file, &mut diagnostics);
-    run_rules(model, diagnostics, levels)
+    finish(resolve::resolver_of(file), &file.errors, levels)
 }
 
 /// Parses and checks `src` a batch of statements at a time: the syntax tree of the whole
@@ -65,15 +63,8 @@ pub fn check_source<'s>(src: &'s str, levels: &Levels) -> Checked<'s> {
 /// [`check_source`] with batches of about `batch_bytes` of text (tests try small ones).
 #[doc(hidden)]
 pub fn check_source_in_batches<'s>(src: &'s str, levels: &Levels, batch_bytes: usize) -> Checked<'s> {
-    // About 200 bytes of text make a stage in a real chart.
-    let mut resolver = resolve::Resolver::new(src.len() / 200);
-    let mut header = true;
-    let rest = referflow_syntax::parse_in_batches(src, batch_bytes, |statements| {
-        if std::mem::take(&mut header) {
-            resolver.header(&statements);
-        }
-        resolver.take(&statements);
-    });
+    let mut resolver = resolve::Resolver::for_text(src.len() as u64);
+    let rest = referflow_syntax::parse_in_batches(src, batch_bytes, |statements| resolver.feed(&statements));
     let Ok(rest) = rest else {
         // A `languages` line after the stages: the texts read so far went to the wrong
         // languages. Rare enough to read the whole file again.
@@ -134,8 +125,8 @@ pub fn check_reader<'a>(
     }
 
     let window = window.max(1);
-    let mut resolver = resolve::Resolver::new(usize::try_from(size_hint / 200).unwrap_or(0)).without_prose();
-    let (mut header, mut after_header) = (true, false);
+    let mut resolver = resolve::Resolver::for_text(size_hint).without_prose();
+    let mut after_header = false;
     let mut errors = Vec::new();
     std::thread::scope(|scope| {
         // The next piece is read, and checked to be UTF-8, on a thread of its own while this
@@ -166,10 +157,7 @@ pub fn check_reader<'a>(
             let mut keep = Arena { arena, offset: u32::try_from(offset).unwrap_or(u32::MAX) };
             let rest = referflow_syntax::parse_window(&text, place, 256 << 10, |statements| {
                 let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
-                if std::mem::take(&mut header) {
-                    resolver.header(&statements);
-                }
-                resolver.take(&statements);
+                resolver.feed(&statements);
             })
             .map_err(|_| ReadError::HeaderNotFirst)?;
             errors.extend(rest.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, keep.offset)));
@@ -268,7 +256,7 @@ pub mod parts {
 
     /// Name resolution alone.
     pub fn resolve<'s>(file: &File<'s>) -> Model<'s> {
-        resolve::resolve(file, &mut Vec::new())
+        resolve::resolver_of(file).finish(file.errors.is_empty()).0
     }
 
     /// The flow rules alone, at `levels` (the requirement rules always run: they give the

@@ -133,8 +133,8 @@ impl<'s> Defs<'s> {
     }
 }
 
-/// Resolves a whole parsed file.
-pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic>) -> Model<'s> {
+/// A resolver that has read a whole parsed file.
+pub(crate) fn resolver_of<'s>(file: &ast::File<'s>) -> Resolver<'s> {
     let stages: usize = file
         .statements
         .iter()
@@ -144,11 +144,8 @@ pub(crate) fn resolve<'s>(file: &ast::File<'s>, diagnostics: &mut Vec<Diagnostic
         })
         .sum();
     let mut r = Resolver::new(stages);
-    r.header(&file.statements);
-    r.take(&file.statements);
-    let (model, found) = r.finish(file.errors.is_empty());
-    diagnostics.extend(found);
-    model
+    r.feed(&file.statements);
+    r
 }
 
 /// A reference to a stage, settled once the stage is defined (see `take`) or in `finish`: it
@@ -221,6 +218,8 @@ pub(crate) struct Resolver<'s> {
     /// (`None` for a duplicate), and how many of them `fill` has read.
     stages_read: Vec<Option<StageId>>,
     stages_filled: usize,
+    /// The header has been read (see `feed`).
+    header_read: bool,
     /// The statements come without their prose (`check_reader`): see `texts_of`.
     without_prose: bool,
     /// Requirements are read last, when every stage is known.
@@ -247,9 +246,15 @@ impl<'s> Resolver<'s> {
             pending_owners: Vec::new(),
             stages_read: Vec::new(),
             stages_filled: 0,
+            header_read: false,
             without_prose: false,
             requires: Vec::new(),
         }
+    }
+
+    /// A resolver for a chart of `bytes` of text: about 200 make a stage in a real chart.
+    pub(crate) fn for_text(bytes: u64) -> Self {
+        Self::new(usize::try_from(bytes / 200).unwrap_or(0))
     }
 
     /// A resolver for statements whose prose was left behind (`Statement::relocate`).
@@ -257,8 +262,18 @@ impl<'s> Resolver<'s> {
         Resolver { without_prose: true, ..self }
     }
 
+    /// Reads statements in source order, a batch at a time or all at once. The first batch
+    /// holds the `title`, `version` and `languages` lines (perhaps with other statements, or
+    /// none), since every text depends on the languages.
+    pub(crate) fn feed(&mut self, statements: &[Statement<'s>]) {
+        if !std::mem::replace(&mut self.header_read, true) {
+            self.header(statements);
+        }
+        self.take(statements);
+    }
+
     /// Reads statements after the header: their definitions, then their contents.
-    pub(crate) fn take(&mut self, statements: &[Statement<'s>]) {
+    fn take(&mut self, statements: &[Statement<'s>]) {
         self.stages_read.clear();
         self.stages_filled = 0;
         self.define(statements);
@@ -328,7 +343,7 @@ impl<'s> Resolver<'s> {
     // ------------------------------------------------------------------------------ header
 
     /// Reads the `title`, `version` and `languages` statements among `statements`.
-    pub(crate) fn header(&mut self, statements: &[Statement<'s>]) {
+    fn header(&mut self, statements: &[Statement<'s>]) {
         let mut title_span = None;
         let mut version_span = None;
         for statement in statements {
