@@ -100,16 +100,10 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
         ("<stdin>".to_string(), bytes)
     } else {
         let name = path.display().to_string();
-        let cannot = |e: std::io::Error| cannot_read(&name, &e);
-        let size = std::fs::metadata(path).map_err(cannot)?.len();
-        if size > limit {
-            return Err(too_large(&name));
-        }
+        let (file, meta) = open(path, &name)?;
         // The size is known: reading into a buffer of that size saves copying it as it grows.
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-        std::fs::File::open(path)
-            .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
-            .map_err(cannot)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| cannot_read(&name, &e))?;
         (name, bytes)
     };
     if bytes.len() as u64 > limit {
@@ -119,6 +113,16 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
         Ok(text) => Ok(Loaded { name, text }),
         Err(e) => Err(not_utf8(&name, e.utf8_error().valid_up_to() as u64)),
     }
+}
+
+/// Opens a chart file, refusing one larger than the limit before reading any of it.
+fn open(path: &Path, name: &str) -> Result<(std::fs::File, std::fs::Metadata), Failure> {
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(name, &e))?;
+    let meta = file.metadata().map_err(|e| cannot_read(name, &e))?;
+    if meta.len() > MAX_FILE_SIZE.load(Ordering::Relaxed) {
+        return Err(too_large(name));
+    }
+    Ok((file, meta))
 }
 
 fn cannot_read(name: &str, error: &std::io::Error) -> Failure {
@@ -163,13 +167,9 @@ pub fn check_large<'a>(
         return Ok(None);
     }
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| cannot_read(&name, &e))?;
-    let meta = file.metadata().map_err(|e| cannot_read(&name, &e))?;
+    let (file, meta) = open(path, &name)?;
     if !meta.is_file() || meta.len() <= READ_WINDOW as u64 {
         return Ok(None);
-    }
-    if meta.len() > MAX_FILE_SIZE.load(Ordering::Relaxed) {
-        return Err(too_large(&name));
     }
     let mut reader = Fingerprinted::new(file);
     match referflow_check::check_reader(&mut reader, arena, levels, READ_WINDOW, meta.len()) {
