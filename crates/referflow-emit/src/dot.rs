@@ -651,11 +651,7 @@ fn html_line(text: &str) -> String {
 /// [`html_line`] of a line already in a `String`, which is kept when nothing in it changes
 /// (most lines).
 fn html_line_owned(line: String) -> String {
-    let changes = |c: char| {
-        matches!(c, '\\' | '&' | '<' | '>' | '"' | ']' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}')
-            || c.is_control()
-    };
-    if line.chars().any(changes) { html_line(&line) } else { line }
+    if line.chars().any(|c| html_replacement(c, true).is_some()) { html_line(&line) } else { line }
 }
 
 /// User text for the graph's name, an HTML-like string that Graphviz copies as it is into the
@@ -667,20 +663,28 @@ fn html_name(text: &str) -> String {
 fn escape_html(text: &str, in_label: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '\\' if in_label => out.push_str("\\\\"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            ']' => out.push_str("&#93;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
+        match html_replacement(c, in_label) {
+            Some(replacement) => out.push_str(replacement),
+            None => out.push(c),
         }
     }
     out
+}
+
+/// What [`escape_html`] writes for `c`, if not `c` itself (nothing, for a dropped character).
+fn html_replacement(c: char, in_label: bool) -> Option<&'static str> {
+    match c {
+        '\\' if in_label => Some("\\\\"),
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        ']' => Some("&#93;"),
+        '\t' | '\n' | '\r' => Some(" "),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}' => Some(""),
+        c if c.is_control() => Some(""),
+        _ => None,
+    }
 }
 
 /// Text for a quoted DOT string that Graphviz reads as an escString (`id`, `tooltip`):
