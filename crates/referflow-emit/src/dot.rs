@@ -660,7 +660,7 @@ fn html_name(text: &str) -> String {
     escape_html(text, false)
 }
 
-fn escape_html(text: &str, in_label: bool) -> String {
+pub(crate) fn escape_html(text: &str, in_label: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match html_replacement(c, in_label) {

@@ -3,15 +3,21 @@
 
 pub mod chart;
 pub mod diagnostics;
+pub(crate) mod diagram;
 pub mod diff_report;
 pub mod dot;
+pub mod fonts;
 pub mod graphviz;
 pub mod html;
 pub mod markdown;
 pub mod mermaid;
 pub mod model_json;
 mod out;
+pub mod pages;
+pub mod pdf;
+pub mod png;
 pub mod rules_doc;
+pub mod scene;
 pub mod wrap;
 
 /// A checked source file, as the emitters need it: its name for messages, and its text.

@@ -93,8 +93,8 @@ pub fn write_markdown(
 }
 
 /// The words the document writes itself, in one language.
-struct Words {
-    untitled: &'static str,
+pub(crate) struct Words {
+    pub(crate) untitled: &'static str,
     version: &'static str,
     intro: &'static str,
     contents: &'static str,
@@ -107,16 +107,16 @@ struct Words {
     note_column: &'static str,
     /// `Phase` in `Phase 2: …`.
     phase: &'static str,
-    other_steps: &'static str,
+    pub(crate) other_steps: &'static str,
     all_steps: &'static str,
     empty_phase: &'static str,
     /// `Step` in `Step 3: …`.
-    step: &'static str,
+    pub(crate) step: &'static str,
     /// `step` in `step 3` inside a sentence.
-    step_in_text: &'static str,
+    pub(crate) step_in_text: &'static str,
     /// `steps` in `(steps 1–5)`; `step` for one.
-    steps_range: &'static str,
-    step_range: &'static str,
+    pub(crate) steps_range: &'static str,
+    pub(crate) step_range: &'static str,
     kind: &'static str,
     /// Entry point, action, decision, outcome.
     kinds: [&'static str; 4],
@@ -277,7 +277,7 @@ const THAI: Words = Words {
     diagram: "แผนภาพ",
 };
 
-fn words_for(lang: &str) -> &'static Words {
+pub(crate) fn words_for(lang: &str) -> &'static Words {
     match lang.split('-').next().unwrap_or(lang) {
         "th" => &THAI,
         _ => &ENGLISH,
@@ -340,16 +340,8 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
     fn new(chart: &'c Chart<'a, 's>, options: &'c RenderOptions) -> Self {
         let model = chart.model;
         let n = model.stages.len();
-        let mut rank = vec![0; n];
-        for (position, stage) in chart.reading_order().into_iter().enumerate() {
-            rank[stage.index()] = position;
-        }
-        let sections = sections(chart, &rank);
+        let (sections, numbers) = numbered_sections(chart);
         let in_order: Vec<StageId> = sections.iter().flat_map(|s| s.stages.iter().copied()).collect();
-        let mut numbers = vec![0; n];
-        for (i, stage) in in_order.iter().enumerate() {
-            numbers[stage.index()] = i + 1;
-        }
 
         // A repeated edge (RF107) says nothing new to a reader: only the first of each counts.
         let edges = &model.edges;
@@ -777,6 +769,28 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         let fence = "`".repeat(longest_run(&diagram, '`').max(2) + 1);
         let _ = write!(out, "## <a id=\"diagram\"></a>{}\n\n{fence}mermaid\n{diagram}{fence}\n", self.words.diagram);
     }
+}
+
+/// The sections of the document and the step number of each stage (by stage index, from 1):
+/// steps are numbered through the sections in order.
+fn numbered_sections(chart: &Chart<'_, '_>) -> (Vec<Section>, Vec<usize>) {
+    let n = chart.model.stages.len();
+    let mut rank = vec![0; n];
+    for (position, stage) in chart.reading_order().into_iter().enumerate() {
+        rank[stage.index()] = position;
+    }
+    let sections = sections(chart, &rank);
+    let mut numbers = vec![0; n];
+    for (i, stage) in sections.iter().flat_map(|s| s.stages.iter()).enumerate() {
+        numbers[stage.index()] = i + 1;
+    }
+    (sections, numbers)
+}
+
+/// The step number of each stage (by stage index, from 1), as the narrative numbers them: the
+/// diagram's boxes and continuation markers use the same.
+pub(crate) fn step_numbers(chart: &Chart<'_, '_>) -> Vec<usize> {
+    numbered_sections(chart).1
 }
 
 /// The sections of the document: the phases in source order, then the stages outside any

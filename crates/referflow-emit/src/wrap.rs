@@ -32,16 +32,22 @@ use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 /// assert_eq!(wrap("Line one\nLine two", 80), ["Line one", "Line two"]);
 /// ```
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    wrap_measured(text, width, &display_width)
+}
+
+/// [`wrap`] with widths measured by `measure` (in any unit, `width` in the same): the laid-out
+/// diagram measures text in points, in the font it is drawn with.
+pub fn wrap_measured(text: &str, width: usize, measure: &dyn Fn(&str) -> usize) -> Vec<String> {
     let segmenter = &*SEGMENTER;
     let mut lines = Vec::new();
     for paragraph in paragraphs(text) {
         let paragraph = paragraph.trim();
         // A paragraph that fits is one line, with no need to look for breaks.
-        if display_width(paragraph) <= width {
+        if measure(paragraph) <= width {
             lines.push(paragraph.to_owned());
             continue;
         }
-        let pieces = pieces(segmenter, paragraph);
+        let pieces = pieces(segmenter, paragraph, measure);
         let count = count_lines(&pieces, width);
         // Narrowing the width never gives fewer lines, so the narrowest width that gives as
         // few lines as `width` does is found by bisection.
@@ -64,11 +70,15 @@ static SEGMENTER: std::sync::LazyLock<LineSegmenterBorrowed<'static>> =
     std::sync::LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
 
 /// `paragraph` cut at every break opportunity.
-fn pieces<'t>(segmenter: &LineSegmenterBorrowed<'_>, paragraph: &'t str) -> Vec<Piece<'t>> {
+fn pieces<'t>(
+    segmenter: &LineSegmenterBorrowed<'_>,
+    paragraph: &'t str,
+    measure: &dyn Fn(&str) -> usize,
+) -> Vec<Piece<'t>> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut cut = |end: usize| {
-        pieces.push(Piece::new(&paragraph[start..end]));
+        pieces.push(Piece::new(&paragraph[start..end], measure));
         start = end;
     };
     if paragraph.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
@@ -116,9 +126,9 @@ struct Piece<'t> {
 }
 
 impl<'t> Piece<'t> {
-    fn new(text: &'t str) -> Self {
-        let width = display_width(text.trim_end());
-        Piece { text, width, spaces: display_width(text) - width }
+    fn new(text: &'t str, measure: &dyn Fn(&str) -> usize) -> Self {
+        let width = measure(text.trim_end());
+        Piece { text, width, spaces: measure(text).saturating_sub(width) }
     }
 }
 
@@ -322,7 +332,7 @@ mod tests {
                 assert!(display_width(line) <= width, "{width}: {line:?} is too wide");
             }
             // Balanced, but in no more lines than filling each line would take.
-            assert_eq!(lines.len(), fill(&pieces(&segmenter, text), width).len(), "{width}: {lines:?}");
+            assert_eq!(lines.len(), fill(&pieces(&segmenter, text, &display_width), width).len(), "{width}: {lines:?}");
         }
     }
 

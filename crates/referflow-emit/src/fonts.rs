@@ -1,0 +1,229 @@
+//! The fonts a laid-out diagram is measured and drawn with.
+//!
+//! The layout measures every line in the font it is drawn with, so a box fits its text in the
+//! SVG, the PNG and the PDF alike. Fonts come from the system (Debian's `fonts-noto-core` and
+//! `fonts-thai-tlwg`), found once per process by family name. Each language has a chain of
+//! families, its own script's first; a character takes the first font of the chain that has a
+//! glyph for it, so a Thai label with an English agency name in it draws both.
+//!
+//! TH Sarabun and its free derivative Laksaman, the fonts of Thai official documents, draw
+//! their letters small for their size: Thai offices set them at 16 pt where a Latin font is set
+//! at 12 pt. A language whose first font is one of them is drawn a third larger than the size
+//! asked for, so a Thai page reads as large as an English one (and never smaller than the
+//! minimum).
+
+use std::sync::LazyLock;
+
+use resvg::usvg::fontdb;
+
+/// A font of the chain: its family, its bytes and the face used to measure it.
+pub struct Face {
+    pub family: &'static str,
+    pub data: &'static [u8],
+    pub index: u32,
+    face: rustybuzz::Face<'static>,
+    units_per_em: f32,
+    /// The height of a line, in ems: ascender to descender, at least 1.25 and at most 1.4. Looser
+    /// lines (Laksaman declares 1.96) read as separate paragraphs to text extraction (pdftotext),
+    /// so a wrapped label would no longer be found as one.
+    line: f32,
+}
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Face").field("family", &self.family).field("index", &self.index).finish_non_exhaustive()
+    }
+}
+
+/// Every font the diagram may use, loaded once.
+#[derive(Debug)]
+pub struct Fonts {
+    /// Fonts in order of preference across all languages.
+    faces: Vec<Face>,
+    /// The system's fonts, for rasterising an SVG with the same families.
+    pub database: std::sync::Arc<fontdb::Database>,
+}
+
+/// Families for each script, best first. The first family of the chain of a language sets
+/// its size and line height.
+const LATIN: &[&str] = &["Noto Sans", "DejaVu Sans", "Liberation Sans"];
+const THAI: &[&str] = &["Noto Sans Thai", "Laksaman", "Loma", "Garuda"];
+const LAO: &[&str] = &["Noto Sans Lao", "Phetsarath OT", "Noto Looped Lao"];
+const KHMER: &[&str] = &["Noto Sans Khmer", "Khmer OS"];
+const MYANMAR: &[&str] = &["Noto Sans Myanmar", "Padauk", "Myanmar Text"];
+/// Families drawn a third larger than the size asked for (see the module's comment).
+const SMALL_FACED: &[&str] = &["Laksaman", "TH Sarabun New", "TH SarabunPSK"];
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(Fonts::load);
+
+/// The fonts of this system.
+pub fn fonts() -> &'static Fonts {
+    &FONTS
+}
+
+impl Fonts {
+    fn load() -> Fonts {
+        let mut database = fontdb::Database::new();
+        database.load_system_fonts();
+        let mut faces = Vec::new();
+        for family in [LATIN, THAI, LAO, KHMER, MYANMAR].concat() {
+            let query = fontdb::Query { families: &[fontdb::Family::Name(family)], ..fontdb::Query::default() };
+            let Some(id) = database.query(&query) else { continue };
+            // Regular weight only: `query` gives the nearest face, which may be bold.
+            if database.face(id).is_some_and(|f| f.weight != fontdb::Weight::NORMAL || f.style != fontdb::Style::Normal)
+            {
+                continue;
+            }
+            let Some((data, index)) = database.with_face_data(id, |data, index| (data.to_vec(), index)) else {
+                continue;
+            };
+            // Loaded once for the life of the process, so the measuring faces can borrow it.
+            let data: &'static [u8] = Box::leak(data.into_boxed_slice());
+            let Some(face) = rustybuzz::Face::from_slice(data, index) else { continue };
+            let units_per_em = face.units_per_em() as f32;
+            let height = f32::from(face.ascender()) - f32::from(face.descender());
+            let line = (height / units_per_em).clamp(1.25, 1.4);
+            faces.push(Face { family, data, index, face, units_per_em, line });
+        }
+        Fonts { faces, database: std::sync::Arc::new(database) }
+    }
+
+    /// Whether any font was found: without one nothing can be measured or drawn.
+    pub fn available(&self) -> bool {
+        !self.faces.is_empty()
+    }
+
+    /// The fonts for a language, best first: its script's families, then every other.
+    pub fn chain(&self, lang: &str) -> Chain<'_> {
+        let own: &[&str] = match lang.split('-').next().unwrap_or(lang) {
+            "th" => THAI,
+            "lo" => LAO,
+            "km" => KHMER,
+            "my" => MYANMAR,
+            _ => LATIN,
+        };
+        let mut order: Vec<usize> = Vec::with_capacity(self.faces.len());
+        for family in own {
+            order.extend(self.faces.iter().position(|f| f.family == *family));
+        }
+        for i in 0..self.faces.len() {
+            if !order.contains(&i) {
+                order.push(i);
+            }
+        }
+        Chain { fonts: self, order }
+    }
+
+    pub fn face(&self, index: usize) -> &Face {
+        &self.faces[index]
+    }
+}
+
+/// The fonts of one language, in order of preference.
+#[derive(Debug, Clone)]
+pub struct Chain<'f> {
+    fonts: &'f Fonts,
+    /// Indices into `fonts.faces`.
+    order: Vec<usize>,
+}
+
+/// A piece of a line drawn in one font: `text[range]` in face `face`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub face: usize,
+    pub range: std::ops::Range<usize>,
+}
+
+impl Chain<'_> {
+    fn first(&self) -> Option<&Face> {
+        self.order.first().map(|&i| &self.fonts.faces[i])
+    }
+
+    /// How much larger than the size asked for this language is drawn.
+    pub fn scale(&self) -> f32 {
+        match self.first() {
+            Some(face) if SMALL_FACED.contains(&face.family) => 4.0 / 3.0,
+            _ => 1.0,
+        }
+    }
+
+    /// The height of a line of text at `size` points.
+    pub fn line_height(&self, size: f32) -> f32 {
+        self.first().map_or(1.25, |f| f.line) * size
+    }
+
+    /// The families of the chain, as a CSS `font-family` value.
+    pub fn css_families(&self) -> String {
+        let mut families: Vec<String> =
+            self.order.iter().map(|&i| format!("'{}'", self.fonts.faces[i].family)).collect();
+        families.push("sans-serif".into());
+        families.join(", ")
+    }
+
+    /// `text` cut into runs, each drawn in the first font that has all its characters. White
+    /// space and marks stay with the run before them.
+    pub fn runs(&self, text: &str) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        for (at, c) in text.char_indices() {
+            let end = at + c.len_utf8();
+            if let Some(last) = runs.last_mut()
+                && (c.is_whitespace() || is_mark(c) || self.fonts.faces[last.face].face.glyph_index(c).is_some())
+            {
+                last.range.end = end;
+                continue;
+            }
+            let face = self
+                .order
+                .iter()
+                .copied()
+                .find(|&i| self.fonts.faces[i].face.glyph_index(c).is_some())
+                .or(self.order.first().copied());
+            let Some(face) = face else { continue };
+            match runs.last_mut() {
+                Some(last) if last.face == face => last.range.end = end,
+                _ => runs.push(Run { face, range: at..end }),
+            }
+        }
+        runs
+    }
+
+    /// The width of `text` at `size` points, shaped as it is drawn.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        self.runs(text).iter().map(|run| self.run_width(text, run, size)).sum()
+    }
+
+    /// The width of one run at `size` points.
+    pub fn run_width(&self, text: &str, run: &Run, size: f32) -> f32 {
+        let face = &self.fonts.faces[run.face];
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(&text[run.range.clone()]);
+        let shaped = rustybuzz::shape(&face.face, &[], buffer);
+        let units: i64 = shaped.glyph_positions().iter().map(|p| i64::from(p.x_advance)).sum();
+        units as f32 / face.units_per_em * size
+    }
+}
+
+/// Combining marks, which belong to the letter before them.
+pub(crate) fn is_mark(c: char) -> bool {
+    matches!(u32::from(c),
+        0x0300..=0x036F | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECD
+        | 0x102B..=0x103E | 0x17B4..=0x17D3 | 0x200B..=0x200D | 0xFE00..=0xFE0F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thai_label_with_latin_in_it_is_measured_in_one_font_when_that_font_has_both() {
+        let fonts = fonts();
+        if !fonts.available() {
+            return;
+        }
+        let chain = fonts.chain("en");
+        let narrow = chain.width("iii", 10.0);
+        let wide = chain.width("WWW", 10.0);
+        assert!(narrow > 0.0 && wide > narrow * 2.0, "{narrow} {wide}");
+        assert!((chain.width("ab", 10.0) * 2.0 - chain.width("ab", 20.0)).abs() < 0.01);
+    }
+}

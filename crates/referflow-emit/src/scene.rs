@@ -1,0 +1,255 @@
+//! A drawn page: shapes, lines and text at positions in points, the same for SVG, PNG and
+//! PDF. The layout makes scenes ([`crate::diagram`]); `to_svg` writes one as SVG, and
+//! [`crate::pdf`] draws it into a PDF page.
+
+use std::fmt::Write;
+
+fn escape_html(text: &str) -> String {
+    crate::dot::escape_html(text, false)
+}
+
+/// One page, `width` × `height` points, origin at the top left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    /// The language of the page's text (a BCP-47 code).
+    pub lang: String,
+    pub title: String,
+    /// The CSS `font-family` of the text.
+    pub families: String,
+    /// The page's entries in a PDF's bookmarks: the phases that begin on it.
+    pub outline: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// The page's background bands, alternating.
+    Band,
+    BandAlt,
+    /// The head of a band: lane and phase titles.
+    Head,
+    /// A stage's box.
+    Box,
+    /// An outcome's box.
+    Outcome,
+    /// A continuation marker: where an edge goes on on another page.
+    Marker,
+}
+
+impl Paint {
+    fn fill(self) -> (u8, u8, u8) {
+        match self {
+            Paint::Band => (0xF7, 0xF9, 0xFC),
+            Paint::BandAlt => (0xEE, 0xF2, 0xF7),
+            Paint::Head => (0xDC, 0xE4, 0xEE),
+            Paint::Box => (0xFF, 0xFF, 0xFF),
+            Paint::Outcome => (0xE8, 0xF3, 0xE8),
+            Paint::Marker => (0xFF, 0xF6, 0xDB),
+        }
+    }
+
+    pub fn rgb(self) -> (u8, u8, u8) {
+        self.fill()
+    }
+
+    /// Whether the shape has an outline.
+    pub fn stroked(self) -> bool {
+        matches!(self, Paint::Box | Paint::Outcome | Paint::Marker)
+    }
+}
+
+/// The colour of lines and text.
+pub const INK: (u8, u8, u8) = (0x22, 0x2B, 0x36);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A group, closed by the next unmatched `Close`: `<g id class>` in SVG.
+    Open {
+        id: String,
+        class: &'static str,
+    },
+    Close,
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        radius: f32,
+        paint: Paint,
+    },
+    /// A closed polygon (a decision's hexagon).
+    Polygon {
+        points: Vec<(f32, f32)>,
+        paint: Paint,
+    },
+    /// An edge: a polyline, with an arrowhead at its last point when `arrow`.
+    Line {
+        points: Vec<(f32, f32)>,
+        arrow: bool,
+    },
+    /// One line of text; `y` is its baseline.
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        anchor: Anchor,
+        text: String,
+    },
+}
+
+/// The length of an arrowhead.
+pub const ARROW: f32 = 6.0;
+
+fn num(out: &mut String, value: f32) {
+    // Two decimals are a hundredth of a point; trailing zeros are dropped so output is short.
+    let rounded = (value * 100.0).round() / 100.0;
+    let rounded = if rounded == 0.0 { 0.0 } else { rounded };
+    let _ = write!(out, "{rounded}");
+}
+
+fn rgb(out: &mut String, (r, g, b): (u8, u8, u8)) {
+    let _ = write!(out, "#{r:02x}{g:02x}{b:02x}");
+}
+
+/// The page as a standalone SVG document. `prefix` goes before every id (the HTML page holds
+/// one SVG per language). With `physical`, width and height are in points (a printed page);
+/// otherwise in CSS pixels at one per point (a page on screen).
+pub fn to_svg(page: &Page, prefix: &str, physical: bool) -> String {
+    let mut out = String::with_capacity(page.items.len() * 96 + 1024);
+    let unit = if physical { "pt" } else { "" };
+    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
+    num(&mut out, page.width);
+    out.push_str(unit);
+    out.push_str("\" height=\"");
+    num(&mut out, page.height);
+    out.push_str(unit);
+    out.push_str("\" viewBox=\"0 0 ");
+    num(&mut out, page.width);
+    out.push(' ');
+    num(&mut out, page.height);
+    let _ = writeln!(out, "\" lang=\"{}\" role=\"img\" aria-labelledby=\"{prefix}title\">", escape_html(&page.lang));
+    let _ = writeln!(out, "<title id=\"{prefix}title\">{}</title>", escape_html(&page.title));
+    let _ = writeln!(
+        out,
+        "<g font-family=\"{}\" fill=\"#{:02x}{:02x}{:02x}\">",
+        escape_html(&page.families),
+        INK.0,
+        INK.1,
+        INK.2
+    );
+    for item in &page.items {
+        match item {
+            Item::Open { id, class } => {
+                let _ = writeln!(out, "<g id=\"{prefix}{}\" class=\"{class}\">", escape_html(id));
+            }
+            Item::Close => out.push_str("</g>\n"),
+            Item::Rect { x, y, w, h, radius, paint } => {
+                out.push_str("<rect x=\"");
+                num(&mut out, *x);
+                out.push_str("\" y=\"");
+                num(&mut out, *y);
+                out.push_str("\" width=\"");
+                num(&mut out, *w);
+                out.push_str("\" height=\"");
+                num(&mut out, *h);
+                if *radius > 0.0 {
+                    out.push_str("\" rx=\"");
+                    num(&mut out, *radius);
+                }
+                paint_attributes(&mut out, *paint);
+            }
+            Item::Polygon { points, paint } => {
+                out.push_str("<polygon points=\"");
+                points_attribute(&mut out, points);
+                paint_attributes(&mut out, *paint);
+            }
+            Item::Line { points, arrow } => {
+                out.push_str("<polyline fill=\"none\" stroke=\"");
+                rgb(&mut out, INK);
+                out.push_str("\" stroke-width=\"1\" points=\"");
+                let mut points = points.clone();
+                let head = if *arrow { arrowhead(&mut points) } else { None };
+                points_attribute(&mut out, &points);
+                out.push_str("\"/>\n");
+                if let Some(head) = head {
+                    out.push_str("<polygon points=\"");
+                    points_attribute(&mut out, &head);
+                    out.push_str("\"/>\n");
+                }
+            }
+            Item::Text { x, y, size, bold, anchor, text } => {
+                out.push_str("<text x=\"");
+                num(&mut out, *x);
+                out.push_str("\" y=\"");
+                num(&mut out, *y);
+                out.push_str("\" font-size=\"");
+                num(&mut out, *size);
+                out.push('"');
+                if *bold {
+                    out.push_str(" font-weight=\"bold\"");
+                }
+                match anchor {
+                    Anchor::Start => {}
+                    Anchor::Middle => out.push_str(" text-anchor=\"middle\""),
+                    Anchor::End => out.push_str(" text-anchor=\"end\""),
+                }
+                let _ = writeln!(out, ">{}</text>", escape_html(text));
+            }
+        }
+    }
+    out.push_str("</g>\n</svg>\n");
+    out
+}
+
+fn paint_attributes(out: &mut String, paint: Paint) {
+    out.push_str("\" fill=\"");
+    rgb(out, paint.fill());
+    if paint.stroked() {
+        out.push_str("\" stroke=\"");
+        rgb(out, INK);
+        out.push_str("\" stroke-width=\"1");
+    }
+    out.push_str("\"/>\n");
+}
+
+fn points_attribute(out: &mut String, points: &[(f32, f32)]) {
+    for (i, (x, y)) in points.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        num(out, *x);
+        out.push(',');
+        num(out, *y);
+    }
+}
+
+/// Shortens a polyline by the arrowhead's length and returns the head's triangle.
+pub fn arrowhead(points: &mut [(f32, f32)]) -> Option<[(f32, f32); 3]> {
+    let n = points.len();
+    if n < 2 {
+        return None;
+    }
+    let (tx, ty) = points[n - 1];
+    let (fx, fy) = points[n - 2];
+    let (dx, dy) = (tx - fx, ty - fy);
+    let length = (dx * dx + dy * dy).sqrt();
+    if length == 0.0 {
+        return None;
+    }
+    let (ux, uy) = (dx / length, dy / length);
+    let back = ARROW.min(length);
+    points[n - 1] = (tx - ux * back, ty - uy * back);
+    let (bx, by) = points[n - 1];
+    let half = ARROW / 2.5;
+    Some([(tx, ty), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)])
+}
