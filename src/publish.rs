@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use referflow_check::Checked;
 use referflow_emit::chart::{Chart, Direction, RenderOptions};
-use referflow_emit::graphviz::{self, GraphvizError, ImageFormat};
-use referflow_emit::{dot, html, markdown, mermaid, model_json};
+use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
+use referflow_emit::scene::{self, Page};
+use referflow_emit::{dot, html, markdown, mermaid, model_json, pdf, png};
 
 use crate::config::{self, Configs};
 use crate::input::{self, Loaded};
@@ -46,6 +47,51 @@ pub struct RenderArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     style: StyleArgs,
+    #[command(flatten)]
+    paper: PaperArgs,
+}
+
+/// Pages of a fixed size for svg, png and pdf.
+#[derive(Debug, clap::Args)]
+struct PaperArgs {
+    /// Lay the diagram out on pages of this size (a4, a3, letter, slide), split by phase when
+    /// it does not fit; without it, one canvas of the diagram's own size.
+    #[arg(long, value_name = "SIZE", value_parser = parse_page)]
+    page: Option<PageSize>,
+    /// Pages in landscape (the default for slide).
+    #[arg(long, conflicts_with = "portrait", requires = "page")]
+    landscape: bool,
+    /// Pages in portrait (the default for paper).
+    #[arg(long, requires = "page")]
+    portrait: bool,
+    /// The smallest text on a page, in points (default: 9 on paper, 14 on a slide).
+    #[arg(long, value_name = "PT", value_parser = parse_min_font, requires = "page")]
+    min_font: Option<f32>,
+}
+
+impl PaperArgs {
+    fn spec(&self) -> Option<PageSpec> {
+        let landscape = if self.landscape {
+            Some(true)
+        } else if self.portrait {
+            Some(false)
+        } else {
+            None
+        };
+        self.page.map(|size| PageSpec::new(size, landscape, self.min_font))
+    }
+}
+
+fn parse_page(name: &str) -> Result<PageSize, String> {
+    PageSize::from_name(name)
+        .ok_or_else(|| format!("unknown page size `{name}`; the page sizes are {}", PageSize::NAMES.join(", ")))
+}
+
+fn parse_min_font(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(pt) if pt.is_finite() && (1.0..=144.0).contains(&pt) => Ok(pt),
+        _ => Err(format!("`{text}` is not a font size; give points between 1 and 144, such as 9 or 12.5")),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -131,30 +177,72 @@ fn render(
     options: &RenderOptions,
     sink: &mut dyn Write,
 ) -> Result<(), RenderError> {
-    let image = |format| graphviz::layout(&dot::render_dot(chart, options), format);
     let bytes = match format {
         Format::Dot => return Ok(dot::write_dot(chart, options, sink)?),
         Format::Md => return Ok(markdown::write_markdown(chart, options, sink)?),
         Format::Json => return Ok(model_json::write_model_json(chart, source, sink)?),
         Format::Mermaid => mermaid::render_mermaid(chart, options).into_bytes(),
-        Format::Svg => image(ImageFormat::Svg)?,
-        Format::Png => image(ImageFormat::Png)?,
-        Format::Pdf => image(ImageFormat::Pdf)?,
         Format::Html => html::render_html(chart, &svgs(chart, options)?, options).into_bytes(),
+        Format::Svg | Format::Png | Format::Pdf => {
+            let page = pages::canvas(chart, options)?;
+            drawn(chart, options, format, std::slice::from_ref(&page), false)?.remove(0)
+        }
     };
     Ok(sink.write_all(&bytes)?)
 }
 
-/// What stops `render`: Graphviz, or the file or stream written to.
+/// Laid-out pages in a drawn format: one PDF, or one SVG or PNG per page.
+fn drawn(
+    chart: &Chart<'_, '_>,
+    options: &RenderOptions,
+    format: Format,
+    pages: &[Page],
+    physical: bool,
+) -> Result<Vec<Vec<u8>>, RenderError> {
+    Ok(match format {
+        Format::Pdf => vec![pdf::to_pdf(pages, &pdf_info(chart, options)).map_err(RenderError::Draw)?],
+        Format::Png => pages.iter().map(png::to_png).collect::<Result<_, _>>().map_err(RenderError::Draw)?,
+        _ => pages.iter().map(|page| scene::to_svg(page, "", physical).into_bytes()).collect(),
+    })
+}
+
+/// The PDF's title and language, and its date from `SOURCE_DATE_EPOCH` (none without it, so
+/// that two runs give the same bytes).
+fn pdf_info(chart: &Chart<'_, '_>, options: &RenderOptions) -> pdf::Info {
+    let title =
+        chart.model.title.as_ref().map_or_else(|| "Referral chart".to_owned(), |t| chart.text(t, options).to_owned());
+    let date = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).map(civil_date);
+    pdf::Info { title, lang: chart.lang(options).to_owned(), date }
+}
+
+/// Seconds since 1970 as year, month, day, hour, minute, second (UTC).
+fn civil_date(seconds: i64) -> [u16; 6] {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(0, 9999);
+    [year as u16, month as u16, day as u16, (rest / 3600) as u16, (rest / 60 % 60) as u16, (rest % 60) as u16]
+}
+
+/// What stops `render`: the layout, drawing, or the file or stream written to.
 #[derive(Debug)]
 enum RenderError {
-    Graphviz(GraphvizError),
+    Layout(LayoutError),
+    Draw(String),
     Write(std::io::Error),
 }
 
-impl From<GraphvizError> for RenderError {
-    fn from(error: GraphvizError) -> Self {
-        RenderError::Graphviz(error)
+impl From<LayoutError> for RenderError {
+    fn from(error: LayoutError) -> Self {
+        RenderError::Layout(error)
     }
 }
 
@@ -164,24 +252,23 @@ impl From<std::io::Error> for RenderError {
     }
 }
 
-/// The diagram in every declared language, for the HTML page's switch.
-fn svgs(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Vec<String>, GraphvizError> {
+/// The diagram in every declared language, for the HTML page's switch; the ids of each
+/// start with `l<language index>-`, so they stay unique on the page.
+fn svgs(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Vec<String>, LayoutError> {
     (0..chart.model.languages.len())
         .map(|lang| {
-            let dot = dot::render_dot(chart, &RenderOptions { lang, ..*options });
-            graphviz::layout(&dot, ImageFormat::Svg).map(|svg| String::from_utf8_lossy(&svg).into_owned())
+            let page = pages::canvas(chart, &RenderOptions { lang, ..*options })?;
+            Ok(scene::to_svg(&page, &format!("l{lang}-"), false))
         })
         .collect()
 }
 
-fn graphviz_failure(file: &str, error: &GraphvizError) -> Failure {
-    match error {
-        GraphvizError::Missing => Failure(error.to_string()),
-        GraphvizError::Failed(_) => Failure(format!("{file}: {error}")),
-    }
-}
-
 pub fn run_render(args: RenderArgs) -> Outcome {
+    let spec = args.paper.spec();
+    if spec.is_some() && !matches!(args.to, Format::Svg | Format::Png | Format::Pdf) {
+        report_failure(&Failure("--page applies to --to svg, png and pdf".into()));
+        return Outcome::Trouble;
+    }
     let file = match input::load(&args.file) {
         Ok(file) => file,
         Err(failure) => {
@@ -194,14 +281,24 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     let chart = Chart { model: &publishable.checked.model, diagnostics: &publishable.checked.diagnostics };
+    let outcome = match spec {
+        Some(spec) => render_pages(&chart, &file.name, &args, &spec, &publishable.options),
+        None => render_one(&chart, &file, &args, &publishable.options),
+    };
+    crate::leave_to_exit(publishable);
+    outcome
+}
+
+/// One output, to a file or standard output.
+fn render_one(chart: &Chart<'_, '_>, file: &Loaded, args: &RenderArgs, options: &RenderOptions) -> Outcome {
     let inputs = std::slice::from_ref(&args.file);
     let mut failed = None;
-    let mut write = |sink: &mut dyn Write| match render(&chart, &file.text, args.to, &publishable.options, sink) {
+    let mut write = |sink: &mut dyn Write| match render(chart, &file.text, args.to, options, sink) {
         Ok(()) => Ok(()),
         Err(RenderError::Write(error)) => Err(error),
-        Err(RenderError::Graphviz(error)) => {
-            failed = Some(graphviz_failure(&file.name, &error));
-            Err(std::io::Error::other("Graphviz failed"))
+        Err(error) => {
+            failed = Some(render_failure(&file.name, error));
+            Err(std::io::Error::other("the diagram could not be drawn"))
         }
     };
     // A file is written whole or not at all (see output.rs); standard output as it comes.
@@ -209,15 +306,96 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         Some(out) => output::write_with(out, inputs, &mut write),
         None => write(&mut std::io::stdout().lock()).map_err(|e| Failure(format!("standard output: {e}"))),
     };
-    let outcome = match (failed, written) {
+    match (failed, written) {
         (Some(failure), _) | (None, Err(failure)) => {
             report_failure(&failure);
             Outcome::Trouble
         }
         (None, Ok(())) => Outcome::Clean,
+    }
+}
+
+fn render_failure(file: &str, error: RenderError) -> Failure {
+    match error {
+        RenderError::Layout(error) => Failure(format!("{file}: {error}")),
+        RenderError::Draw(error) => Failure(format!("{file}: {error}")),
+        RenderError::Write(error) => Failure(format!("{file}: {error}")),
+    }
+}
+
+/// The diagram on pages: one PDF, or an SVG or PNG per page (`OUT-1.svg`, `OUT-2.svg`, … when
+/// there are several, their paths printed).
+fn render_pages(
+    chart: &Chart<'_, '_>,
+    name: &str,
+    args: &RenderArgs,
+    spec: &PageSpec,
+    options: &RenderOptions,
+) -> Outcome {
+    let made = pages::pages(chart, options, spec)
+        .map_err(RenderError::from)
+        .and_then(|pages| drawn(chart, options, args.to, &pages, true));
+    let files = match made {
+        Ok(files) => files,
+        Err(error) => {
+            report_failure(&render_failure(name, error));
+            return Outcome::Trouble;
+        }
     };
-    crate::leave_to_exit(publishable);
-    outcome
+    let inputs = std::slice::from_ref(&args.file);
+    match (&args.output, files.len()) {
+        (None, 1) => match std::io::stdout().lock().write_all(&files[0]) {
+            Ok(()) => Outcome::Clean,
+            Err(e) => {
+                report_failure(&Failure(format!("standard output: {e}")));
+                Outcome::Trouble
+            }
+        },
+        (None, n) => {
+            report_failure(&Failure(format!(
+                "{name}: the diagram takes {n} pages, which are written as one file each: give -o OUT.{}",
+                if args.to == Format::Png { "png" } else { "svg" }
+            )));
+            Outcome::Trouble
+        }
+        (Some(out), 1) => match output::write(out, &files[0], inputs) {
+            Ok(()) => Outcome::Clean,
+            Err(failure) => {
+                report_failure(&failure);
+                Outcome::Trouble
+            }
+        },
+        (Some(out), _) => {
+            let paths = numbered(out, files.len());
+            let mut staged = Vec::new();
+            for (path, bytes) in paths.iter().zip(&files) {
+                match output::stage(path, bytes, inputs) {
+                    Ok(s) => staged.push(s),
+                    Err(failure) => {
+                        report_failure(&failure);
+                        return Outcome::Trouble;
+                    }
+                }
+            }
+            for s in staged {
+                if let Err(failure) = s.commit() {
+                    report_failure(&failure);
+                    return Outcome::Trouble;
+                }
+            }
+            for path in &paths {
+                println!("{}", path.display());
+            }
+            Outcome::Clean
+        }
+    }
+}
+
+/// `dir/name.svg` as `dir/name-1.svg`, `dir/name-2.svg`, …
+fn numbered(out: &Path, count: usize) -> Vec<PathBuf> {
+    let stem = out.file_stem().map_or_else(|| "diagram".into(), |s| s.to_string_lossy().into_owned());
+    let ext = out.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    (1..=count).map(|k| out.with_file_name(format!("{stem}-{k}{ext}"))).collect()
 }
 
 pub fn run_build(args: BuildArgs) -> Outcome {
@@ -269,17 +447,19 @@ pub fn run_build(args: BuildArgs) -> Outcome {
     match svgs(&chart, &options) {
         Ok(svgs) => {
             files.push((dir.join(format!("{stem}.html")), html::render_html(&chart, &svgs, &options).into_bytes()));
-            for (lang, svg) in svgs.into_iter().enumerate() {
-                files.push((name(lang, "svg"), svg.into_bytes()));
+            for lang in 0..languages.len() {
+                let here = RenderOptions { lang, ..options };
+                match pages::canvas(&chart, &here) {
+                    Ok(page) => files.push((name(lang, "svg"), scene::to_svg(&page, "", false).into_bytes())),
+                    Err(error) => {
+                        report_failure(&Failure(format!("{}: {error}", file.name)));
+                        return Outcome::Trouble;
+                    }
+                }
             }
         }
-        Err(GraphvizError::Missing) => {
-            eprintln!(
-                "note: Graphviz's `dot` is not on PATH, so the .svg and .html files were skipped; install Graphviz to make them"
-            );
-        }
         Err(error) => {
-            report_failure(&graphviz_failure(&file.name, &error));
+            report_failure(&Failure(format!("{}: {error}", file.name)));
             return Outcome::Trouble;
         }
     }

@@ -97,9 +97,6 @@ fn serve(args: &Args) -> Result<(), Failure> {
         eprintln!("warning: listening on {bound}, not only on this machine: anyone who can reach it can read {name}");
     }
     eprintln!("{name}: {summary}");
-    if !referflow_emit::graphviz::available() {
-        eprintln!("note: Graphviz's `dot` is not on PATH, so the page shows no diagram; install Graphviz to see it");
-    }
     eprintln!("previewing {name} at {url}; press Ctrl-C to stop");
     if args.open {
         open_browser(&url);

@@ -9,8 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use referflow_check::{Checked, Diagnostic, Levels};
 use referflow_emit::chart::{Chart, RenderOptions};
-use referflow_emit::graphviz::{self, GraphvizError, ImageFormat};
-use referflow_emit::{dot, html};
+use referflow_emit::html;
+use referflow_emit::{pages, scene};
 use referflow_syntax::LineIndex;
 use serde::Serialize;
 
@@ -77,11 +77,6 @@ struct PageRelated<'a> {
     column: usize,
     label: &'a str,
 }
-
-/// What the page says in place of the diagram without Graphviz; the rest of the page works.
-pub const MISSING_GRAPHVIZ: &str = "The diagram needs Graphviz, and its `dot` program is not on PATH. Install Graphviz \
-     (for example `apt-get install graphviz` or `brew install graphviz`), then save the chart again. The diagnostics \
-     and the text below work without it.";
 
 /// Renders the chart at `path` on demand and remembers its last good state.
 #[derive(Debug)]
@@ -188,31 +183,14 @@ fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
         .map(|lang| model.title.as_ref().map_or_else(|| "Referral chart".to_string(), |t| t.get(lang).to_string()))
         .collect();
 
-    // One `dot` per language, side by side: the layout is most of the time an update takes.
-    let layouts: Vec<Result<String, GraphvizError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..languages.len())
-            .map(|lang| {
-                let dot = dot::render_dot(&chart, &RenderOptions { lang, ..options });
-                scope.spawn(move || {
-                    graphviz::layout(&dot, ImageFormat::Svg).map(|svg| String::from_utf8_lossy(&svg).into_owned())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(GraphvizError::Failed("the layout thread stopped".into()))))
-            .collect()
-    });
+    // The same layout as `render --to svg`: lanes and phases come from the source, so a save
+    // moves only what changed. Ids carry the language's index, unique on the page.
     let mut diagram_note = None;
-    let svgs = layouts
-        .into_iter()
-        .map(|layout| match layout {
-            Ok(svg) => Some(svg_element(&svg).to_string()),
+    let svgs = (0..languages.len())
+        .map(|lang| match pages::canvas(&chart, &RenderOptions { lang, ..options }) {
+            Ok(page) => Some(svg_element(&scene::to_svg(&page, &format!("l{lang}-"), false)).to_string()),
             Err(error) => {
-                diagram_note.get_or_insert_with(|| match error {
-                    GraphvizError::Missing => MISSING_GRAPHVIZ.to_string(),
-                    GraphvizError::Failed(_) => format!("No diagram: {error}"),
-                });
+                diagram_note.get_or_insert_with(|| format!("No diagram: {error}"));
                 None
             }
         })
@@ -229,8 +207,8 @@ fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
     }
 }
 
-/// The `<svg>` element of a Graphviz SVG document, without its XML prolog and doctype, which
-/// mean nothing inside an HTML page.
+/// The `<svg>` element of an SVG document, without any XML prolog or doctype, which mean
+/// nothing inside an HTML page.
 fn svg_element(svg: &str) -> &str {
     svg.find("<svg").map_or(svg, |i| &svg[i..]).trim_end()
 }

@@ -78,12 +78,15 @@ try {
   check(languages.length === 2, `the language switch should offer two languages, not ${languages.join(', ')}`);
   if (screenshotDir) await page.screenshot({ path: join(screenshotDir, 'serve-clean.png') });
 
-  const svgText = () => page.$eval('#diagram svg', (svg) => svg.textContent);
+  // A label wrapped over several lines of a box is several <text> elements: compare texts
+  // without their white space.
+  const squeeze = (text) => text.replace(/\s+/g, '');
+  const svgText = () => page.$eval('#diagram svg', (svg) => svg.textContent.replace(/\s+/g, ''));
   const waitForLabel = async (label) => {
     const started = Date.now();
     await page.waitForFunction(
-      (text) => (document.querySelector('#diagram svg')?.textContent ?? '').includes(text),
-      label,
+      (text) => (document.querySelector('#diagram svg')?.textContent ?? '').replace(/\s+/g, '').includes(text),
+      squeeze(label),
       { timeout: WAIT, polling: 20 },
     );
     return Date.now() - started;
@@ -93,7 +96,7 @@ try {
   // markup shows as text, in the diagram and in the narrative, and runs nothing.
   const first = 'Arrange an interpreter';
   const markup = '<b>x</b><script>window.pwned=1</script>';
-  check(!(await svgText()).includes(first), 'the new label is not there before the save');
+  check(!(await svgText()).includes(squeeze(first)), 'the new label is not there before the save');
   const withStage = `${original.trimEnd()}\nstep live_one "${first}"\nstep live_html "${markup}"\n`;
   let started = Date.now();
   writeFileSync(chart, withStage);
@@ -120,7 +123,7 @@ try {
   check(error.includes('nobody_here'), `the error should name the unknown actor: ${error}`);
   check(/Line \d+/.test(error), `the error should give its line: ${error}`);
   check(await page.$eval('#diagram', (f) => f.classList.contains('stale')), 'the diagram should be marked stale');
-  check((await svgText()).includes(second), 'the last good diagram should stay while the chart has errors');
+  check((await svgText()).includes(squeeze(second)), 'the last good diagram should stay while the chart has errors');
   const errorBox = await page.$eval('#problems', (p) => p.getBoundingClientRect().top);
   const diagramBox = await page.$eval('#diagram', (f) => f.getBoundingClientRect().top);
   check(errorBox < diagramBox, 'the errors should be shown above the diagram');

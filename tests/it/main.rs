@@ -4,6 +4,7 @@
 
 mod batches;
 mod cli;
+mod diagram;
 mod diff;
 mod dot_output;
 mod fast_path;
@@ -50,6 +51,12 @@ pub fn graphviz() -> bool {
         panic!("Graphviz's `dot` is not on PATH, and CI=true: install Graphviz (e.g. `apt-get install graphviz`)");
     }
     found
+}
+
+/// Whether the tests run in CI (`CI=true`), where a missing outside program fails a test
+/// instead of skipping it.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|ci| ci.eq_ignore_ascii_case("true") || ci == "1")
 }
 
 /// The repository root.
