@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Renders the bundled examples into this folder (SVG and PNG, in every declared language).
-# Run from anywhere after `cargo build --release`; needs Graphviz.
+# Renders the bundled examples into this folder (SVG and PNG, in every declared language), and
+# the Thai chart on A3 pages and on slides (one PNG per page). Run from anywhere after
+# `cargo build --release`; needs the fonts (fonts-noto-core, fonts-thai-tlwg).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="${REFERFLOW:-$root/target/release/referflow}"
@@ -18,4 +19,7 @@ for chart in "$root"/examples/*.flow; do
     "$bin" render "$chart" --to png -o "$name.png"
   fi
 done
+rm -f thailand-nrm.a3-*.png thailand-nrm.slide-*.png
+"$bin" render "$root/examples/thailand-nrm.flow" --to png --page a3 --landscape --lang th -o thailand-nrm.a3.png
+"$bin" render "$root/examples/thailand-nrm.flow" --to png --page slide -o thailand-nrm.slide.png
 ls -la
