@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use referflow_check::Checked;
 use referflow_emit::chart::{Chart, Direction, RenderOptions};
+use referflow_emit::hearing::{self, Cover};
 use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
 use referflow_emit::scene::{self, Page};
 use referflow_emit::{dot, html, markdown, mermaid, model_json, pdf, png};
@@ -103,6 +104,48 @@ pub struct BuildArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     style: StyleArgs,
+    /// Write the hearing pack instead: one PDF per language with a cover, the diagram on pages,
+    /// the narrative, the requirements and the agencies (NAME.hearing.pdf, NAME.LANG.hearing.pdf).
+    #[arg(long)]
+    hearing: bool,
+    /// The date on the cover, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else the chart's
+    /// modification date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "hearing")]
+    date: Option<[u16; 3]>,
+    /// The status line on the cover (default: "Draft for public hearing", in each language).
+    #[arg(long, value_name = "TEXT", requires = "hearing")]
+    status: Option<String>,
+    #[command(flatten)]
+    paper: PaperArgs,
+}
+
+fn parse_date(text: &str) -> Result<[u16; 3], String> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| s.parse::<u16>().ok();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => match (number(y), number(m), number(d)) {
+            (Some(y), Some(m @ 1..=12), Some(d @ 1..=31)) => Ok([y, m, d]),
+            _ => Err(format!("`{text}` is not a date; give it as YYYY-MM-DD, such as 2026-12-05")),
+        },
+        _ => Err(format!("`{text}` is not a date; give it as YYYY-MM-DD, such as 2026-12-05")),
+    }
+}
+
+/// The cover's date: as given, else `SOURCE_DATE_EPOCH`, else the chart's modification time
+/// (so two runs on the same chart agree), else today.
+fn cover_date(given: Option<[u16; 3]>, chart: &Path) -> [u16; 3] {
+    let seconds = || -> Option<i64> {
+        if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+            return Some(epoch);
+        }
+        let modified =
+            std::fs::metadata(chart).and_then(|m| m.modified()).ok().unwrap_or_else(std::time::SystemTime::now);
+        modified.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
+    };
+    given.unwrap_or_else(|| {
+        let [y, m, d, ..] = civil_date(seconds().unwrap_or(0));
+        [y, m, d]
+    })
 }
 
 #[derive(Debug, clap::Args)]
@@ -365,29 +408,7 @@ fn render_pages(
                 Outcome::Trouble
             }
         },
-        (Some(out), _) => {
-            let paths = numbered(out, files.len());
-            let mut staged = Vec::new();
-            for (path, bytes) in paths.iter().zip(&files) {
-                match output::stage(path, bytes, inputs) {
-                    Ok(s) => staged.push(s),
-                    Err(failure) => {
-                        report_failure(&failure);
-                        return Outcome::Trouble;
-                    }
-                }
-            }
-            for s in staged {
-                if let Err(failure) = s.commit() {
-                    report_failure(&failure);
-                    return Outcome::Trouble;
-                }
-            }
-            for path in &paths {
-                println!("{}", path.display());
-            }
-            Outcome::Clean
-        }
+        (Some(out), _) => write_all(numbered(out, files.len()).into_iter().zip(files).collect(), &args.file),
     }
 }
 
@@ -437,6 +458,21 @@ pub fn run_build(args: BuildArgs) -> Outcome {
             dir.join(format!("{stem}.{}.{ext}", languages[lang]))
         }
     };
+    if args.hearing {
+        let spec = args.paper.spec().unwrap_or_else(|| PageSpec::new(PageSize::A4, None, None));
+        let cover = Cover { date: cover_date(args.date, &args.file), status: args.status.clone() };
+        for lang in 0..languages.len() {
+            let here = RenderOptions { lang, ..options };
+            match hearing::hearing_pdf(&chart, &here, &spec, &cover) {
+                Ok(bytes) => files.push((name(lang, "hearing.pdf"), bytes)),
+                Err(error) => {
+                    report_failure(&Failure(format!("{}: {error}", file.name)));
+                    return Outcome::Trouble;
+                }
+            }
+        }
+        return write_all(files, &args.file);
+    }
     files.push((dir.join(format!("{stem}.json")), model_json::render_model_json(&chart, &file.text).into_bytes()));
     for lang in 0..languages.len() {
         let here = RenderOptions { lang, ..options };
@@ -463,8 +499,14 @@ pub fn run_build(args: BuildArgs) -> Outcome {
             return Outcome::Trouble;
         }
     }
+    write_all(files, &args.file)
+}
+
+/// Stages every file, then renames each into place (a failure leaves the folder as it was),
+/// then prints their paths.
+fn write_all(mut files: Vec<(PathBuf, Vec<u8>)>, input: &Path) -> Outcome {
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let inputs = [args.file.clone()];
+    let inputs = [input.to_path_buf()];
     let mut staged = Vec::new();
     for (path, bytes) in &files {
         match output::stage(path, bytes, &inputs) {

@@ -369,18 +369,9 @@ fn a_pdf_gives_a_reader_its_pages_text_title_language_and_bookmarks() {
     if !fonts() {
         return;
     }
-    let facts_tool = root().join("../shared/tools/pdf-facts/pdf-facts");
-    let usable = facts_tool.exists()
-        && Command::new("python3")
-            .args(["-c", "import pdfplumber, pikepdf"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-        && Command::new("pdftotext").arg("-v").output().is_ok();
-    if !usable {
-        assert!(!crate::ci(), "pdf-facts needs python3 with pdfplumber and pikepdf, and pdftotext (CI=true)");
+    if !pdf_facts_usable() {
         return;
     }
-    let nfkc_squeezed = |t: &str| -> String { t.chars().filter(|c| !c.is_whitespace()).collect() };
     for (chart, lang, args, (w, h), min) in [
         ("examples/thailand-nrm.flow", "th", ["--page", "a3", "--landscape"], (1190.55, 841.89), 8.5),
         ("examples/thailand-nrm.flow", "en", ["--page", "a4", "--portrait"], (595.28, 841.89), 8.5),
@@ -392,9 +383,7 @@ fn a_pdf_gives_a_reader_its_pages_text_title_language_and_bookmarks() {
         all.extend(args);
         let run = referflow(&all);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let facts = Command::new("python3").arg(&facts_tool).arg(&out).output().unwrap();
-        assert!(facts.status.success(), "{}", String::from_utf8_lossy(&facts.stderr));
-        let facts: serde_json::Value = serde_json::from_slice(&facts.stdout).unwrap();
+        let facts = pdf_facts(&out);
         let model = model(chart);
         let what = format!("{chart} {lang} {args:?}");
         assert!(!facts["title"].as_str().unwrap().is_empty(), "{what}: no title");
@@ -406,22 +395,110 @@ fn a_pdf_gives_a_reader_its_pages_text_title_language_and_bookmarks() {
             assert!(page["smallest_char_pt"].as_f64().unwrap() >= min, "{what}: {}", page["smallest_char_pt"]);
             text.push_str(page["text"].as_str().unwrap());
         }
-        let text = nfkc_squeezed(&text);
-        let index = model["languages"].as_array().unwrap().iter().position(|l| l == lang).unwrap();
-        let code = model["languages"][index].as_str().unwrap();
-        for stage in model["stages"].as_array().unwrap() {
-            let label = stage["label"][code].as_str().unwrap_or_else(|| stage["label"]["en"].as_str().unwrap());
-            // pdftotext splits Thai SARA AM in two; compare without it either way.
-            let squeeze = |t: &str| nfkc_squeezed(t).replace('\u{0E33}', "\u{0E4D}\u{0E32}");
-            assert!(squeeze(&text).contains(&squeeze(label)), "{what}: {label:?} not in the text");
+        assert_labels_and_bookmarks(&facts, &text, &model, lang, &what);
+    }
+}
+
+/// Whether `../shared/tools/pdf-facts` can run (python3 with pdfplumber and pikepdf, and
+/// pdftotext); under `CI=true` it must.
+fn pdf_facts_usable() -> bool {
+    let usable = root().join("../shared/tools/pdf-facts/pdf-facts").exists()
+        && Command::new("python3")
+            .args(["-c", "import pdfplumber, pikepdf"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+        && Command::new("pdftotext").arg("-v").output().is_ok();
+    assert!(usable || !crate::ci(), "pdf-facts needs python3 with pdfplumber and pikepdf, and pdftotext (CI=true)");
+    usable
+}
+
+/// What a reader of the PDF gets, as pdf-facts reports it.
+fn pdf_facts(pdf: &Path) -> serde_json::Value {
+    let facts =
+        Command::new("python3").arg(root().join("../shared/tools/pdf-facts/pdf-facts")).arg(pdf).output().unwrap();
+    assert!(facts.status.success(), "{}", String::from_utf8_lossy(&facts.stderr));
+    serde_json::from_slice(&facts.stdout).unwrap()
+}
+
+/// Text without white space, Thai SARA AM written as its two parts (pdftotext splits it).
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace('\u{0E33}', "\u{0E4D}\u{0E32}")
+}
+
+/// Every stage's label is in `text`, and every phase has a bookmark.
+fn assert_labels_and_bookmarks(
+    facts: &serde_json::Value,
+    text: &str,
+    model: &serde_json::Value,
+    lang: &str,
+    what: &str,
+) {
+    let text = squeezed(text);
+    for stage in model["stages"].as_array().unwrap() {
+        let label = stage["label"][lang].as_str().unwrap_or_else(|| stage["label"]["en"].as_str().unwrap());
+        assert!(text.contains(&squeezed(label)), "{what}: {label:?} not in the text");
+    }
+    let bookmarks: BTreeSet<String> =
+        facts["bookmarks"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().to_owned()).collect();
+    for phase in model["phases"].as_array().unwrap() {
+        let name = phase["name"][lang].as_str().unwrap();
+        assert!(bookmarks.contains(name), "{what}: no bookmark for {name}: {bookmarks:?}");
+    }
+}
+
+#[test]
+fn build_hearing_writes_a_pack_per_language_that_a_reader_can_use() {
+    if !fonts() || !pdf_facts_usable() {
+        return;
+    }
+    let dir = temp_dir("hearing");
+    let chart = "examples/thailand-nrm.flow";
+    let build = |status: Option<&str>| {
+        let mut args = vec!["build", chart, "--hearing", "--date", "2026-12-05", "-o", dir.to_str().unwrap()];
+        if let Some(status) = status {
+            args.extend(["--status", status]);
         }
-        let bookmarks: BTreeSet<String> =
-            facts["bookmarks"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().to_owned()).collect();
-        for phase in model["phases"].as_array().unwrap() {
-            let name = phase["name"][code].as_str().unwrap();
-            assert!(bookmarks.contains(name), "{what}: no bookmark for {name}: {bookmarks:?}");
+        let run = referflow(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        String::from_utf8(run.stdout).unwrap().lines().map(PathBuf::from).collect::<Vec<_>>()
+    };
+    let paths = build(None);
+    assert_eq!(paths, [dir.join("thailand-nrm.hearing.pdf"), dir.join("thailand-nrm.th.hearing.pdf")]);
+    let bytes: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert_eq!(build(None).iter().map(|p| std::fs::read(p).unwrap()).collect::<Vec<_>>(), bytes, "not deterministic");
+    let model = model(chart);
+    for (path, lang) in paths.iter().zip(["en", "th"]) {
+        let facts = pdf_facts(path);
+        let title = model["title"][lang].as_str().unwrap();
+        assert_eq!(facts["title"], title);
+        assert_eq!(facts["lang"], lang);
+        let pages = facts["pages"].as_array().unwrap();
+        for page in pages {
+            assert_eq!((page["width"].as_f64().unwrap(), page["height"].as_f64().unwrap()), (595.28, 841.89));
+            assert!(page["smallest_char_pt"].as_f64().is_none_or(|pt| pt >= 9.0), "{page}");
+        }
+        // The cover: title, version, date and status, in the pack's language.
+        let cover = squeezed(pages[0]["text"].as_str().unwrap());
+        assert!(cover.contains(&squeezed(title)), "{cover}");
+        assert!(cover.contains(&squeezed(model["chart_version"].as_str().unwrap())), "{cover}");
+        let (date, status) = if lang == "th" {
+            ("5 ธันวาคม 2569", "ร่างเพื่อการรับฟังความคิดเห็น")
+        } else {
+            ("5 December 2026", "Draft for public hearing")
+        };
+        assert!(cover.contains(&squeezed(date)) && cover.contains(&squeezed(status)), "{cover}");
+        let text: String = pages.iter().map(|p| p["text"].as_str().unwrap()).collect();
+        assert_labels_and_bookmarks(&facts, &text, &model, lang, &format!("{lang} pack"));
+        // The narrative's parts: the agencies, and the requirements with their verdicts.
+        for actor in model["actors"].as_array().unwrap() {
+            assert!(squeezed(&text).contains(&squeezed(actor["name"][lang].as_str().unwrap())), "{actor}");
         }
     }
+    let text: String =
+        pdf_facts(&paths[0])["pages"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert!(text.contains("Requirements") && text.contains("Holds"), "no requirements or verdicts in the pack");
+    let paths = build(Some("Final, adopted"));
+    assert!(pdf_facts(&paths[0])["pages"][0]["text"].as_str().unwrap().contains("Final, adopted"));
 }
 
 #[test]

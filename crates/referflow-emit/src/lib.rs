@@ -8,6 +8,7 @@ pub mod diff_report;
 pub mod dot;
 pub mod fonts;
 pub mod graphviz;
+pub mod hearing;
 pub mod html;
 pub mod markdown;
 pub mod mermaid;

@@ -163,6 +163,26 @@ pub fn canvas(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Page, La
 /// (lanes as columns, the flow going down; lanes as rows, the flow going right), and the one
 /// that needs fewer pages is kept; on a tie, the one that suits the page's shape.
 pub fn pages(chart: &Chart<'_, '_>, options: &RenderOptions, spec: &PageSpec) -> Result<Vec<Page>, LayoutError> {
+    pages_numbered(chart, options, spec, Numbering::default())
+}
+
+/// How the pages are numbered: the number of the first, and of the document's last page when
+/// they are part of a larger document (the hearing pack); by default, 1 and their own count.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Numbering {
+    /// The number of the first page, less one.
+    pub before: usize,
+    /// The number of pages of the whole document, if more than these.
+    pub total: Option<usize>,
+}
+
+/// [`pages`], numbered as part of a larger document.
+pub fn pages_numbered(
+    chart: &Chart<'_, '_>,
+    options: &RenderOptions,
+    spec: &PageSpec,
+    numbering: Numbering,
+) -> Result<Vec<Page>, LayoutError> {
     let fonts = fonts::fonts();
     if !fonts.available() {
         return Err(LayoutError::NoFonts);
@@ -188,7 +208,7 @@ pub fn pages(chart: &Chart<'_, '_>, options: &RenderOptions, spec: &PageSpec) ->
             flow,
             box_along: m.size * box_ems,
         };
-        let made = paginate(&plan, &chain, &m, &frame, spec);
+        let made = paginate(&plan, &chain, &m, &frame, spec, numbering);
         best = match (best, made) {
             (None, made) => Some(made),
             (Some(Err(_)), Ok(pages)) => Some(Ok(pages)),
@@ -206,6 +226,7 @@ fn paginate(
     m: &Metrics,
     frame: &Frame,
     spec: &PageSpec,
+    numbering: Numbering,
 ) -> Result<Vec<Page>, LayoutError> {
     // The whole chart on one page, if it fits without breaking a word.
     let all_lanes = lanes_used(plan, (0..plan.chart.model.stages.len()).map(|i| StageId(i as u32)));
@@ -216,7 +237,8 @@ fn paginate(
 
     // A page per phase, or per range of a phase's rows. Page numbers in the markers are not
     // known until every page is cut, so pages are cut with room for the widest number first.
-    let placeholder = 10usize.pow(digits(2 * plan.bands.len() + 1) as u32) - 1;
+    let widest = numbering.total.unwrap_or(0).max(numbering.before + 2 * plan.bands.len() + 1);
+    let placeholder = 10usize.pow(digits(widest) as u32) - 1;
     let mut ranges: Vec<(usize, u32, u32)> = Vec::new();
     let no_pages: BTreeMap<StageId, usize> = BTreeMap::new();
     let placeholder_header = header(plan, Some((placeholder, placeholder)));
@@ -243,8 +265,8 @@ fn paginate(
             start = end;
         }
     }
-    let first = 2; // the overview is page 1
-    let total = ranges.len() + 1;
+    let first = numbering.before + 2; // the overview comes first
+    let total = numbering.total.unwrap_or(numbering.before + ranges.len() + 1);
     let mut page_of: BTreeMap<StageId, usize> = BTreeMap::new();
     for (k, (b, start, end)) in ranges.iter().enumerate() {
         for s in &plan.bands[*b].stages {
@@ -254,7 +276,7 @@ fn paginate(
             }
         }
     }
-    let mut out = vec![overview(plan, chain, m, frame, &ranges, total)];
+    let mut out = vec![overview(plan, chain, m, frame, &ranges, first - 1, total)];
     for (k, (b, start, end)) in ranges.iter().enumerate() {
         let (block, lanes) = range_block(plan, *b, *start, *end, &page_of, 0);
         out.push(compose(plan, chain, m, frame, &lanes, &[(*b, block)], &header(plan, Some((first + k, total)))).page);
@@ -733,6 +755,7 @@ fn overview(
     m: &Metrics,
     frame: &Frame,
     ranges: &[(usize, u32, u32)],
+    number: usize,
     total: usize,
 ) -> Page {
     let lang = plan.chart.lang(&plan.options);
@@ -741,7 +764,7 @@ fn overview(
     let width = frame.width.unwrap_or(600.0);
     let height = frame.height.unwrap_or(800.0);
     let mut items = Vec::new();
-    let head = header(plan, Some((1, total)));
+    let head = header(plan, Some((number, total)));
     let title_size = m.size * 1.2;
     let title_line = chain.line_height(title_size);
     let room = width - 2.0 * frame.margin;
@@ -760,7 +783,8 @@ fn overview(
     // Boxes: one per band that has pages, in columns that fill the page top to bottom.
     let mut boxes: Vec<(String, Vec<String>)> = Vec::new();
     for (b, band) in plan.bands.iter().enumerate() {
-        let pages: Vec<usize> = ranges.iter().enumerate().filter(|(_, r)| r.0 == b).map(|(k, _)| k + 2).collect();
+        let pages: Vec<usize> =
+            ranges.iter().enumerate().filter(|(_, r)| r.0 == b).map(|(k, _)| number + 1 + k).collect();
         let (Some(first), Some(last)) = (pages.first(), pages.last()) else { continue };
         let numbers: Vec<usize> = band.stages.iter().map(|s| plan.numbers[s.index()]).collect();
         let (lo, hi) = (numbers.iter().min().copied().unwrap_or(0), numbers.iter().max().copied().unwrap_or(0));

@@ -1,0 +1,480 @@
+//! The hearing pack: one PDF per language for a public hearing. A cover (title, version, date,
+//! status), the diagram on pages (the overview first, then the phases), then the narrative as
+//! `render --to md` writes it (the agencies, every step with its time limit, legal basis and
+//! notes, the outcomes, the requirements and whether they hold), typeset on pages of the same
+//! size. The narrative is read from the Markdown, so the pack says exactly what the published
+//! narrative says.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::chart::{Chart, RenderOptions};
+use crate::diagram::wrap_to;
+use crate::fonts::{self, Chain};
+use crate::pages::{self, LayoutError, Numbering, PageSpec};
+use crate::pdf;
+use crate::scene::{Anchor, Item, Page, Paint};
+
+/// What the cover says besides the chart's own title and version.
+#[derive(Debug, Clone)]
+pub struct Cover {
+    /// Year, month, day.
+    pub date: [u16; 3],
+    /// The status line; by default "Draft for public hearing" in the pack's language.
+    pub status: Option<String>,
+}
+
+struct Words {
+    status: &'static str,
+    months: [&'static str; 12],
+    /// Thai dates count years in the Buddhist era.
+    era_offset: i32,
+    page: &'static str,
+    diagram: &'static str,
+}
+
+fn words(lang: &str) -> Words {
+    match lang.split('-').next().unwrap_or(lang) {
+        "th" => Words {
+            status: "ร่างเพื่อการรับฟังความคิดเห็น",
+            months: [
+                "มกราคม",
+                "กุมภาพันธ์",
+                "มีนาคม",
+                "เมษายน",
+                "พฤษภาคม",
+                "มิถุนายน",
+                "กรกฎาคม",
+                "สิงหาคม",
+                "กันยายน",
+                "ตุลาคม",
+                "พฤศจิกายน",
+                "ธันวาคม",
+            ],
+            era_offset: 543,
+            page: "หน้า",
+            diagram: "แผนภาพ",
+        },
+        _ => Words {
+            status: "Draft for public hearing",
+            months: [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+            era_offset: 0,
+            page: "page",
+            diagram: "Diagram",
+        },
+    }
+}
+
+/// The pack in the language of `options`, as PDF bytes.
+pub fn hearing_pdf(
+    chart: &Chart<'_, '_>,
+    options: &RenderOptions,
+    spec: &PageSpec,
+    cover: &Cover,
+) -> Result<Vec<u8>, HearingError> {
+    let fonts = fonts::fonts();
+    if !fonts.available() {
+        return Err(HearingError::Layout(LayoutError::NoFonts));
+    }
+    let lang = chart.lang(options);
+    let chain = fonts.chain(lang);
+    let (width, height) = spec.dimensions();
+    let title = chart.model.title.as_ref().map_or_else(
+        || crate::markdown::words_for(lang).untitled.to_owned(),
+        |t| chart.text(t, options).trim().to_owned(),
+    );
+    let words = words(lang);
+    let size = spec.min_font.max(10.0) * chain.scale();
+    let footer = match &chart.model.version {
+        Some(version) => format!("{title} · {version}"),
+        None => title.clone(),
+    };
+
+    // The narrative is typeset first, to know how many pages it takes; then the diagram, which
+    // has no more pages when told the document's length, and the narrative again, numbered.
+    let markdown = crate::markdown::render_markdown(chart, &RenderOptions { diagram: false, ..*options });
+    let diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: None })?;
+    let text_pages = typeset(&markdown, &chain, lang, width, height, size).len();
+    let total = 1 + diagram.len() + text_pages;
+    let mut diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: Some(total) })?;
+    if diagram.len() == 1 {
+        diagram[0].outline.insert(0, words.diagram.to_owned());
+    }
+    let mut text = typeset(&markdown, &chain, lang, width, height, size);
+    let first_text = 2 + diagram.len();
+    for (k, page) in text.iter_mut().enumerate() {
+        let label = format!("{} {} / {total}", words.page, first_text + k);
+        footer_line(page, &chain, &footer, &label, (size * 0.9).max(spec.min_font));
+    }
+
+    let mut all = vec![cover_page(chart, options, &chain, &title, cover, width, height, size)];
+    all.extend(diagram);
+    all.extend(text);
+    let date = cover.date;
+    let info = pdf::Info { title, lang: lang.to_owned(), date: Some([date[0], date[1], date[2], 0, 0, 0]) };
+    pdf::to_pdf(&all, &info).map_err(HearingError::Draw)
+}
+
+/// Why a pack could not be made.
+#[derive(Debug)]
+pub enum HearingError {
+    Layout(LayoutError),
+    Draw(String),
+}
+
+impl From<LayoutError> for HearingError {
+    fn from(error: LayoutError) -> Self {
+        HearingError::Layout(error)
+    }
+}
+
+impl std::fmt::Display for HearingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HearingError::Layout(error) => error.fmt(f),
+            HearingError::Draw(error) => f.write_str(error),
+        }
+    }
+}
+
+impl std::error::Error for HearingError {}
+
+/// `5 December 2026`; in Thai `5 ธันวาคม 2569`.
+fn date_text(lang: &str, [year, month, day]: [u16; 3]) -> String {
+    let words = words(lang);
+    let month = words.months[usize::from(month.clamp(1, 12)) - 1];
+    format!("{day} {month} {}", i32::from(year) + words.era_offset)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cover_page(
+    chart: &Chart<'_, '_>,
+    options: &RenderOptions,
+    chain: &Chain<'_>,
+    title: &str,
+    cover: &Cover,
+    width: f32,
+    height: f32,
+    size: f32,
+) -> Page {
+    let lang = chart.lang(options);
+    let margin = (width.min(height) * 0.1).max(36.0);
+    let room = width - 2.0 * margin;
+    let mut items = Vec::new();
+    let mut y = height * 0.28;
+    let lines = |items: &mut Vec<Item>, text: &str, size: f32, bold: bool, y: &mut f32| {
+        let line = chain.line_height(size);
+        for text in wrap_to(chain, text, room, size) {
+            items.push(Item::Text { x: margin, y: *y + size, size, bold, anchor: Anchor::Start, text });
+            *y += line;
+        }
+    };
+    items.push(Item::Open { id: "cover".into(), class: "cover" });
+    items.push(Item::Rect { x: margin, y: y - size * 2.0, w: room, h: size * 0.4, radius: 0.0, paint: Paint::Head });
+    lines(&mut items, title, size * 2.2, true, &mut y);
+    y += size;
+    // The title in the chart's other languages, smaller: a bilingual committee reads both.
+    if let Some(texts) = &chart.model.title {
+        for (i, _) in chart.model.languages.iter().enumerate() {
+            let other = texts.get(i).trim();
+            if i != options.lang && !other.is_empty() && other != title {
+                lines(&mut items, other, size * 1.3, false, &mut y);
+            }
+        }
+    }
+    y += size * 2.0;
+    if let Some(version) = &chart.model.version {
+        lines(&mut items, version, size * 1.3, false, &mut y);
+    }
+    lines(&mut items, &date_text(lang, cover.date), size * 1.3, false, &mut y);
+    y += size * 2.0;
+    let status = cover.status.clone().unwrap_or_else(|| words(lang).status.to_owned());
+    lines(&mut items, &status, size * 1.6, true, &mut y);
+    items.push(Item::Close);
+    Page {
+        width,
+        height,
+        lang: lang.to_owned(),
+        title: title.to_owned(),
+        families: chain.css_families(),
+        outline: vec![title.to_owned()],
+        items,
+    }
+}
+
+fn footer_line(page: &mut Page, chain: &Chain<'_>, left: &str, right: &str, size: f32) {
+    let margin = (page.width.min(page.height) * 0.08).max(36.0);
+    let y = page.height - margin * 0.5;
+    let room = page.width - 2.0 * margin - chain.width(right, size) - size;
+    let left = wrap_to(chain, left, room, size).into_iter().next().unwrap_or_default();
+    page.items.push(Item::Text { x: margin, y, size, bold: false, anchor: Anchor::Start, text: left });
+    page.items.push(Item::Text {
+        x: page.width - margin,
+        y,
+        size,
+        bold: false,
+        anchor: Anchor::End,
+        text: right.to_owned(),
+    });
+}
+
+/// A block of the narrative, as the Markdown gives it.
+enum Block {
+    Heading(HeadingLevel, String),
+    Paragraph(String),
+    /// A list item and how deep its list is nested (0 at the top).
+    Item(usize, String),
+    Table(Vec<Vec<String>>),
+}
+
+/// The blocks of the narrative: headings, paragraphs, list items and tables, their text plain
+/// (links, emphasis and the anchors' HTML dropped; a `<br>` a line break).
+fn blocks(markdown: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut heading = None;
+    let mut in_table = false;
+    let mut skip = 0usize;
+    let mut depth = 0usize;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => skip += 1,
+            Event::End(TagEnd::CodeBlock) => skip = skip.saturating_sub(1),
+            _ if skip > 0 => {}
+            Event::Start(Tag::Heading { level, .. }) => heading = Some(level),
+            Event::End(TagEnd::Heading(_)) => {
+                out.push(Block::Heading(heading.take().unwrap_or(HeadingLevel::H2), std::mem::take(&mut text)));
+            }
+            Event::End(TagEnd::Paragraph) if !in_table && !text.trim().is_empty() => {
+                out.push(Block::Paragraph(std::mem::take(&mut text)));
+            }
+            // An item's own text ends where a list nested in it starts.
+            Event::Start(Tag::List(_)) => {
+                if !text.trim().is_empty() {
+                    out.push(Block::Item(depth.saturating_sub(1), std::mem::take(&mut text)));
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            Event::End(TagEnd::Item) if !text.trim().is_empty() => {
+                out.push(Block::Item(depth.saturating_sub(1), std::mem::take(&mut text)));
+            }
+            Event::Start(Tag::Table(_)) => in_table = true,
+            Event::End(TagEnd::Table) => {
+                in_table = false;
+                out.push(Block::Table(std::mem::take(&mut rows)));
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(row) = rows.last_mut() {
+                    row.push(std::mem::take(&mut text));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak => text.push(' '),
+            Event::HardBreak => text.push('\n'),
+            Event::InlineHtml(html) | Event::Html(html) if html.trim_start().starts_with("<br") => text.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Pages of text being filled.
+struct Typesetter<'c> {
+    chain: &'c Chain<'c>,
+    lang: String,
+    width: f32,
+    height: f32,
+    margin: f32,
+    pages: Vec<Page>,
+    items: Vec<Item>,
+    outline: Vec<String>,
+    y: f32,
+}
+
+impl Typesetter<'_> {
+    fn bottom(&self) -> f32 {
+        self.height - self.margin
+    }
+
+    fn room(&self) -> f32 {
+        self.width - 2.0 * self.margin
+    }
+
+    fn break_page(&mut self) {
+        if self.items.is_empty() && self.outline.is_empty() {
+            return;
+        }
+        self.pages.push(Page {
+            width: self.width,
+            height: self.height,
+            lang: self.lang.clone(),
+            title: String::new(),
+            families: self.chain.css_families(),
+            outline: std::mem::take(&mut self.outline),
+            items: std::mem::take(&mut self.items),
+        });
+        self.y = self.margin;
+    }
+
+    /// Lines of text, moved to the next page when they do not fit (with `keep` lines more of
+    /// what follows, so a heading is never alone at the foot of a page).
+    fn lines(&mut self, lines: &[String], x: f32, size: f32, bold: bool, keep: f32) {
+        let line = self.chain.line_height(size);
+        for (k, text) in lines.iter().enumerate() {
+            let needed = if k == 0 { line + keep } else { line };
+            if self.y + needed > self.bottom() {
+                self.break_page();
+            }
+            self.items.push(Item::Text {
+                x,
+                y: self.y + size * 0.8 + (line - size) / 2.0,
+                size,
+                bold,
+                anchor: Anchor::Start,
+                text: text.clone(),
+            });
+            self.y += line;
+        }
+    }
+}
+
+fn typeset(markdown: &str, chain: &Chain<'_>, lang: &str, width: f32, height: f32, size: f32) -> Vec<Page> {
+    let margin = (width.min(height) * 0.08).max(36.0);
+    let mut t = Typesetter {
+        chain,
+        lang: lang.to_owned(),
+        width,
+        height,
+        margin,
+        pages: Vec::new(),
+        items: Vec::new(),
+        outline: Vec::new(),
+        y: margin,
+    };
+    let line = chain.line_height(size);
+    let mut first = true;
+    for block in blocks(markdown) {
+        match block {
+            Block::Heading(level, text) => {
+                let (scale, space) = match level {
+                    HeadingLevel::H1 => (1.6, 0.0),
+                    HeadingLevel::H2 => (1.3, 1.2),
+                    _ => (1.1, 0.8),
+                };
+                // Each section (the agencies, a phase, the requirements…) starts a page, unless
+                // the page has little on it yet.
+                if level <= HeadingLevel::H2 && !first && t.y > t.margin + (t.bottom() - t.margin) * 0.4 {
+                    t.break_page();
+                }
+                t.y += if t.y > t.margin { line * space } else { 0.0 };
+                let size = size * scale;
+                let wrapped = wrap_to(chain, text.trim(), t.room(), size);
+                if level <= HeadingLevel::H2 {
+                    if t.y + chain.line_height(size) * wrapped.len() as f32 + line * 3.0 > t.bottom() {
+                        t.break_page();
+                    }
+                    t.outline.push(text.trim().to_owned());
+                }
+                t.lines(&wrapped, t.margin, size, true, line * 2.0);
+                t.y += line * 0.3;
+            }
+            Block::Paragraph(text) => {
+                let wrapped = wrap_to(chain, text.trim(), t.room(), size);
+                t.lines(&wrapped, t.margin, size, false, 0.0);
+                t.y += line * 0.5;
+            }
+            Block::Item(depth, text) => {
+                let indent = size * 1.2 * (depth + 1) as f32;
+                let wrapped = wrap_to(chain, text.trim(), t.room() - indent, size);
+                let y = t.y;
+                t.lines(&wrapped, t.margin + indent, size, false, 0.0);
+                // The bullet goes on the item's first line (on its new page, if it moved).
+                let at = if t.y > y { y } else { t.margin };
+                t.items.push(Item::Text {
+                    x: t.margin + indent - size * 0.9,
+                    y: at + size * 0.8 + (line - size) / 2.0,
+                    size,
+                    bold: false,
+                    anchor: Anchor::Start,
+                    text: "•".into(),
+                });
+                t.y += line * 0.15;
+            }
+            Block::Table(rows) => table(&mut t, &rows, size),
+        }
+        first = false;
+    }
+    t.break_page();
+    t.pages
+}
+
+/// A table: the first column wider, the others sharing the rest; each cell wrapped; the head
+/// row bold on a band, repeated on a new page.
+fn table(t: &mut Typesetter<'_>, rows: &[Vec<String>], size: f32) {
+    let Some(head) = rows.first() else { return };
+    let columns = head.len().max(1);
+    let room = t.room();
+    let first = if columns > 1 { room * 0.34 } else { room };
+    let rest = if columns > 1 { (room - first) / (columns - 1) as f32 } else { 0.0 };
+    let widths: Vec<f32> = (0..columns).map(|c| if c == 0 { first } else { rest }).collect();
+    let pad = size * 0.3;
+    let line = t.chain.line_height(size);
+    let layout = |row: &Vec<String>| -> Vec<Vec<String>> {
+        (0..columns)
+            .map(|c| wrap_to(t.chain, row.get(c).map_or("", |s| s.trim()), widths[c] - 2.0 * pad, size))
+            .collect()
+    };
+    let head_cells = layout(head);
+    let draw = |t: &mut Typesetter<'_>, cells: &[Vec<String>], bold: bool| {
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0 * pad;
+        let mut x = t.margin;
+        if bold {
+            t.items.push(Item::Rect { x, y: t.y, w: room, h: height, radius: 0.0, paint: Paint::Head });
+        }
+        for (c, cell) in cells.iter().enumerate() {
+            for (k, text) in cell.iter().enumerate() {
+                t.items.push(Item::Text {
+                    x: x + pad,
+                    y: t.y + pad + k as f32 * line + size * 0.8 + (line - size) / 2.0,
+                    size,
+                    bold,
+                    anchor: Anchor::Start,
+                    text: text.clone(),
+                });
+            }
+            x += widths[c];
+        }
+        t.y += height;
+        t.items.push(Item::Line { points: vec![(t.margin, t.y), (t.margin + room, t.y)], arrow: false });
+    };
+    let head_height = head_cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0 * pad;
+    if t.y + head_height + line * 2.0 > t.bottom() {
+        t.break_page();
+    }
+    draw(t, &head_cells, true);
+    for row in &rows[1..] {
+        let cells = layout(row);
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0 * pad;
+        if t.y + height > t.bottom() {
+            t.break_page();
+            draw(t, &head_cells, true);
+        }
+        draw(t, &cells, false);
+    }
+    t.y += line * 0.6;
+}
