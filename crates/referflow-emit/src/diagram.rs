@@ -773,3 +773,46 @@ pub(crate) fn shifted(items: &[Item], dx: f32, dy: f32) -> Vec<Item> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows_of(source: &str) -> BTreeMap<String, u32> {
+        let checked = referflow_check::check_source(source, &referflow_check::Levels::default());
+        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics };
+        let plan = Plan::new(&chart, &RenderOptions::default());
+        checked.model.stages.iter().enumerate().map(|(i, s)| (s.id.to_owned(), plan.rows[i])).collect()
+    }
+
+    #[test]
+    fn a_stage_goes_below_its_predecessors_where_its_lane_is_free() {
+        let rows = rows_of(
+            "actor a \"A\"\nactor b \"B\"\n\
+             start s \"S\" by a\ndecision d \"D?\" by a { yes -> x\n no -> y }\n\
+             step x \"X\" by b\nstep y \"Y\" by b\nend e \"E\" by a\ns -> d\nx -> e\ny -> e\n",
+        );
+        assert_eq!((rows["s"], rows["d"]), (0, 1));
+        // x and y both follow d, in the same lane: one row each, in source order.
+        assert_eq!((rows["x"], rows["y"]), (2, 3));
+        assert_eq!(rows["e"], 4);
+    }
+
+    #[test]
+    fn an_edge_that_closes_a_loop_does_not_push_its_target_down() {
+        let rows = rows_of(
+            "actor a \"A\"\nstart s \"S\" by a\nstep x \"X\" by a\ndecision d \"Again?\" by a { yes -> x\n no -> e }\n\
+             end e \"E\" by a\ns -> x -> d\n",
+        );
+        assert_eq!((rows["s"], rows["x"], rows["d"], rows["e"]), (0, 1, 2, 3));
+    }
+
+    #[test]
+    fn rows_count_within_each_phase() {
+        let rows = rows_of(
+            "actor a \"A\"\nphase one \"One\" {\n start s \"S\" by a\n step x \"X\" by a\n s -> x\n}\n\
+             phase two \"Two\" {\n step y \"Y\" by a\n end e \"E\" by a\n y -> e\n}\nx -> y\n",
+        );
+        assert_eq!((rows["s"], rows["x"], rows["y"], rows["e"]), (0, 1, 0, 1));
+    }
+}

@@ -19,6 +19,8 @@ use resvg::usvg::fontdb;
 /// A font of the chain: its family, its bytes and the face used to measure it.
 pub struct Face {
     pub family: &'static str,
+    /// The face in `Fonts::database`.
+    pub id: fontdb::ID,
     pub data: &'static [u8],
     pub index: u32,
     face: rustybuzz::Face<'static>,
@@ -83,7 +85,7 @@ impl Fonts {
             let units_per_em = face.units_per_em() as f32;
             let height = f32::from(face.ascender()) - f32::from(face.descender());
             let line = (height / units_per_em).clamp(1.25, 1.4);
-            faces.push(Face { family, data, index, face, units_per_em, line });
+            faces.push(Face { family, id, data, index, face, units_per_em, line });
         }
         Fonts { faces, database: std::sync::Arc::new(database) }
     }
@@ -116,6 +118,12 @@ impl Fonts {
 
     pub fn face(&self, index: usize) -> &Face {
         &self.faces[index]
+    }
+
+    /// The fonts in order of preference, for a rasteriser's fallback: the first that has the
+    /// character, as the layout measured it (the SVG names the same families).
+    pub fn fallback(&self, c: char, exclude: &[fontdb::ID]) -> Option<fontdb::ID> {
+        self.faces.iter().find(|f| !exclude.contains(&f.id) && f.face.glyph_index(c).is_some()).map(|f| f.id)
     }
 }
 
@@ -214,16 +222,41 @@ pub(crate) fn is_mark(c: char) -> bool {
 mod tests {
     use super::*;
 
+    /// Fonts are an outside dependency: without them the tests pass vacuously, except in CI.
+    fn available() -> bool {
+        let found = fonts().available();
+        assert!(found || std::env::var("CI").as_deref() != Ok("true"), "no fonts, and CI=true");
+        found
+    }
+
     #[test]
-    fn a_thai_label_with_latin_in_it_is_measured_in_one_font_when_that_font_has_both() {
-        let fonts = fonts();
-        if !fonts.available() {
+    fn widths_follow_the_glyphs_and_the_size() {
+        if !available() {
             return;
         }
+        let fonts = fonts();
         let chain = fonts.chain("en");
         let narrow = chain.width("iii", 10.0);
         let wide = chain.width("WWW", 10.0);
         assert!(narrow > 0.0 && wide > narrow * 2.0, "{narrow} {wide}");
         assert!((chain.width("ab", 10.0) * 2.0 - chain.width("ab", 20.0)).abs() < 0.01);
+    }
+
+    #[test]
+    fn each_character_takes_the_first_font_that_has_it() {
+        if !available() {
+            return;
+        }
+        let chain = fonts().chain("en");
+        let text = "Refer ส่งต่อ";
+        let runs = chain.runs(text);
+        // The Latin word and the space after it in one run, the Thai word in another font.
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert_eq!(&text[runs[0].range.clone()], "Refer ");
+        assert_eq!(&text[runs[1].range.clone()], "ส่งต่อ");
+        assert_ne!(runs[0].face, runs[1].face);
+        // Thai marks above and below take no width of their own.
+        let thai = fonts().chain("th");
+        assert!((thai.width("ส่ง", 10.0) - thai.width("สง", 10.0)).abs() < 0.01);
     }
 }

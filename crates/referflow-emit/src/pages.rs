@@ -323,9 +323,6 @@ fn whole_blocks(plan: &Plan<'_>) -> Vec<(usize, Block)> {
     let mut blocks: Vec<(usize, Block)> = Vec::new();
     let mut at: Vec<(usize, usize)> = vec![(0, 0); plan.chart.model.stages.len()];
     for (b, band) in plan.bands.iter().enumerate() {
-        if band.stages.is_empty() && !band.title.is_empty() {
-            // An empty phase still shows as a band, so the grid has every phase.
-        }
         let mut block = Block::default();
         for s in &band.stages {
             at[s.index()] = (blocks.len(), block.nodes.len());

@@ -11,7 +11,13 @@ const MAX_SIDE: f32 = 16_000.0;
 
 pub fn to_png(page: &Page) -> Result<Vec<u8>, String> {
     let svg = scene::to_svg(page, "", false);
-    let options = usvg::Options { fontdb: fonts::fonts().database.clone(), ..usvg::Options::default() };
+    // resvg's own fallback takes the first font on the system with a character, whatever its
+    // style (a bold italic arrow in a regular line): ours takes the chain the layout measured.
+    let font_resolver = usvg::FontResolver {
+        select_fallback: Box::new(|c, exclude, _| fonts::fonts().fallback(c, exclude)),
+        ..usvg::FontResolver::default()
+    };
+    let options = usvg::Options { fontdb: fonts::fonts().database.clone(), font_resolver, ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("the diagram could not be drawn: {e}"))?;
     let size = tree.size();
     let scale = 2.0f32.min(MAX_SIDE / size.width().max(size.height()));

@@ -46,7 +46,8 @@ pub enum Paint {
 }
 
 impl Paint {
-    fn fill(self) -> (u8, u8, u8) {
+    /// The colour the shape is filled with.
+    pub fn rgb(self) -> (u8, u8, u8) {
         match self {
             Paint::Band => (0xF7, 0xF9, 0xFC),
             Paint::BandAlt => (0xEE, 0xF2, 0xF7),
@@ -55,10 +56,6 @@ impl Paint {
             Paint::Outcome => (0xE8, 0xF3, 0xE8),
             Paint::Marker => (0xFF, 0xF6, 0xDB),
         }
-    }
-
-    pub fn rgb(self) -> (u8, u8, u8) {
-        self.fill()
     }
 
     /// Whether the shape has an outline.
@@ -213,7 +210,7 @@ pub fn to_svg(page: &Page, prefix: &str, physical: bool) -> String {
 
 fn paint_attributes(out: &mut String, paint: Paint) {
     out.push_str("\" fill=\"");
-    rgb(out, paint.fill());
+    rgb(out, paint.rgb());
     if paint.stroked() {
         out.push_str("\" stroke=\"");
         rgb(out, INK);
