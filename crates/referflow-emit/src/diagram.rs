@@ -328,6 +328,14 @@ pub(crate) struct Shape {
     pub box_along: f32,
 }
 
+/// The kind of a node's stage (none for a marker).
+fn kind_of(plan: &Plan<'_>, what: What) -> Option<StageKind> {
+    match what {
+        What::Stage(s) => Some(plan.chart.model.stage(s).kind),
+        _ => None,
+    }
+}
+
 /// The lines of a node's text, wrapped to its room, and whether a word had to be cut.
 pub(crate) fn node_lines(
     plan: &Plan<'_>,
@@ -337,10 +345,7 @@ pub(crate) fn node_lines(
     chain: &Chain<'_>,
     m: &Metrics,
 ) -> (Vec<String>, Option<(f32, f32)>) {
-    let kind = match node.what {
-        What::Stage(s) => Some(plan.chart.model.stage(s).kind),
-        _ => None,
-    };
+    let kind = kind_of(plan, node.what);
     let width = match shape.flow {
         Flow::Down => spans[node.lane].map_or(m.size, |(_, w)| w) - 2.0 * m.gutter,
         Flow::Right => shape.box_along,
@@ -372,10 +377,6 @@ pub(crate) fn lay_out(
 ) -> Laid {
     let model = plan.chart.model;
     let flow = shape.flow;
-    let kind_of = |what: What| match what {
-        What::Stage(s) => Some(model.stage(s).kind),
-        _ => None,
-    };
     // Rows, compacted to 0..R.
     let mut rows: Vec<i64> = block.nodes.iter().map(|n| n.row).collect();
     rows.sort_unstable();
@@ -585,7 +586,7 @@ pub(crate) fn lay_out(
     };
     let mut items = Vec::new();
     for (i, (node, b)) in block.nodes.iter().zip(&boxes).enumerate() {
-        let kind = kind_of(node.what);
+        let kind = kind_of(plan, node.what);
         let (id, class, paint) = match node.what {
             What::Stage(s) => {
                 let stage = model.stage(s);
