@@ -499,13 +499,13 @@ pub fn run_build(args: BuildArgs) -> Outcome {
             return Outcome::Trouble;
         }
     }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     write_all(files, &args.file)
 }
 
 /// Stages every file, then renames each into place (a failure leaves the folder as it was),
-/// then prints their paths.
-fn write_all(mut files: Vec<(PathBuf, Vec<u8>)>, input: &Path) -> Outcome {
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+/// then prints their paths, in the order given.
+fn write_all(files: Vec<(PathBuf, Vec<u8>)>, input: &Path) -> Outcome {
     let inputs = [input.to_path_buf()];
     let mut staged = Vec::new();
     for (path, bytes) in &files {

@@ -96,6 +96,9 @@ pub(crate) struct Plan<'c> {
     pub edges: Vec<(StageId, StageId, Option<String>)>,
     /// Each stage's row in its band.
     pub rows: Vec<u32>,
+    /// For each band, the edges (indices into `edges`) with an end in it, in source order:
+    /// a page looks at its own edges, not at every edge of the chart.
+    pub band_edges: Vec<Vec<usize>>,
 }
 
 impl<'c> Plan<'c> {
@@ -146,6 +149,20 @@ impl<'c> Plan<'c> {
                 edges.push((edge.from, edge.to, label));
             }
         }
+        let mut band_of = vec![0; n];
+        for (b, band) in bands.iter().enumerate() {
+            for s in &band.stages {
+                band_of[s.index()] = b;
+            }
+        }
+        let mut band_edges: Vec<Vec<usize>> = vec![Vec::new(); bands.len()];
+        for (e, (from, to, _)) in edges.iter().enumerate() {
+            let (bf, bt) = (band_of[from.index()], band_of[to.index()]);
+            band_edges[bf].push(e);
+            if bt != bf {
+                band_edges[bt].push(e);
+            }
+        }
         let mut plan = Plan {
             chart,
             options: *options,
@@ -155,6 +172,7 @@ impl<'c> Plan<'c> {
             numbers: crate::markdown::step_numbers(chart),
             edges,
             rows: vec![0; n],
+            band_edges,
         };
         for b in 0..plan.bands.len() {
             plan.assign_rows(b);
@@ -168,7 +186,8 @@ impl<'c> Plan<'c> {
         let local: BTreeMap<StageId, usize> = stages.iter().enumerate().map(|(i, s)| (*s, i)).collect();
         let k = stages.len();
         let mut out: Vec<Vec<usize>> = vec![Vec::new(); k];
-        for (from, to, _) in &self.edges {
+        for &e in &self.band_edges[b] {
+            let (from, to, _) = &self.edges[e];
             if let (Some(&f), Some(&t)) = (local.get(from), local.get(to)) {
                 out[f].push(t);
             }

@@ -113,7 +113,7 @@ impl Fonts {
                 order.push(i);
             }
         }
-        Chain { fonts: self, order }
+        Chain { fonts: self, order, widths: Default::default() }
     }
 
     pub fn face(&self, index: usize) -> &Face {
@@ -133,6 +133,9 @@ pub struct Chain<'f> {
     fonts: &'f Fonts,
     /// Indices into `fonts.faces`.
     order: Vec<usize>,
+    /// Widths already measured, by text and size: pages are tried with more and more rows, and
+    /// every try wraps the same labels again.
+    widths: std::cell::RefCell<std::collections::HashMap<(String, u32), f32>>,
 }
 
 /// A piece of a line drawn in one font: `text[range]` in face `face`.
@@ -197,7 +200,18 @@ impl Chain<'_> {
 
     /// The width of `text` at `size` points, shaped as it is drawn.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        self.runs(text).iter().map(|run| self.run_width(text, run, size)).sum()
+        let key = (text.to_owned(), size.to_bits());
+        if let Some(width) = self.widths.borrow().get(&key) {
+            return *width;
+        }
+        let width = self.runs(text).iter().map(|run| self.run_width(text, run, size)).sum();
+        let mut widths = self.widths.borrow_mut();
+        // A bound on memory for a very large chart: start again rather than grow without end.
+        if widths.len() > 1 << 20 {
+            widths.clear();
+        }
+        widths.insert(key, width);
+        width
     }
 
     /// The width of one run at `size` points.

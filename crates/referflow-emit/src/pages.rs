@@ -392,7 +392,8 @@ fn range_block(
     };
     let mut arrivals: BTreeMap<usize, Vec<StageId>> = BTreeMap::new();
     let mut departures: BTreeMap<StageId, Vec<(usize, Option<String>)>> = BTreeMap::new();
-    for (from, to, label) in &plan.edges {
+    for &e in &plan.band_edges[b] {
+        let (from, to, label) = &plan.edges[e];
         match (index.get(from).copied(), index.get(to).copied()) {
             (Some(f), Some(t)) => block.links.push((f, t, label.clone())),
             (Some(f), None) => departures.entry(*to).or_default().push((f, label.clone())),
