@@ -415,9 +415,14 @@ pub(crate) fn lay_out(
         {
             overflow = Some((i, widest, room));
         }
-        let along = match flow {
-            Flow::Down => text_height(lines.len(), m),
-            Flow::Right => shape.box_along,
+        let along = match (flow, node.what) {
+            (Flow::Down, _) => text_height(lines.len(), m),
+            (Flow::Right, What::Stage(_)) => shape.box_along,
+            // A marker is only as wide as its words: a column of markers takes little room.
+            (Flow::Right, _) => {
+                let widest = lines.iter().map(|l| chain.width(l, m.size)).fold(0.0, f32::max);
+                (widest + 2.0 * m.pad + m.size).min(shape.box_along)
+            }
         };
         boxes.push([la + m.gutter, 0.0, (ls - 2.0 * m.gutter).max(m.size), along]);
         texts.push(lines);

@@ -193,20 +193,14 @@ pub fn pages_numbered(
     let (width, height) = spec.dimensions();
     let flows = if width > height { vec![Flow::Right, Flow::Down] } else { vec![Flow::Down, Flow::Right] };
     let mut best: Option<Result<Vec<Page>, LayoutError>> = None;
-    // Going right, boxes of two widths: narrow ones fit more steps across a page, wide ones
-    // keep lanes low enough for more lanes to fit.
-    let shapes = flows.iter().flat_map(|&flow| match flow {
-        Flow::Down => vec![(flow, 0.0)],
-        Flow::Right => vec![(flow, 11.0), (flow, 16.0)],
-    });
-    for (flow, box_ems) in shapes {
+    for flow in flows {
         let frame = Frame {
             width: Some(width),
             height: Some(height),
             margin: (m.size * 1.5).min(width.min(height) * 0.05).max(12.0),
             lane_width: m.size * 18.0,
             flow,
-            box_along: m.size * box_ems,
+            box_along: m.size * 8.0,
         };
         let made = paginate(&plan, &chain, &m, &frame, spec, numbering);
         best = match (best, made) {
@@ -228,18 +222,31 @@ fn paginate(
     spec: &PageSpec,
     numbering: Numbering,
 ) -> Result<Vec<Page>, LayoutError> {
+    // Going right, every box has one width, tried narrow to wide on each page: narrow boxes
+    // put more steps across a page, wide ones keep lanes low enough for more of them to fit.
+    // Going down, boxes are as wide as their lanes.
+    let frames: Vec<Frame> = match frame.flow {
+        Flow::Down => vec![frame.clone()],
+        Flow::Right => {
+            [6.0, 8.0, 11.0, 16.0].iter().map(|ems| Frame { box_along: m.size * ems, ..frame.clone() }).collect()
+        }
+    };
     // The whole chart on one page, if it fits without breaking a word.
     let all_lanes = lanes_used(plan, (0..plan.chart.model.stages.len()).map(|i| StageId(i as u32)));
-    let whole = compose(plan, chain, m, frame, &all_lanes, &whole_blocks(plan), &header(plan, None));
-    if whole.fits && whole.overflow.is_none() {
-        return Ok(vec![whole.page]);
+    for frame in &frames {
+        let whole = compose(plan, chain, m, frame, &all_lanes, &whole_blocks(plan), &header(plan, None));
+        if whole.fits && whole.overflow.is_none() {
+            return Ok(vec![whole.page]);
+        }
     }
 
-    // A page per phase, or per range of a phase's rows. Page numbers in the markers are not
-    // known until every page is cut, so pages are cut with room for the widest number first.
+    // A page per phase, or per range of a phase's rows, each in the box width that fits the
+    // most rows. Page numbers in the markers are not known until every page is cut, so pages
+    // are cut with room for the widest number first.
     let widest = numbering.total.unwrap_or(0).max(numbering.before + 2 * plan.bands.len() + 1);
     let placeholder = 10usize.pow(digits(widest) as u32) - 1;
     let mut ranges: Vec<(usize, u32, u32)> = Vec::new();
+    let mut range_frames: Vec<&Frame> = Vec::new();
     let no_pages: BTreeMap<StageId, usize> = BTreeMap::new();
     let placeholder_header = header(plan, Some((placeholder, placeholder)));
     for (b, band) in plan.bands.iter().enumerate() {
@@ -249,19 +256,38 @@ fn paginate(
         let rows_end = band.stages.iter().map(|s| plan.rows[s.index()]).max().unwrap_or(0) + 1;
         let mut start = 0;
         while start < rows_end {
-            let try_range = |end: u32| {
+            let try_range = |frame: &Frame, end: u32| {
                 let (block, lanes) = range_block(plan, b, start, end, &no_pages, placeholder);
                 compose(plan, chain, m, frame, &lanes, &[(b, block)], &placeholder_header)
             };
-            let one = try_range(start + 1);
-            if !one.fits {
-                return Err(too_long(plan, &one, frame, b, start, spec));
+            // The most rows, then no word cut, then the widest boxes.
+            let mut chosen: Option<(u32, bool, &Frame)> = None;
+            let mut failure = None;
+            for frame in &frames {
+                let one = try_range(frame, start + 1);
+                if !one.fits {
+                    failure.get_or_insert_with(|| too_long(plan, &one, frame, b, start, spec));
+                    continue;
+                }
+                let (mut end, mut whole_words) = (start + 1, one.overflow.is_none());
+                while end < rows_end {
+                    let more = try_range(frame, end + 1);
+                    if !more.fits {
+                        break;
+                    }
+                    end += 1;
+                    whole_words = more.overflow.is_none();
+                }
+                let better = chosen.is_none_or(|(e, w, _)| (whole_words, end) >= (w, e));
+                if better {
+                    chosen = Some((end, whole_words, frame));
+                }
             }
-            let mut end = start + 1;
-            while end < rows_end && try_range(end + 1).fits {
-                end += 1;
-            }
+            let Some((end, _, frame)) = chosen else {
+                return Err(failure.unwrap_or(LayoutError::NoFonts));
+            };
             ranges.push((b, start, end));
+            range_frames.push(frame);
             start = end;
         }
     }
@@ -277,7 +303,7 @@ fn paginate(
         }
     }
     let mut out = vec![overview(plan, chain, m, frame, &ranges, first - 1, total)];
-    for (k, (b, start, end)) in ranges.iter().enumerate() {
+    for (k, ((b, start, end), frame)) in ranges.iter().zip(range_frames).enumerate() {
         let (block, lanes) = range_block(plan, *b, *start, *end, &page_of, 0);
         out.push(compose(plan, chain, m, frame, &lanes, &[(*b, block)], &header(plan, Some((first + k, total)))).page);
     }
@@ -445,7 +471,7 @@ fn range_block(
 }
 
 /// The page's size (none for a canvas), its direction and how lanes and boxes are sized.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Frame {
     width: Option<f32>,
     height: Option<f32>,
@@ -553,7 +579,9 @@ fn compose(
             (column, column + lane_width * n)
         }
         Flow::Right => {
-            let column = head_column(&lane_titles, chain, m).max(m.size * 6.0);
+            // Wide enough that a long agency name takes two or three lines, not five: its lines
+            // set the height of its lane.
+            let column = head_column(&lane_titles, chain, m).max(m.size * 10.0);
             let mut tallest: BTreeMap<usize, f32> = BTreeMap::new();
             let dummy: LaneSpans = vec![None; plan.lanes.len()];
             for (_, block) in blocks {
