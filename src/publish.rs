@@ -359,11 +359,12 @@ fn render_one(chart: &Chart<'_, '_>, file: &Loaded, args: &RenderArgs, options: 
 }
 
 fn render_failure(file: &str, error: RenderError) -> Failure {
-    match error {
-        RenderError::Layout(error) => Failure(format!("{file}: {error}")),
-        RenderError::Draw(error) => Failure(format!("{file}: {error}")),
-        RenderError::Write(error) => Failure(format!("{file}: {error}")),
-    }
+    let cause = match error {
+        RenderError::Layout(error) => error.to_string(),
+        RenderError::Draw(error) => error,
+        RenderError::Write(error) => error.to_string(),
+    };
+    Failure(format!("{file}: {cause}"))
 }
 
 /// The diagram on pages: one PDF, or an SVG or PNG per page (`OUT-1.svg`, `OUT-2.svg`, … when
@@ -420,6 +421,10 @@ fn numbered(out: &Path, count: usize) -> Vec<PathBuf> {
 }
 
 pub fn run_build(args: BuildArgs) -> Outcome {
+    if args.paper.page.is_some() && !args.hearing {
+        report_failure(&Failure("--page applies to build --hearing (and to render)".into()));
+        return Outcome::Trouble;
+    }
     let file = match input::load(&args.file) {
         Ok(file) => file,
         Err(failure) => {

@@ -237,8 +237,8 @@
     narrative.hidden = false;
   }
 
-  // Graphviz gives the diagram's size in points. Fitted, a diagram fills the width of the
-  // window, but grows only as far as the whole of it still fits on the screen: a small chart
+  // The SVG gives the diagram's size (in points when it says pt). Fitted, a diagram fills the
+  // width of the window, but grows only as far as the whole of it still fits on the screen: a small chart
   // is made big enough to read from the back of the room, a tall one keeps its own size.
   function fitDiagram() {
     const figure = $('diagram');

@@ -29,9 +29,9 @@ pub struct Good {
     version: Option<String>,
     /// Declared language codes; the page names them in their own language.
     languages: Vec<String>,
-    /// The Graphviz SVG of each language, or none when Graphviz could not lay it out.
+    /// The SVG of each language, or none when it could not be laid out (no fonts).
     svgs: Vec<Option<String>>,
-    /// Why there is no diagram (Graphviz missing or failing), for the page to say so.
+    /// Why there is no diagram, for the page to say so.
     diagram_note: Option<String>,
     /// The narrative of each language as HTML.
     narratives: Vec<String>,
