@@ -584,3 +584,46 @@ fn a_page_that_cannot_be_met_is_a_clear_error_and_writes_nothing() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("-o"), "{}", run.stderr);
 }
+
+#[test]
+fn labels_that_look_like_markup_stay_text_in_every_drawn_format() {
+    if !fonts() {
+        return;
+    }
+    let dir = temp_dir("markup");
+    let chart = dir.join("chart.flow");
+    let nasty = r#"<script>alert(1)</script> & "quoted" ]]> <!-- x --> \\ 'single'"#;
+    std::fs::write(
+        &chart,
+        format!(
+            "title \"{t}\"\nactor a \"{t}\"\nphase p \"{t}\" {{\n start s \"{t}\" by a\n end e \"Done\" by a\n s -> e\n}}\n",
+            t = nasty.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
+    )
+    .unwrap();
+    let chart = chart.to_str().unwrap();
+    for args in [vec!["--to", "svg"], vec!["--to", "svg", "--direction", "LR"], vec!["--to", "html"]] {
+        let mut all = vec!["render", chart];
+        all.extend(args.iter());
+        let run = referflow(&all);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let out = String::from_utf8(run.stdout).unwrap();
+        assert!(!out.contains("<script>"), "{args:?}: markup got through");
+        let svg = &out[out.find("<svg").unwrap()..out.rfind("</svg>").unwrap() + 6];
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{args:?}: not XML: {e}"));
+        let texts: String = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        assert!(texts.contains("<script>alert(1)</script>"), "{args:?}: the label is not shown as text: {texts}");
+        assert!(texts.contains("\"quoted\"") && texts.contains("]]>"), "{texts}");
+    }
+    // The PDF carries the text as text.
+    let out = dir.join("chart.pdf");
+    let run = referflow(&["render", chart, "--to", "pdf", "--page", "a4", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    if Command::new("pdftotext").arg("-v").output().is_ok() {
+        let text = Command::new("pdftotext").arg(&out).arg("-").output().unwrap().stdout;
+        let text = String::from_utf8_lossy(&text);
+        assert!(squeezed(&text).contains(&squeezed("<script>alert(1)</script>")), "{text}");
+    } else {
+        assert!(!crate::ci(), "pdftotext is missing, and CI=true");
+    }
+}
