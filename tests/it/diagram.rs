@@ -134,6 +134,36 @@ fn check_swimlanes(svg: &str, model: &serde_json::Value, what: &str) -> BTreeMap
             (s["id"].as_str().unwrap(), lane)
         })
         .collect();
+    // No edge passes through a box or a lane's title: every segment of every edge stays out of
+    // their insides (it may end on a box's side).
+    let mut solid: Vec<(String, Box4)> = Vec::new();
+    for class in ["stage", "marker"] {
+        solid.extend(groups(&doc, class).into_iter().map(|g| (g.attribute("id").unwrap().to_owned(), shape_box(g))));
+    }
+    for lane in groups(&doc, "lane") {
+        let head = lane.children().filter(|n| n.has_tag_name("rect")).nth(1).expect("a lane has a title cell");
+        let b = (attr(head, "x"), attr(head, "y"), attr(head, "width"), attr(head, "height"));
+        solid.push((format!("the title of {}", lane.attribute("id").unwrap()), b));
+    }
+    for line in doc.descendants().filter(|n| n.has_tag_name("polyline")) {
+        let points: Vec<(f64, f64)> = line
+            .attribute("points")
+            .unwrap()
+            .split_whitespace()
+            .map(|p| {
+                let (x, y) = p.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        for pair in points.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+            let (lx, hx, ly, hy) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
+            for (id, (bx, by, bw, bh)) in &solid {
+                let inside = lx < bx + bw - 0.5 && hx > bx + 0.5 && ly < by + bh - 0.5 && hy > by + 0.5;
+                assert!(!inside, "{what}: an edge {pair:?} passes through {id} {:?}", (bx, by, bw, bh));
+            }
+        }
+    }
     let mut stages = BTreeMap::new();
     for group in groups(&doc, "stage") {
         let id = group.attribute("id").unwrap().strip_prefix("stage-").unwrap().to_owned();
