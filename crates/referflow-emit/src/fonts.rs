@@ -6,11 +6,12 @@
 //! families, its own script's first; a character takes the first font of the chain that has a
 //! glyph for it, so a Thai label with an English agency name in it draws both.
 //!
-//! TH Sarabun and its free derivative Laksaman, the fonts of Thai official documents, draw
-//! their letters small for their size: Thai offices set them at 16 pt where a Latin font is set
-//! at 12 pt. A language whose first font is one of them is drawn a third larger than the size
-//! asked for, so a Thai page reads as large as an English one (and never smaller than the
-//! minimum).
+//! Thai is drawn in Noto Sans Thai first: it is as large for its size as Noto Sans, so a Thai
+//! page holds as much as an English one at the same minimum size. TH Sarabun and its free
+//! derivative Laksaman, the fonts of Thai official documents, draw their letters small for
+//! their size (Thai offices set them at 16 pt where a Latin font is set at 12 pt): where
+//! Laksaman is the first Thai font found, text is drawn a third larger than the size asked for,
+//! so it reads as large (and is never smaller than the minimum).
 
 use std::sync::LazyLock;
 
