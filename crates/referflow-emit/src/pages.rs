@@ -257,7 +257,7 @@ fn paginate(
         let mut start = 0;
         while start < rows_end {
             let try_range = |frame: &Frame, end: u32| {
-                let (block, lanes) = range_block(plan, b, start, end, &no_pages, placeholder);
+                let (block, lanes) = range_block(plan, b, start, end, &no_pages, placeholder, frame.max_lanes(m));
                 compose(plan, chain, m, frame, &lanes, &[(b, block)], &placeholder_header)
             };
             // The most rows, then no word cut, then the widest boxes.
@@ -304,7 +304,7 @@ fn paginate(
     }
     let mut out = vec![overview(plan, chain, m, frame, &ranges, first - 1, total)];
     for (k, ((b, start, end), frame)) in ranges.iter().zip(range_frames).enumerate() {
-        let (block, lanes) = range_block(plan, *b, *start, *end, &page_of, 0);
+        let (block, lanes) = range_block(plan, *b, *start, *end, &page_of, 0, frame.max_lanes(m));
         out.push(compose(plan, chain, m, frame, &lanes, &[(*b, block)], &header(plan, Some((first + k, total)))).page);
     }
     Ok(out)
@@ -383,6 +383,7 @@ fn range_block(
     end: u32,
     page_of: &BTreeMap<StageId, usize>,
     placeholder: usize,
+    max_lanes: usize,
 ) -> (Block, Vec<usize>) {
     let lang = plan.chart.lang(&plan.options);
     let page_word = words(lang).page;
@@ -407,7 +408,7 @@ fn range_block(
     }
     // Markers take the nearest free place in their lane: an edge's departure just below its
     // source, an arrival just above its target. The arrivals at one stage share one marker.
-    let shown: BTreeSet<usize> = block.nodes.iter().map(|n| n.lane).collect();
+    let mut shown: BTreeSet<usize> = block.nodes.iter().map(|n| n.lane).collect();
     let mut taken: BTreeSet<(usize, i64)> = block.nodes.iter().map(|n| (n.lane, n.row)).collect();
     let mut free = |lane: usize, mut row: i64, step: i64| {
         while taken.contains(&(lane, row)) {
@@ -433,10 +434,14 @@ fn range_block(
         }
     }
     // One marker for each step elsewhere that edges go to, in the target's lane when the page
-    // shows it (the flow goes on there, and a decision's departures spread out instead of piling
-    // up below it), else in the lane of the first edge's source.
+    // shows it or has room for one more lane (`max_lanes`): the flow goes on there, and a
+    // decision's departures spread out instead of piling up below it. Else in the lane of the
+    // first edge's source.
     for (to, sources) in departures {
         let target_lane = plan.lane_of[to.index()];
+        if shown.len() < max_lanes {
+            shown.insert(target_lane);
+        }
         let lane = if shown.contains(&target_lane) { target_lane } else { block.nodes[sources[0].0].lane };
         let below = sources.iter().map(|(f, _)| block.nodes[*f].row + 1).max().unwrap_or(0);
         let row = free(lane, below, 1);
@@ -447,10 +452,15 @@ fn range_block(
             block.links.push((f, marker, label));
         }
     }
+    // Stages of one lane reached from the same steps share one marker.
+    let mut shared: BTreeMap<(usize, Vec<StageId>), Vec<usize>> = BTreeMap::new();
     for (t, sources) in arrivals {
-        let lane = block.nodes[t].lane;
-        let row = free(lane, block.nodes[t].row - 1, -1);
-        // `← 2, 11 (page 2); 16 (page 4)`: the steps it comes from, by page.
+        shared.entry((block.nodes[t].lane, sources)).or_default().push(t);
+    }
+    for ((lane, sources), targets) in shared {
+        let above = targets.iter().map(|t| block.nodes[*t].row - 1).min().unwrap_or(0);
+        let row = free(lane, above, -1);
+        // `← step 2, 11 (page 2); 16 (page 4)`: the steps it comes from, by page.
         let mut by_page: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for s in &sources {
             by_page.entry(page(s)).or_default().push(plan.numbers[s.index()]);
@@ -464,7 +474,9 @@ fn range_block(
             .collect();
         let text = format!("← {step_word}\u{a0}{}", parts.join("; "));
         block.nodes.push(Node { what: What::From(sources[0]), lane, row, text });
-        block.links.push((block.nodes.len() - 1, t, None));
+        for t in targets {
+            block.links.push((block.nodes.len() - 1, t, None));
+        }
     }
     let lanes: BTreeSet<usize> = block.nodes.iter().map(|n| n.lane).collect();
     (block, lanes.into_iter().collect())
@@ -481,6 +493,17 @@ struct Frame {
     flow: Flow,
     /// Going right: the width of every box.
     box_along: f32,
+}
+
+impl Frame {
+    /// How many lanes a page may show before they get narrower than 16 em (going down; going
+    /// right, lanes take height, and a marker adds none).
+    fn max_lanes(&self, m: &Metrics) -> usize {
+        match (self.flow, self.width) {
+            (Flow::Down, Some(width)) => ((width - 2.0 * self.margin - m.size * 6.0) / (m.size * 16.0)) as usize,
+            _ => 0,
+        }
+    }
 }
 
 /// What the top of a page says: the chart's title (and version), and the page's number.
