@@ -102,17 +102,23 @@ pub fn hearing_pdf(
         None => title.clone(),
     };
 
-    // The narrative is typeset first, to know how many pages it takes; then the diagram, which
-    // has no more pages when told the document's length, and the narrative again, numbered.
+    // The pack's length is known once the narrative is typeset and the diagram cut into pages;
+    // the diagram is then cut again with the pages numbered in the pack (its markers name them).
     let markdown = crate::markdown::render_markdown(chart, &RenderOptions { diagram: false, ..*options });
-    let diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: None })?;
-    let text_pages = typeset(&markdown, &chain, lang, width, height, size).len();
-    let total = 1 + diagram.len() + text_pages;
-    let mut diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: Some(total) })?;
+    let mut text = typeset(&markdown, &chain, lang, width, height, size);
+    let mut diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: None })?;
+    let mut total = 1 + diagram.len() + text.len();
+    // Wider page numbers can take more room in the markers: cut again until the count holds.
+    for _ in 0..3 {
+        diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: Some(total) })?;
+        if 1 + diagram.len() + text.len() == total {
+            break;
+        }
+        total = 1 + diagram.len() + text.len();
+    }
     if diagram.len() == 1 {
         diagram[0].outline.insert(0, words.diagram.to_owned());
     }
-    let mut text = typeset(&markdown, &chain, lang, width, height, size);
     let first_text = 2 + diagram.len();
     for (k, page) in text.iter_mut().enumerate() {
         let label = format!("{} {} / {total}", words.page, first_text + k);
