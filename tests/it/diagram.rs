@@ -53,6 +53,18 @@ fn attr(node: roxmltree::Node<'_, '_>, name: &str) -> f64 {
     node.attribute(name).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no {name} on {node:?}"))
 }
 
+/// The points of a polygon or polyline.
+fn points_of(node: roxmltree::Node<'_, '_>) -> Vec<(f64, f64)> {
+    node.attribute("points")
+        .unwrap()
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
 /// The box of a group's first shape (a rect, or a polygon's bounds).
 fn shape_box(group: roxmltree::Node<'_, '_>) -> Box4 {
     let shape = group
@@ -62,15 +74,7 @@ fn shape_box(group: roxmltree::Node<'_, '_>) -> Box4 {
     if shape.has_tag_name("rect") {
         return (attr(shape, "x"), attr(shape, "y"), attr(shape, "width"), attr(shape, "height"));
     }
-    let points: Vec<(f64, f64)> = shape
-        .attribute("points")
-        .unwrap()
-        .split_whitespace()
-        .map(|p| {
-            let (x, y) = p.split_once(',').unwrap();
-            (x.parse().unwrap(), y.parse().unwrap())
-        })
-        .collect();
+    let points = points_of(shape);
     let (x0, x1) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
     let (y0, y1) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
     (x0, y0, x1 - x0, y1 - y0)
@@ -146,15 +150,7 @@ fn check_swimlanes(svg: &str, model: &serde_json::Value, what: &str) -> BTreeMap
         solid.push((format!("the title of {}", lane.attribute("id").unwrap()), b));
     }
     for line in doc.descendants().filter(|n| n.has_tag_name("polyline")) {
-        let points: Vec<(f64, f64)> = line
-            .attribute("points")
-            .unwrap()
-            .split_whitespace()
-            .map(|p| {
-                let (x, y) = p.split_once(',').unwrap();
-                (x.parse().unwrap(), y.parse().unwrap())
-            })
-            .collect();
+        let points = points_of(line);
         for pair in points.windows(2) {
             let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
             let (lx, hx, ly, hy) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));

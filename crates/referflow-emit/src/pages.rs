@@ -748,9 +748,9 @@ fn compose(
         items.push(Item::Close);
     }
     // Edges between bands: along the source's gutter, then into the target.
-    let to_page = |(a, l): (f32, f32), start: f32| match flow {
-        Flow::Down => (a + across0, l + start),
-        Flow::Right => (l + start, a + across0),
+    let to_page = |(a, l): (f32, f32)| match flow {
+        Flow::Down => (a + across0, l),
+        Flow::Right => (l, a + across0),
     };
     let mut departing: BTreeMap<usize, Vec<(f32, f32)>> = BTreeMap::new();
     for (k, (_, block)) in blocks.iter().enumerate() {
@@ -769,7 +769,7 @@ fn compose(
                 points.push((gutter, first.1));
             }
             points.extend(arrive.into_iter().skip(1));
-            let points = points.into_iter().map(|p| to_page(p, 0.0)).collect();
+            let points = points.into_iter().map(to_page).collect();
             between.push(Item::Line { points, arrow: true });
         }
     }
