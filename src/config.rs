@@ -62,7 +62,7 @@ impl Configs {
 }
 
 fn read(path: &Path) -> Result<Config, Failure> {
-    let name = path.display();
+    let name = crate::input::shown(path);
     let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
     let at = |offset: usize| {
         let before = &text[..offset.min(text.len())];
@@ -72,7 +72,7 @@ fn read(path: &Path) -> Result<Config, Failure> {
     };
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let place = e.span().map_or_else(|| name.to_string(), |s| at(s.start));
-        Failure(format!("{place}: {}", e.message().trim_end()))
+        Failure(format!("{place}: {}", crate::input::visible(e.message().trim_end())))
     })?;
     let mut levels = Vec::new();
     for (key, value) in &file.rules {
@@ -80,14 +80,14 @@ fn read(path: &Path) -> Result<Config, Failure> {
             Failure(format!(
                 "{}: unknown rule `{}`; `referflow explain` lists the rules",
                 at(key.span().start),
-                key.get_ref()
+                crate::input::visible(key.get_ref())
             ))
         })?;
         let level = Level::parse(value.get_ref()).ok_or_else(|| {
             Failure(format!(
                 "{}: `{}` is not a level; use \"allow\", \"warn\" or \"deny\"",
                 at(value.span().start),
-                value.get_ref()
+                crate::input::visible(value.get_ref())
             ))
         })?;
         if rule.is_fixed() && level != Level::Deny {

@@ -52,8 +52,40 @@ pub struct Loaded {
     pub text: String,
 }
 
+/// A path as referflow prints it: control characters (a newline, a carriage return, an escape)
+/// and the characters that reorder text made visible as `\n`, `\r`, `\u{1b}`…, so a file name
+/// from a stranger's revision can neither start a line of its own in a CI log (where a line
+/// `::error …` is a command) nor rewrite what a reviewer sees.
+pub fn shown(path: &Path) -> String {
+    visible(&path.to_string_lossy()).into_owned()
+}
+
+/// `text` with its control and reordering characters made visible (see [`shown`]).
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Every file a list of PATH arguments stands for, in order; directories expand to their
 /// `*.flow` files in sorted order.
+///
+/// A folder is walked without leaving it: a symbolic link whose target lies outside the folder
+/// given is skipped (one warning line names them all), a link to a folder already walked (a
+/// loop) is not walked again, and a file reached twice (by its name and by a link) is read
+/// once. What is not a regular file is refused when it is read (see [`load`]).
 pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, Failure>> {
     let mut out = Vec::new();
     for path in paths {
@@ -61,11 +93,34 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, Failure>> {
             out.push(Ok(path.clone()));
             continue;
         }
-        let mut found = Vec::new();
-        match walk(path, &mut found) {
+        let root = match std::fs::canonicalize(path) {
+            Ok(root) => root,
+            Err(e) => {
+                out.push(Err(Failure(format!("{}: cannot read the directory: {e}", shown(path)))));
+                continue;
+            }
+        };
+        let mut walk = Walk {
+            root,
+            walked: Default::default(),
+            files: Default::default(),
+            found: Vec::new(),
+            outside: Vec::new(),
+        };
+        match walk.dir(path) {
             Ok(()) => {
-                found.sort();
-                out.extend(found.into_iter().map(Ok));
+                walk.found.sort();
+                if !walk.outside.is_empty() {
+                    let names: Vec<String> = walk.outside.iter().map(|p| shown(p)).collect();
+                    eprintln!(
+                        "warning: {}: skipped {} symbolic link{} leading outside it: {}",
+                        shown(path),
+                        names.len(),
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    );
+                }
+                out.extend(walk.found.into_iter().map(Ok));
             }
             Err(failure) => out.push(Err(failure)),
         }
@@ -73,19 +128,65 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, Failure>> {
     out
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| Failure(format!("{}: cannot read the directory: {e}", dir.display())))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Failure(format!("{}: cannot read the directory: {e}", dir.display())))?;
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == "flow") {
-            found.push(path);
+/// A walk of one folder given on the command line.
+struct Walk {
+    /// The folder, its links resolved.
+    root: PathBuf,
+    /// Folders walked, their links resolved: a link back to one is a loop.
+    walked: std::collections::HashSet<PathBuf>,
+    /// Files found, their links resolved: each is read once.
+    files: std::collections::HashSet<PathBuf>,
+    found: Vec<PathBuf>,
+    /// Links whose targets lie outside `root`.
+    outside: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn dir(&mut self, dir: &Path) -> Result<(), Failure> {
+        let cannot = |e: std::io::Error| Failure(format!("{}: cannot read the directory: {e}", shown(dir)));
+        let real = std::fs::canonicalize(dir).map_err(cannot)?;
+        if !self.walked.insert(real) {
+            return Ok(());
         }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(cannot)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(cannot)?;
+        entries.sort();
+        for path in entries {
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            let is_flow = path.extension().is_some_and(|e| e == "flow");
+            if meta.file_type().is_symlink() {
+                // Where it leads, if anywhere: a dangling link to a chart is reported when read.
+                let Ok(target) = std::fs::canonicalize(&path) else {
+                    if is_flow {
+                        self.found.push(path);
+                    }
+                    continue;
+                };
+                if !target.starts_with(&self.root) {
+                    if is_flow || target.is_dir() {
+                        self.outside.push(path);
+                    }
+                    continue;
+                }
+                if target.is_dir() {
+                    self.dir(&path)?;
+                } else if is_flow && self.files.insert(target) {
+                    self.found.push(path);
+                }
+            } else if meta.is_dir() {
+                self.dir(&path)?;
+            } else if is_flow {
+                let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                if self.files.insert(real) {
+                    self.found.push(path);
+                }
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Reads one chart; `-` is standard input.
@@ -99,7 +200,7 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
             .map_err(|e| Failure(format!("<stdin>: cannot read: {e}")))?;
         ("<stdin>".to_string(), bytes)
     } else {
-        let name = path.display().to_string();
+        let name = shown(path);
         let (file, meta) = open(path, &name)?;
         // The size is known: reading into a buffer of that size saves copying it as it grows.
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
@@ -115,14 +216,39 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
     }
 }
 
-/// Opens a chart file, refusing one larger than the limit before reading any of it.
+/// Opens a chart file, refusing one larger than the limit before reading any of it, and
+/// anything that is not a regular file (a FIFO would block, a device or /proc file has no end
+/// or is not the author's to publish) before opening it.
 fn open(path: &Path, name: &str) -> Result<(std::fs::File, std::fs::Metadata), Failure> {
+    let kind = std::fs::metadata(path).map_err(|e| cannot_read(name, &e))?.file_type();
+    if !kind.is_file() {
+        return Err(Failure(format!(
+            "{name}: not a regular file ({}); referflow reads chart files only",
+            kind_name(kind)
+        )));
+    }
     let file = std::fs::File::open(path).map_err(|e| cannot_read(name, &e))?;
     let meta = file.metadata().map_err(|e| cannot_read(name, &e))?;
     if meta.len() > MAX_FILE_SIZE.load(Ordering::Relaxed) {
         return Err(too_large(name));
     }
     Ok((file, meta))
+}
+
+/// What a file that is not a regular file is, in words.
+fn kind_name(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
 }
 
 fn cannot_read(name: &str, error: &std::io::Error) -> Failure {
@@ -166,7 +292,7 @@ pub fn check_large<'a>(
     if path.as_os_str() == "-" {
         return Ok(None);
     }
-    let name = path.display().to_string();
+    let name = shown(path);
     let (file, meta) = open(path, &name)?;
     if !meta.is_file() || meta.len() <= READ_WINDOW as u64 {
         return Ok(None);

@@ -20,7 +20,7 @@ impl Staged {
     /// Renames the file into place. (On failure, dropping `self` removes the temporary file.)
     pub fn commit(self) -> Result<(), Failure> {
         fs::rename(&self.temp, &self.target)
-            .map_err(|e| Failure(format!("{}: cannot write: {e}", self.target.display())))
+            .map_err(|e| Failure(format!("{}: cannot write: {e}", crate::input::shown(&self.target))))
     }
 }
 
@@ -47,7 +47,7 @@ pub fn stage_with(
     if let Ok(real) = fs::canonicalize(target)
         && inputs.iter().filter_map(|i| fs::canonicalize(i).ok()).any(|i| i == real)
     {
-        return Err(Failure(format!("{}: refusing to write over the input chart", target.display())));
+        return Err(Failure(format!("{}: refusing to write over the input chart", crate::input::shown(target))));
     }
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -55,7 +55,7 @@ pub fn stage_with(
     };
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     let temp = dir.join(format!(".{name}.referflow-{}.tmp", std::process::id()));
-    let fail = |e: std::io::Error| Failure(format!("{}: cannot write: {e}", target.display()));
+    let fail = |e: std::io::Error| Failure(format!("{}: cannot write: {e}", crate::input::shown(target)));
     let staged = Staged { temp: temp.clone(), target: target.to_path_buf() };
     // create_new: a file (or a planted symlink) already at the temporary name is never followed.
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp).map_err(fail)?;

@@ -446,7 +446,7 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         _ => PathBuf::from("."),
     });
     if let Err(e) = std::fs::create_dir_all(&dir) {
-        report_failure(&Failure(format!("{}: cannot create the folder: {e}", dir.display())));
+        report_failure(&Failure(format!("{}: cannot create the folder: {e}", crate::input::shown(&dir))));
         return Outcome::Trouble;
     }
     let chart = Chart { model: &publishable.checked.model, diagnostics: &publishable.checked.diagnostics };
@@ -529,7 +529,7 @@ fn write_all(files: Vec<(PathBuf, Vec<u8>)>, input: &Path) -> Outcome {
         }
     }
     for (path, _) in &files {
-        println!("{}", path.display());
+        println!("{}", crate::input::shown(path));
     }
     Outcome::Clean
 }

@@ -71,7 +71,7 @@ fn serve(args: &Args) -> Result<(), Failure> {
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| Failure(format!("cannot listen on {bound}: {e}")))?;
 
-    let name = args.file.display().to_string();
+    let name = crate::input::shown(&args.file);
     let mut renderer = render::Renderer::new(&args.file);
     let (update, summary) = renderer.render(&text);
     let hub = Arc::new(hub::Hub::new(update));

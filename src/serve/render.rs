@@ -89,7 +89,7 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(path: &Path) -> Self {
-        Renderer { path: path.to_path_buf(), name: path.display().to_string(), revision: 0, last_good: None }
+        Renderer { path: path.to_path_buf(), name: crate::input::shown(path), revision: 0, last_good: None }
     }
 
     /// The page update for the chart's `text`, as one line of JSON, and a summary for the

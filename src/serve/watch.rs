@@ -51,7 +51,7 @@ pub fn spawn(
     hub: Arc<Hub>,
 ) -> JoinHandle<()> {
     std::thread::spawn(move || {
-        let name = path.display().to_string();
+        let name = crate::input::shown(&path);
         let mut last_stamp = since;
         let mut last_text = text;
         // Reading failed on this many polls in a row; an editor that saves by delete and

@@ -585,3 +585,104 @@ proptest! {
         properties::diff_properties(&format!("{original}\0{src}"));
     }
 }
+
+// ---- files and names from a stranger's revision (issue 15) --------------------------------
+
+/// Whether a line of output is an annotation referflow wrote under `--format github`
+/// (`::error file=…,line=…::message`), the only kind of line allowed to start with `::`.
+fn is_own_annotation(line: &str) -> bool {
+    ["::error file=", "::warning file=", "::notice file="].iter().any(|start| line.starts_with(start))
+        && line.contains(",line=")
+}
+
+/// No line of `run`'s output could be read by GitHub as a workflow command it did not write.
+fn assert_no_injected_command(run: &Run, what: &str) {
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    for line in stdout.lines().chain(run.stderr.lines()) {
+        assert!(!line.trim_start().starts_with("::") || is_own_annotation(line), "{what}: an injected line: {line:?}");
+        assert!(!line.contains('\r'), "{what}: a carriage return reaches the terminal: {line:?}");
+    }
+}
+
+#[test]
+fn a_file_name_with_line_breaks_cannot_start_a_line_of_its_own() {
+    let dir = TempDir::new("names");
+    let name = "a\n::error file=README.md::pwned\r\u{1b}[2K.flow";
+    dir.write(name, "start s \"S\"\nstep x \"X\" by nobody\ns -> x\n");
+    dir.write("fine.flow", "title \"T\"\nstart s \"S\"\nend e \"E\"\ns -> e\n");
+    let folder = dir.0.to_str().unwrap();
+    let file = dir.0.join(name);
+    let file = file.to_str().unwrap();
+    for args in [
+        vec!["check", folder],
+        vec!["check", file],
+        vec!["check", "--format", "json", folder],
+        vec!["check", "--format", "sarif", folder],
+        vec!["check", "--format", "github", folder],
+        vec!["fmt", "--check", folder],
+        vec!["render", file, "--to", "md"],
+    ] {
+        let run = referflow(&dir.0, &args);
+        assert_no_injected_command(&run, &args.join(" "));
+    }
+    let run = referflow(&dir.0, &["check", folder]);
+    assert!(run.stderr.contains("a\\n::error file=README.md::pwned\\r\\u{1b}[2K.flow"), "{}", run.stderr);
+}
+
+#[test]
+fn a_key_of_referflow_toml_is_echoed_with_its_line_breaks_visible() {
+    let dir = TempDir::new("toml-key");
+    dir.write("referflow.toml", "[rules]\n\"x\\n::error file=README.md::pwned\" = \"deny\"\n");
+    dir.write("chart.flow", "start s \"S\"\nend e \"E\"\ns -> e\n");
+    let run = referflow(&dir.0, &["check", "chart.flow"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_no_injected_command(&run, "a hostile key");
+    assert!(run.stderr.contains("x\\n::error"), "{}", run.stderr);
+}
+
+#[test]
+fn a_folder_is_walked_without_leaving_it_or_reading_what_is_not_a_file() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new("walk");
+    let outside = TempDir::new("walk-outside");
+    let secret = "SECRET_a7c1e9 must never be printed";
+    outside.write("secret.flow", format!("start s \"S\"\n{secret}\n"));
+    let charts = dir.0.join("charts");
+    std::fs::create_dir_all(charts.join("sub")).unwrap();
+    std::fs::write(charts.join("good.flow"), "start s \"S\"\nend e \"E\"\ns -> e\n").unwrap();
+    std::fs::write(charts.join("sub/bad.flow"), "start s \"S\"\nstep x \"X\"\ns -> x\n").unwrap();
+    // Links out of the folder: to a chart, to the environment, to a folder.
+    symlink(outside.0.join("secret.flow"), charts.join("leak.flow")).unwrap();
+    symlink("/proc/self/environ", charts.join("env.flow")).unwrap();
+    symlink(&outside.0, charts.join("elsewhere")).unwrap();
+    // A loop, and a second name for a chart inside.
+    symlink(&charts, charts.join("sub/loop")).unwrap();
+    symlink(charts.join("good.flow"), charts.join("again.flow")).unwrap();
+    let run = referflow(&dir.0, &["check", "--format", "json", "charts"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(!stdout.contains("SECRET") && !run.stderr.contains("SECRET"), "{stdout}{}", run.stderr);
+    assert!(!stdout.contains("PATH=") && !run.stderr.contains("PATH="), "the environment was read");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["summary"]["files"], 2, "good.flow (once) and sub/bad.flow: {json}");
+    let warning: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("warning: charts: skipped")).collect();
+    assert_eq!(warning.len(), 1, "{}", run.stderr);
+    for name in ["leak.flow", "env.flow", "elsewhere"] {
+        assert!(warning[0].contains(name), "{}", warning[0]);
+    }
+
+    // A named pipe is refused at once, by name, instead of blocking the run.
+    let fifo = dir.0.join("pipe.flow");
+    let made = Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    if made {
+        for args in [vec!["check", "pipe.flow"], vec!["fmt", "--check", "pipe.flow"]] {
+            let started = Instant::now();
+            let run = referflow(&dir.0, &args);
+            assert_eq!(run.code, 2, "{}", run.stderr);
+            assert!(run.stderr.contains("pipe.flow: not a regular file (a named pipe)"), "{}", run.stderr);
+            assert!(started.elapsed() < Duration::from_secs(10));
+        }
+    }
+    let run = referflow(&dir.0, &["check", "/dev/zero"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("/dev/zero: not a regular file (a device)"), "{}", run.stderr);
+}
