@@ -104,8 +104,15 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
             }
             String::new()
         }
-        Format::Json => diagnostics::render_json(&reports),
-        Format::Sarif => diagnostics::render_sarif(&reports),
+        // Written as they are made: the report of a hostile file can be far larger than it.
+        Format::Json => {
+            let _ = diagnostics::write_json(&reports, &mut std::io::stdout().lock());
+            String::new()
+        }
+        Format::Sarif => {
+            let _ = diagnostics::write_sarif(&reports, &mut std::io::stdout().lock());
+            String::new()
+        }
         Format::Github => diagnostics::render_github(&reports),
     };
     let _ = std::io::stdout().lock().write_all(stdout.as_bytes());

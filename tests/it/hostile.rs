@@ -686,3 +686,19 @@ fn a_folder_is_walked_without_leaving_it_or_reading_what_is_not_a_file() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("/dev/zero: not a regular file (a device)"), "{}", run.stderr);
 }
+
+#[test]
+fn json_and_sarif_report_every_diagnostic_of_a_hostile_file() {
+    // Written as they are made (bench/hostile.sh measures the 300,000-line case); nothing is
+    // cut short, and the result is still one document.
+    let dir = TempDir::new("many");
+    dir.write("braces.flow", "}\n".repeat(20_000));
+    let run = referflow(&dir.0, &["check", "--format", "json", "braces.flow"]);
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), json["summary"]["errors"].as_u64().unwrap() as usize);
+    assert!(json["summary"]["errors"].as_u64().unwrap() >= 20_000, "{}", json["summary"]);
+    let run = referflow(&dir.0, &["check", "--format", "sarif", "braces.flow"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), json["diagnostics"].as_array().unwrap().len());
+}
