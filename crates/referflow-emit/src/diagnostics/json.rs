@@ -1,52 +1,16 @@
 //! `check --format json`: the stable, versioned shape of SPEC §4.
 
+use referflow_check::Diagnostic;
 use referflow_syntax::{LineIndex, Span};
-use std::io::Write;
-
 use serde::Serialize;
 
-use super::{FileReport, Summary};
+use super::{Each, FileReport, Summary, write_pretty};
 
 #[derive(Serialize)]
-struct Output<'a> {
+struct Output<D> {
     version: u32,
-    diagnostics: Diagnostics<'a>,
+    diagnostics: D,
     summary: JsonSummary,
-}
-
-/// Every diagnostic of the run, made one at a time as it is written: a report of 300,000
-/// diagnostics never exists whole (see `docs/security.md`).
-struct Diagnostics<'a>(&'a [FileReport<'a>]);
-
-impl Serialize for Diagnostics<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(None)?;
-        for report in self.0 {
-            if report.diagnostics.is_empty() {
-                continue; // no line index to build for a clean file
-            }
-            let index = LineIndex::new(report.source.text);
-            let span = |s: Span| {
-                let at = index.line_col(report.source.text, s.start as usize);
-                JsonSpan { start: s.start, end: s.end, line: at.line, column: at.column }
-            };
-            for d in report.diagnostics {
-                seq.serialize_element(&JsonDiagnostic {
-                    code: d.rule.code(),
-                    name: d.rule.name(),
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    file: report.source.name,
-                    span: span(d.span),
-                    stage: d.stage.as_deref(),
-                    help: d.help.as_deref(),
-                    related: d.related.iter().map(|r| JsonRelated { span: span(r.span), label: &r.label }).collect(),
-                })?;
-            }
-        }
-        seq.end()
-    }
 }
 
 #[derive(Serialize)]
@@ -89,21 +53,37 @@ struct JsonSummary {
 
 /// One JSON object for the whole run, with a trailing newline.
 pub fn render_json(reports: &[FileReport<'_>]) -> String {
-    let mut out = Vec::new();
-    write_json(reports, &mut out).unwrap_or_else(|e| unreachable!("a Vec takes every byte: {e}"));
-    String::from_utf8(out).unwrap_or_else(|e| unreachable!("serde_json writes UTF-8: {e}"))
+    super::to_string(|sink| write_json(reports, sink))
 }
 
 /// [`render_json`] written to `sink` as it is made.
-pub fn write_json(reports: &[FileReport<'_>], sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write_json<'a>(reports: &'a [FileReport<'a>], sink: &mut dyn std::io::Write) -> std::io::Result<()> {
     let summary = Summary::of(reports);
+    let diagnostics = Each {
+        reports,
+        prepare: |report: &FileReport<'_>| LineIndex::new(report.source.text),
+        element: |report: &FileReport<'a>, index: &LineIndex, d: &'a Diagnostic| {
+            let span = |s: Span| {
+                let at = index.line_col(report.source.text, s.start as usize);
+                JsonSpan { start: s.start, end: s.end, line: at.line, column: at.column }
+            };
+            JsonDiagnostic {
+                code: d.rule.code(),
+                name: d.rule.name(),
+                severity: d.severity.as_str(),
+                message: &d.message,
+                file: report.source.name,
+                span: span(d.span),
+                stage: d.stage.as_deref(),
+                help: d.help.as_deref(),
+                related: d.related.iter().map(|r| JsonRelated { span: span(r.span), label: &r.label }).collect(),
+            }
+        },
+    };
     let output = Output {
         version: 1,
-        diagnostics: Diagnostics(reports),
+        diagnostics,
         summary: JsonSummary { files: summary.files, errors: summary.errors, warnings: summary.warnings },
     };
-    let mut sink = std::io::BufWriter::with_capacity(1 << 16, sink);
-    serde_json::to_writer_pretty(&mut sink, &output).map_err(std::io::Error::from)?;
-    sink.write_all(b"\n")?;
-    sink.flush()
+    write_pretty(&output, sink)
 }

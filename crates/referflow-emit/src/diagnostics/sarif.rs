@@ -3,20 +3,15 @@
 //! start and end line and column, and related locations for the other spans (the stages of an
 //! offending path, the other definition).
 
-use std::io::Write;
-
-use referflow_check::{Level, Rule};
+use referflow_check::{Diagnostic, Level, Rule};
 use referflow_syntax::{LineIndex, Span};
 use serde::Serialize;
-use serde::ser::SerializeSeq;
 
-use super::FileReport;
+use super::{Each, FileReport, write_pretty};
 
 /// The whole run as one SARIF log, pretty-printed, with a trailing newline.
 pub fn render_sarif(reports: &[FileReport<'_>]) -> String {
-    let mut out = Vec::new();
-    write_sarif(reports, &mut out).unwrap_or_else(|e| unreachable!("a Vec takes every byte: {e}"));
-    String::from_utf8(out).unwrap_or_else(|e| unreachable!("serde_json writes UTF-8: {e}"))
+    super::to_string(|sink| write_sarif(reports, sink))
 }
 
 /// [`render_sarif`] written to `sink` as it is made: each result is made, written and dropped
@@ -37,35 +32,74 @@ pub fn write_sarif(reports: &[FileReport<'_>], sink: &mut dyn std::io::Write) ->
             default_configuration: Configuration { level: level(rule.default_level()) },
         })
         .collect();
+    let results = Each {
+        reports,
+        prepare: |report: &FileReport<'_>| (LineIndex::new(report.source.text), uri(report.source.name)),
+        element: |report: &FileReport<'_>, (index, uri): &(LineIndex, String), d: &Diagnostic| {
+            let place = |span: Span| {
+                let start = index.line_col(report.source.text, span.start as usize);
+                let end = index.line_col(report.source.text, span.end as usize);
+                PhysicalLocation {
+                    artifact_location: ArtifactLocation { uri: uri.clone() },
+                    region: Region {
+                        start_line: start.line,
+                        start_column: start.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                    },
+                }
+            };
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            let related = d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Location {
+                    id: Some(i + 1),
+                    message: Some(Text { text: r.label.clone() }),
+                    physical_location: place(r.span),
+                })
+                .collect();
+            ResultOut {
+                rule_id: d.rule.code(),
+                rule_index: d.rule as usize,
+                level: if d.is_error() { "error" } else { "warning" },
+                message: Text { text },
+                locations: [Location { id: None, message: None, physical_location: place(d.span) }],
+                related_locations: related,
+            }
+        },
+    };
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: [RunOut {
             tool: Tool { driver: Driver { name: "referflow", version: env!("CARGO_PKG_VERSION"), rules } },
             column_kind: "unicodeCodePoints",
-            results: Results(reports),
+            results,
         }],
     };
-    let mut sink = std::io::BufWriter::with_capacity(1 << 16, sink);
-    serde_json::to_writer_pretty(&mut sink, &log).map_err(std::io::Error::from)?;
-    sink.write_all(b"\n")?;
-    sink.flush()
+    write_pretty(&log, sink)
 }
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [RunOut<'a>; 1],
+    runs: [RunOut<R>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RunOut<'a> {
+struct RunOut<R> {
     tool: Tool,
     column_kind: &'static str,
-    results: Results<'a>,
+    results: R,
 }
 
 #[derive(Serialize)]
@@ -148,61 +182,6 @@ struct Region {
     start_column: usize,
     end_line: usize,
     end_column: usize,
-}
-
-/// The results of every file, made one at a time as they are written.
-struct Results<'a>(&'a [FileReport<'a>]);
-
-impl Serialize for Results<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(None)?;
-        for report in self.0 {
-            if report.diagnostics.is_empty() {
-                continue; // no line index to build for a clean file
-            }
-            let index = LineIndex::new(report.source.text);
-            let uri = uri(report.source.name);
-            let place = |span: Span| {
-                let start = index.line_col(report.source.text, span.start as usize);
-                let end = index.line_col(report.source.text, span.end as usize);
-                PhysicalLocation {
-                    artifact_location: ArtifactLocation { uri: uri.clone() },
-                    region: Region {
-                        start_line: start.line,
-                        start_column: start.column,
-                        end_line: end.line,
-                        end_column: end.column,
-                    },
-                }
-            };
-            for d in report.diagnostics {
-                let mut text = d.message.clone();
-                if let Some(help) = &d.help {
-                    text.push_str("\nhelp: ");
-                    text.push_str(help);
-                }
-                let related = d
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| Location {
-                        id: Some(i + 1),
-                        message: Some(Text { text: r.label.clone() }),
-                        physical_location: place(r.span),
-                    })
-                    .collect();
-                seq.serialize_element(&ResultOut {
-                    rule_id: d.rule.code(),
-                    rule_index: d.rule as usize,
-                    level: if d.is_error() { "error" } else { "warning" },
-                    message: Text { text },
-                    locations: [Location { id: None, message: None, physical_location: place(d.span) }],
-                    related_locations: related,
-                })?;
-            }
-        }
-        seq.end()
-    }
 }
 
 fn level(level: Level) -> &'static str {
