@@ -225,7 +225,7 @@ fn render(
         Format::Md => return Ok(markdown::write_markdown(chart, options, sink)?),
         Format::Json => return Ok(model_json::write_model_json(chart, source, sink)?),
         Format::Mermaid => mermaid::render_mermaid(chart, options).into_bytes(),
-        Format::Html => html::render_html(chart, &svgs(chart, options)?, options).into_bytes(),
+        Format::Html => html_page(chart, &canvases(chart, options)?, options).into_bytes(),
         Format::Svg | Format::Png | Format::Pdf => {
             let page = pages::canvas(chart, options)?;
             drawn(chart, options, format, std::slice::from_ref(&page), false)?.remove(0)
@@ -295,15 +295,16 @@ impl From<std::io::Error> for RenderError {
     }
 }
 
-/// The diagram in every declared language, for the HTML page's switch; the ids of each
-/// start with `l<language index>-`, so they stay unique on the page.
-fn svgs(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Vec<String>, LayoutError> {
-    (0..chart.model.languages.len())
-        .map(|lang| {
-            let page = pages::canvas(chart, &RenderOptions { lang, ..*options })?;
-            Ok(scene::to_svg(&page, &format!("l{lang}-"), false))
-        })
-        .collect()
+/// The diagram in every declared language, laid out once for both the HTML page's switch and
+/// the bundle's SVG files.
+fn canvases(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Vec<Page>, LayoutError> {
+    (0..chart.model.languages.len()).map(|lang| pages::canvas(chart, &RenderOptions { lang, ..*options })).collect()
+}
+
+/// The page with the diagram in every declared language.
+fn html_page(chart: &Chart<'_, '_>, canvases: &[Page], options: &RenderOptions) -> String {
+    let svgs: Vec<String> = canvases.iter().enumerate().map(|(lang, page)| html::diagram_svg(page, lang)).collect();
+    html::render_html(chart, &svgs, options)
 }
 
 pub fn run_render(args: RenderArgs) -> Outcome {
@@ -485,18 +486,11 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         files.push((name(lang, "dot"), dot::render_dot(&chart, &here).into_bytes()));
         files.push((name(lang, "mmd"), mermaid::render_mermaid(&chart, &here).into_bytes()));
     }
-    match svgs(&chart, &options) {
-        Ok(svgs) => {
-            files.push((dir.join(format!("{stem}.html")), html::render_html(&chart, &svgs, &options).into_bytes()));
-            for lang in 0..languages.len() {
-                let here = RenderOptions { lang, ..options };
-                match pages::canvas(&chart, &here) {
-                    Ok(page) => files.push((name(lang, "svg"), scene::to_svg(&page, "", false).into_bytes())),
-                    Err(error) => {
-                        report_failure(&Failure(format!("{}: {error}", file.name)));
-                        return Outcome::Trouble;
-                    }
-                }
+    match canvases(&chart, &options) {
+        Ok(canvases) => {
+            files.push((dir.join(format!("{stem}.html")), html_page(&chart, &canvases, &options).into_bytes()));
+            for (lang, page) in canvases.iter().enumerate() {
+                files.push((name(lang, "svg"), scene::to_svg(page, "", false).into_bytes()));
             }
         }
         Err(error) => {

@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use referflow_check::{Checked, Diagnostic, Levels};
 use referflow_emit::chart::{Chart, RenderOptions};
 use referflow_emit::html;
-use referflow_emit::{pages, scene};
+use referflow_emit::pages;
 use referflow_syntax::LineIndex;
 use serde::Serialize;
 
@@ -188,7 +188,7 @@ fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
     let mut diagram_note = None;
     let svgs = (0..languages.len())
         .map(|lang| match pages::canvas(&chart, &RenderOptions { lang, ..options }) {
-            Ok(page) => Some(svg_element(&scene::to_svg(&page, &format!("l{lang}-"), false)).to_string()),
+            Ok(page) => Some(svg_element(&html::diagram_svg(&page, lang)).to_string()),
             Err(error) => {
                 diagram_note.get_or_insert_with(|| format!("No diagram: {error}"));
                 None

@@ -8,7 +8,13 @@ use pulldown_cmark::{Options, Parser, html};
 use crate::chart::{Chart, RenderOptions};
 use crate::markdown::render_markdown;
 
-/// The page. `svgs[i]` is the diagram in language `i` (as `dot -Tsvg` writes it).
+/// The diagram of language `lang` as it goes into a page that holds one per language (the HTML
+/// page, the live preview): its ids start with `l<lang>-`, so they stay unique on the page.
+pub fn diagram_svg(page: &crate::scene::Page, lang: usize) -> String {
+    crate::scene::to_svg(page, &format!("l{lang}-"), false)
+}
+
+/// The page. `svgs[i]` is the diagram in language `i` ([`diagram_svg`]).
 pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptions) -> String {
     let model = chart.model;
     let first = RenderOptions { lang: options.lang, ..*options };
