@@ -136,7 +136,8 @@ pub struct Chain<'f> {
     order: Vec<usize>,
     /// Widths already measured, by text and size: pages are tried with more and more rows, and
     /// every try wraps the same labels again.
-    widths: std::cell::RefCell<std::collections::HashMap<(String, u32), f32>>,
+    /// By size (its bits), then text: a lookup needs no key of its own.
+    widths: std::cell::RefCell<std::collections::HashMap<u32, std::collections::HashMap<String, f32>>>,
 }
 
 /// A piece of a line drawn in one font: `text[range]` in face `face`.
@@ -201,17 +202,17 @@ impl Chain<'_> {
 
     /// The width of `text` at `size` points, shaped as it is drawn.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let key = (text.to_owned(), size.to_bits());
-        if let Some(width) = self.widths.borrow().get(&key) {
+        if let Some(width) = self.widths.borrow().get(&size.to_bits()).and_then(|known| known.get(text)) {
             return *width;
         }
         let width = self.runs(text).iter().map(|run| self.run_width(text, run, size)).sum();
         let mut widths = self.widths.borrow_mut();
+        let known = widths.entry(size.to_bits()).or_default();
         // A bound on memory for a very large chart: start again rather than grow without end.
-        if widths.len() > 1 << 20 {
-            widths.clear();
+        if known.len() > 1 << 20 {
+            known.clear();
         }
-        widths.insert(key, width);
+        known.insert(text.to_owned(), width);
         width
     }
 
