@@ -601,7 +601,60 @@ fn assert_no_injected_command(run: &Run, what: &str) {
     for line in stdout.lines().chain(run.stderr.lines()) {
         assert!(!line.trim_start().starts_with("::") || is_own_annotation(line), "{what}: an injected line: {line:?}");
         assert!(!line.contains('\r'), "{what}: a carriage return reaches the terminal: {line:?}");
+        // Publications keep reordering characters (balanced, as right-to-left text needs
+        // them); no output lets a control character through.
+        let control = line.chars().find(|&c| c != '\t' && c.is_control());
+        assert_eq!(control, None, "{what}: a control character reaches the terminal: {line:?}");
     }
+}
+
+#[test]
+fn text_in_a_chart_cannot_start_a_line_or_move_the_cursor_in_any_output() {
+    // Escaped line breaks in every kind of text, and raw carriage returns, escapes, a bell and
+    // a reordering character inside quoted lines that diagnostics quote.
+    let chart = "title \"T\\n::error file=README.md::title\"\n\
+        version \"v\\n::error::version\"\n\
+        actor a \"A\\n::error::actor\" {\n  note \"N\\n::error::note\"\n}\n\
+        actor b \"B\u{1b}[2J\u{202e}\"\n\
+        phase p \"P\\n::error::phase\" {\n\
+        start s \"S\\n::error::start\" by a within 1h\n\
+        decision d \"D?\\n::error::decision\" by a {\n\
+        \"x\\n::error::branch\" -> e\n  \"x\\n::error::branch\" -> e\n}\n\
+        end e \"E\u{1b}]0;title\u{7}\" by b\n}\n\
+        s -> d\n";
+    let dir = TempDir::new("texts");
+    dir.write("old.flow", chart.replace("start s", "start s0").replace("s -> d", "s0 -> d"));
+    let root = dir.write("chart.flow", chart);
+    let mut runs = Vec::new();
+    for format in ["human", "json", "sarif", "github"] {
+        runs.push(vec!["check", "--format", format, "chart.flow"]);
+    }
+    for to in ["md", "mermaid", "dot", "json", "html", "svg"] {
+        runs.push(vec!["render", "chart.flow", "--to", to]);
+    }
+    for format in ["human", "markdown", "json"] {
+        runs.push(vec!["diff", "--format", format, "old.flow", "chart.flow"]);
+    }
+    runs.push(vec!["fmt", "--check", "chart.flow"]);
+    for args in runs {
+        let run = referflow(root, &args);
+        assert_no_injected_command(&run, &args.join(" "));
+    }
+    // The report still quotes the lines, with what they hide shown, at the right columns.
+    dir.write(
+        "quoted.flow",
+        "start s \"S\"\nstep r \"CR\r::error::cr\" by nobody\nend e \"E\u{1b}]0;t\u{7}\" by ghost\n",
+    );
+    let run = referflow(root, &["check", "quoted.flow"]);
+    assert_no_injected_command(&run, "quoted lines");
+    assert!(run.stderr.contains("[quoted.flow:2:28]"), "{}", run.stderr);
+    assert!(run.stderr.contains(r#"step r "CR\r::error::cr" by nobody"#), "{}", run.stderr);
+    assert!(run.stderr.contains("[quoted.flow:3:20]"), "{}", run.stderr);
+    assert!(run.stderr.contains(r#"end e "E\u{1b}]0;t\u{7}" by ghost"#), "{}", run.stderr);
+    // A report quotes a reordering character as what it is, too.
+    dir.write("bidi.flow", "start s \"S\u{202e}\" by ghost\n");
+    let run = referflow(root, &["check", "bidi.flow"]);
+    assert!(run.stderr.contains(r#"start s "S\u{202e}" by ghost"#), "{}", run.stderr);
 }
 
 #[test]

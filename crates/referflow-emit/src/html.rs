@@ -28,7 +28,8 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
     );
     page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     page.push_str("<meta name=\"generator\" content=\"referflow\">\n");
-    page.push_str(&format!("<title>{}</title>\n", text(&title)));
+    // A window title is one line; a line break written in the chart's title is a space there.
+    page.push_str(&format!("<title>{}</title>\n", text(&title.replace('\n', " "))));
     let languages = &model.languages;
     page.push_str(STYLE);
     page.push_str(&switch_style(languages.len()));

@@ -28,3 +28,35 @@ pub struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
 }
+
+/// Whether `c` would act on a terminal or a log instead of being read: a control character (a
+/// line break, a carriage return, an escape) or one that reorders text (bidirectional
+/// overrides and isolates).
+pub fn is_hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [hidden](is_hidden) character made visible as `\n`, `\r`, `\t`,
+/// `\u{1b}`…, so that text from a stranger's revision can neither start a line of its own in a
+/// CI log (where a line `::error …` is a command) nor rewrite what a reviewer sees.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_visible(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Appends `c`, made visible if it is [hidden](is_hidden).
+pub(crate) fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+        c => out.push(c),
+    }
+}

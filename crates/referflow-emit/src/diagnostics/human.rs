@@ -1,5 +1,6 @@
 //! Diagnostics for people: miette's graphical report, with the source shown.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -9,6 +10,7 @@ use referflow_check::Diagnostic;
 use referflow_syntax::LineIndex;
 
 use super::{FileReport, Summary};
+use crate::{is_hidden, push_visible, visible};
 
 #[derive(Debug, Clone, Copy)]
 pub struct HumanOptions {
@@ -23,11 +25,65 @@ struct WithSource<'a> {
     source: Named<'a>,
 }
 
-/// A borrowed source text with its file name (miette's `NamedSource` wants owned text).
+/// A source text as the report quotes it, with its file name (miette's `NamedSource` wants
+/// owned text).
 struct Named<'a> {
     name: &'a str,
-    text: &'a str,
-    lines: &'a LineIndex,
+    shown: &'a Shown<'a>,
+}
+
+/// A file's text as the report quotes it: a carriage return, an escape or any other hidden
+/// character a line holds is made visible (`\r`, `\u{1b}`), so a quoted line can neither move
+/// the cursor nor start a line of its own in a CI log; a line ends only at `\n` (`\r\n` is
+/// shown as a plain line end). Spans and columns still count the original text.
+struct Shown<'a> {
+    original: &'a str,
+    original_lines: LineIndex,
+    text: Cow<'a, str>,
+    lines: LineIndex,
+    /// For each character replaced, in order: its offset in the original text and how much
+    /// longer the shown text is than the original just after it.
+    shifts: Vec<(usize, isize)>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(original: &'a str) -> Self {
+        let quoted = |c: char| is_hidden(c) && c != '\n' && c != '\t';
+        let mut shifts = Vec::new();
+        let text = if original.chars().any(quoted) {
+            let mut text = String::with_capacity(original.len() + 16);
+            let mut chars = original.char_indices().peekable();
+            while let Some((at, c)) = chars.next() {
+                if !quoted(c) {
+                    text.push(c);
+                    continue;
+                }
+                if c != '\r' || chars.peek().is_none_or(|&(_, next)| next != '\n') {
+                    push_visible(&mut text, c);
+                }
+                shifts.push((at, text.len() as isize - (at + c.len_utf8()) as isize));
+            }
+            Cow::Owned(text)
+        } else {
+            Cow::Borrowed(original)
+        };
+        let lines = LineIndex::new(&text);
+        Shown { original, original_lines: LineIndex::new(original), text, lines, shifts }
+    }
+
+    /// Where byte `offset` of the original text is in the shown text.
+    fn offset(&self, offset: usize) -> usize {
+        let before = self.shifts.partition_point(|&(at, _)| at < offset);
+        let shift = before.checked_sub(1).map_or(0, |i| self.shifts[i].1);
+        offset.saturating_add_signed(shift)
+    }
+
+    /// `span` of the original text as a span of the shown text.
+    fn span(&self, span: &SourceSpan) -> SourceSpan {
+        let start = self.offset(span.offset());
+        let end = self.offset(span.offset() + span.len());
+        SourceSpan::new(start.into(), end - start)
+    }
 }
 
 impl SourceCode for Named<'_> {
@@ -39,12 +95,13 @@ impl SourceCode for Named<'_> {
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         // miette finds lines by scanning from the start of the text, which makes a file with
         // many diagnostics quadratic; hand it only the lines around the span.
-        let offset = span.offset().min(self.text.len());
-        let first = self.lines.line_of(offset).saturating_sub(before);
-        let last = self.lines.line_of((offset + span.len()).min(self.text.len())) + after + 1;
-        let start = self.lines.line_start(first, self.text);
-        let end = self.lines.line_start(last, self.text);
-        let window = &self.text[start..end.max(start)];
+        let (text, lines) = (&*self.shown.text, &self.shown.lines);
+        let offset = span.offset().min(text.len());
+        let first = lines.line_of(offset).saturating_sub(before);
+        let last = lines.line_of((offset + span.len()).min(text.len())) + after + 1;
+        let start = lines.line_start(first, text);
+        let end = lines.line_start(last, text);
+        let window = &text[start..end.max(start)];
         let inner = SourceSpan::new((offset - start).into(), span.len().min(window.len() - (offset - start)));
         let contents = window.read_span(&inner, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
@@ -52,11 +109,25 @@ impl SourceCode for Named<'_> {
             contents.data(),
             SourceSpan::new((contents.span().offset() + start).into(), contents.span().len()),
             contents.line() + first,
-            contents.column(),
+            // miette counts bytes; the header shows the column in characters of the original
+            // line, as the other formats and editors do.
+            if before == 0 { self.column(offset) } else { contents.column() },
             // miette's own reader counts lines from the start of the text; its handler relies on
             // that to decide which labels share a snippet.
             contents.line_count() + first,
         )))
+    }
+}
+
+impl Named<'_> {
+    /// The 0-based column, in characters of the original text, of byte `offset` of the shown
+    /// text.
+    fn column(&self, offset: usize) -> usize {
+        let shown = self.shown;
+        let before = shown.shifts.partition_point(|&(at, _)| shown.offset(at) < offset);
+        let shift = before.checked_sub(1).map_or(0, |i| shown.shifts[i].1);
+        let original = offset.saturating_add_signed(-shift).min(shown.original.len());
+        shown.original_lines.line_col(shown.original, original).column - 1
     }
 }
 
@@ -68,7 +139,7 @@ impl fmt::Debug for WithSource<'_> {
 
 impl fmt::Display for WithSource<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.diagnostic, f)
+        f.write_str(&visible(&self.diagnostic.to_string()))
     }
 }
 
@@ -82,10 +153,20 @@ impl miette::Diagnostic for WithSource<'_> {
         miette::Diagnostic::severity(self.diagnostic)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help()
+        let help = self.diagnostic.help()?.to_string();
+        Some(Box::new(visible(&help).into_owned()))
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.diagnostic.labels()
+        let shown = self.source.shown;
+        Some(Box::new(self.diagnostic.labels()?.map(move |label| {
+            let text = label.label().map(|l| visible(l).into_owned());
+            let span = shown.span(label.inner());
+            if label.primary() {
+                miette::LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                miette::LabeledSpan::new_with_span(text, span)
+            }
+        })))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -104,12 +185,9 @@ pub fn render_human(reports: &[FileReport<'_>], options: HumanOptions) -> String
         if report.diagnostics.is_empty() {
             continue; // no line index to build for a clean file
         }
-        let lines = LineIndex::new(report.source.text);
+        let shown = Shown::new(report.source.text);
         for diagnostic in report.diagnostics.iter().take(HUMAN_LIMIT) {
-            let item = WithSource {
-                diagnostic,
-                source: Named { name: report.source.name, text: report.source.text, lines: &lines },
-            };
+            let item = WithSource { diagnostic, source: Named { name: report.source.name, shown: &shown } };
             // Writing into a String cannot fail.
             let _ = handler.render_report(&mut out, &item);
         }
