@@ -39,10 +39,12 @@ impl SourceCode for Named<'_> {
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         // miette finds lines by scanning from the start of the text, which makes a file with
         // many diagnostics quadratic; hand it only the lines around the span.
-        let offset = span.offset().min(self.text.len());
+        // Nor a byte order mark: it is not text, and miette would count it as a column.
+        let text_start = referflow_syntax::text_start(self.text);
+        let offset = span.offset().clamp(text_start, self.text.len());
         let first = self.lines.line_of(offset).saturating_sub(before);
         let last = self.lines.line_of((offset + span.len()).min(self.text.len())) + after + 1;
-        let start = self.lines.line_start(first, self.text);
+        let start = self.lines.line_start(first, self.text).max(text_start);
         let end = self.lines.line_start(last, self.text);
         let window = &self.text[start..end.max(start)];
         let inner = SourceSpan::new((offset - start).into(), span.len().min(window.len() - (offset - start)));
