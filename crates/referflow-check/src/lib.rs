@@ -272,18 +272,21 @@ pub mod parts {
     }
 }
 
+/// Whether a diagnostic keeps the flow rules from running (see [`check_with`]).
+fn blocks_flow_rules(d: &Diagnostic) -> bool {
+    matches!(
+        d.rule,
+        Rule::SyntaxError
+            | Rule::DuplicateId
+            | Rule::UnknownReference
+            | Rule::WrongKindReference
+            | Rule::InvalidDuration
+            | Rule::NoStart
+    )
+}
+
 fn run_rules<'s>(model: Model<'s>, mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Checked<'s> {
-    let blocking = diagnostics.iter().any(|d| {
-        matches!(
-            d.rule,
-            Rule::SyntaxError
-                | Rule::DuplicateId
-                | Rule::UnknownReference
-                | Rule::WrongKindReference
-                | Rule::InvalidDuration
-                | Rule::NoStart
-        )
-    });
+    let blocking = diagnostics.iter().any(blocks_flow_rules);
     let mut model = model;
     if !blocking {
         model.verdicts = rules::run(&model, levels, &mut diagnostics);
