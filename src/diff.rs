@@ -51,7 +51,9 @@ pub fn run(args: Args) -> Outcome {
         }
     }
     let parsed: Vec<_> = files.iter().map(|f| referflow_syntax::parse(&f.text)).collect();
-    let checked: Vec<_> = parsed.iter().map(referflow_check::check).collect();
+    // Both charts at the default levels, which `compare` runs the rules at again.
+    let levels = referflow_check::Levels::default();
+    let checked: Vec<_> = parsed.iter().map(|p| referflow_check::check_with(p, &levels)).collect();
     // A chart with errors of the language cannot be compared: its model is not what its author
     // meant. A requirement that fails (RF201, RF202) is an error too, but it is exactly what a
     // reviewer needs to see, so it is reported as a problem the revision introduces.
@@ -67,7 +69,7 @@ pub fn run(args: Args) -> Outcome {
         return Outcome::Trouble;
     }
     let (old, new) = (&checked[0], &checked[1]);
-    let changes = diff::compare(&old.model, &old.diagnostics, &new.model, &new.diagnostics);
+    let changes = diff::compare(old, new, &levels);
     let text = match args.format {
         Format::Md => diff_report::render_diff_markdown(&changes, &files[0].name, &files[1].name),
         Format::Json => diff_report::render_diff_json(&changes),

@@ -65,7 +65,7 @@ pub fn run(args: Args) -> Outcome {
             }
             continue;
         }
-        if let Err(failure) = output::write(&path, formatted.as_bytes(), &[]) {
+        if let Err(failure) = output::rewrite(&path, &loaded.name, loaded.text.as_bytes(), formatted.as_bytes()) {
             report_failure(&failure);
             outcome = outcome.max(Outcome::Trouble);
         }

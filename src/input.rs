@@ -203,7 +203,13 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
 /// anything that is not a regular file (a FIFO would block, a device or /proc file has no end
 /// or is not the author's to publish) before opening it.
 fn open(path: &Path, name: &str) -> Result<(std::fs::File, std::fs::Metadata), Failure> {
-    let kind = std::fs::metadata(path).map_err(|e| cannot_read(name, &e))?.file_type();
+    let kind = std::fs::metadata(path).map_err(|e| match dangling(path) {
+        Some(target) => {
+            Failure(format!("{name}: cannot read: a symbolic link to {}, which does not exist", shown(&target)))
+        }
+        None => cannot_read(name, &e),
+    })?;
+    let kind = kind.file_type();
     if !kind.is_file() {
         return Err(Failure(format!(
             "{name}: not a regular file ({}); referflow reads chart files only",
@@ -216,6 +222,15 @@ fn open(path: &Path, name: &str) -> Result<(std::fs::File, std::fs::Metadata), F
         return Err(too_large(name));
     }
     Ok((file, meta))
+}
+
+/// Where a symbolic link that leads nowhere points (perhaps to another link that does).
+fn dangling(path: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() || std::fs::metadata(path).is_ok() {
+        return None;
+    }
+    std::fs::read_link(path).ok()
 }
 
 /// What a file that is not a regular file is, in words.

@@ -235,11 +235,11 @@ pub fn diff_properties(src: &str) {
     if !drawable(&old) {
         return;
     }
-    let itself = compare(&old.model, &old.diagnostics, &old.model, &old.diagnostics);
+    let itself = compare(&old, &old, &Default::default());
     assert!(itself.is_empty(), "a chart differs from itself: {itself:?}");
     if let Ok(formatted) = referflow_fmt::format(old_src) {
         let again = check(&formatted);
-        let changes = compare(&old.model, &old.diagnostics, &again.model, &again.diagnostics);
+        let changes = compare(&old, &again, &Default::default());
         assert!(changes.is_empty(), "formatting changed the flow: {changes:?}\n{old_src:?}\n{formatted:?}");
     }
 
@@ -247,7 +247,7 @@ pub fn diff_properties(src: &str) {
     if !drawable(&new) {
         return;
     }
-    let changes = compare(&old.model, &old.diagnostics, &new.model, &new.diagnostics);
+    let changes = compare(&old, &new, &Default::default());
     diff_report::summary(&changes);
     diff_report::render_diff_markdown(&changes, "old.flow", "new.flow");
     assert_json(&diff_report::render_diff_json(&changes));

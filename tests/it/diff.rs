@@ -118,12 +118,12 @@ fn unchanged_meaning_shows_no_change() {
     assert!(charts.len() > 20);
     for (path, src) in charts {
         let a = referflow_check::check(&referflow_syntax::parse(&src));
-        let same = diff::compare(&a.model, &a.diagnostics, &a.model, &a.diagnostics);
+        let same = diff::compare(&a, &a, &Default::default());
         assert!(same.is_empty(), "{}: {same:?}", path.display());
         let formatted = referflow_fmt::format(&src).unwrap();
         let parsed = referflow_syntax::parse(&formatted);
         let b = referflow_check::check(&parsed);
-        let after_fmt = diff::compare(&a.model, &a.diagnostics, &b.model, &b.diagnostics);
+        let after_fmt = diff::compare(&a, &b, &Default::default());
         assert!(after_fmt.is_empty(), "{}: {after_fmt:?}", path.display());
     }
 }
@@ -168,4 +168,87 @@ fn the_new_chart_shows_what_changed_for_a_public_hearing() {
             assert!(svg.contains("<svg") && stderr.is_empty(), "{case}: {stderr}");
         }
     }
+}
+
+/// Only ids change (two stages and an actor, with every reference to them), in a chart whose
+/// problems name those stages in every way a message does: in quotes, in a path
+/// (`tip_off → shelter`), in a path with times and in a loop. A rename is a rename: no
+/// problem is introduced or fixed, in any format.
+#[test]
+fn a_pure_rename_is_only_a_rename_even_where_problems_name_the_stage() {
+    let old = "tests/fixtures/diff/renamed-with-problems/old.flow";
+    let new = "tests/fixtures/diff/renamed-with-problems/new.flow";
+    let (code, json, stderr) = referflow(&["diff", "--format", "json", old, new], b"");
+    assert_eq!(code, 1, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["stages"],
+        serde_json::json!([
+            {"change": "renamed", "old": "tip_off", "new": "report"},
+            {"change": "renamed", "old": "follow_up", "new": "after_care"}
+        ])
+    );
+    assert_eq!(value["actors"], serde_json::json!([{"change": "renamed", "old": "police", "new": "rtp"}]));
+    assert_eq!(value["diagnostics"], serde_json::json!({"introduced": [], "fixed": []}), "{json}");
+    assert_eq!(value["summary"], "stages: 2 renamed; actors: 1 renamed");
+    for key in ["edges", "requirements"] {
+        assert_eq!(value[key], serde_json::json!([]), "{key}");
+    }
+    let (_, md, _) = referflow(&["diff", old, new], b"");
+    assert!(!md.contains("Problems") && !md.contains("RF20"), "{md}");
+    // The changed chart marks the renamed stages, and nothing as removed.
+    let (code, dot, _) = referflow(&["diff", "--format", "dot", old, new], b"");
+    assert_eq!(code, 1);
+    assert!(!dot.contains("removed0"), "{dot}");
+    // Both charts do have those problems: the rename hides none.
+    let (_, md, _) = referflow(&["diff", old, "tests/fixtures/diff/renamed-with-problems/old.flow"], b"");
+    assert!(md.contains("no change in the flow"), "{md}");
+    let checked = |path: &str| {
+        let src = std::fs::read_to_string(crate::root().join(path)).unwrap();
+        crate::codes(&src).into_iter().filter(|c| c.starts_with("RF20")).count()
+    };
+    assert_eq!((checked(old), checked(new)), (3, 3));
+}
+
+/// A problem a revision does introduce is still reported through a rename, in the new ids.
+#[test]
+fn a_problem_introduced_next_to_a_rename_is_reported_in_the_new_ids() {
+    let old =
+        std::fs::read_to_string(crate::root().join("tests/fixtures/diff/renamed-with-problems/old.flow")).unwrap();
+    let new = old.replace("tip_off", "report").replace("require consent before shelter", "require visit before closed");
+    let a = referflow_check::check(&referflow_syntax::parse(&old));
+    let b = referflow_check::check(&referflow_syntax::parse(&new));
+    let changes = diff::compare(&a, &b, &Default::default());
+    assert_eq!(changes.stages, [diff::StageChange::Renamed { old: "tip_off".into(), new: "report".into() }]);
+    let messages = |f: &[diff::Finding]| f.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        messages(&changes.fixed),
+        ["`shelter` can be reached without passing `consent`: report → shelter"],
+        "{changes:?}"
+    );
+    assert_eq!(
+        messages(&changes.introduced),
+        ["`closed` can be reached without passing `visit`: report → shelter → follow_up → closed"]
+    );
+}
+
+/// A byte order mark is not text: a chart with one means what it means without, and a chart
+/// that cannot be compared is reported with its diagnostics in the same order.
+#[test]
+fn a_byte_order_mark_changes_nothing() {
+    let old = "tests/fixtures/diff/renamed-with-problems/old.flow";
+    let with_bom = [&b"\xEF\xBB\xBF"[..], &std::fs::read(crate::root().join(old)).unwrap()].concat();
+    let (code, md, stderr) = referflow(&["diff", "-", old], &with_bom);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{md}");
+    // An edge on the first line and no `start`: RF008 and RF007 both on line 1, column 1.
+    let broken = "e -> x\nend e \"E\"\nstep x \"X\"\n";
+    fn order(stderr: &str) -> Vec<&str> {
+        stderr.lines().filter_map(|l| l.split_whitespace().find(|w| w.starts_with("RF0"))).collect()
+    }
+    let (code, _, plain) = referflow(&["diff", "-", old], broken.as_bytes());
+    assert_eq!(code, 2);
+    let (_, _, bom) = referflow(&["diff", "-", old], format!("\u{FEFF}{broken}").as_bytes());
+    assert_eq!(order(&plain), ["RF008", "RF007"], "{plain}");
+    assert_eq!(order(&bom), order(&plain), "{bom}");
+    assert_eq!(bom, plain);
 }

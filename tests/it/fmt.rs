@@ -219,4 +219,106 @@ mod cli {
         // The other file is still formatted.
         assert_eq!(std::fs::read_to_string(dir.join("messy.flow")).unwrap(), TIDY);
     }
+
+    fn is_link(path: &std::path::Path) -> bool {
+        std::fs::symlink_metadata(path).unwrap().file_type().is_symlink()
+    }
+
+    /// `fmt` keeps a symlink a symlink: the file it leads to (through a link in another
+    /// folder) is formatted, in its own folder, and both links stay links. Named on the
+    /// command line or found in a folder.
+    #[test]
+    fn fmt_writes_through_symbolic_links_and_keeps_them_links() {
+        let dir = temp_dir("links");
+        std::fs::create_dir(dir.join("charts")).unwrap();
+        let real = dir.join("charts/real.flow");
+        std::fs::write(&real, MESSY).unwrap();
+        std::os::unix::fs::symlink("charts/real.flow", dir.join("mid.flow")).unwrap();
+        std::os::unix::fs::symlink("mid.flow", dir.join("link.flow")).unwrap();
+        let (code, stdout, stderr) = run(&["fmt", "link.flow"], &dir, b"");
+        assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), TIDY);
+        assert!(is_link(&dir.join("link.flow")) && is_link(&dir.join("mid.flow")));
+        assert_eq!(std::fs::read_dir(dir.join("charts")).unwrap().count(), 1, "a temporary file was left behind");
+        // A folder: the link inside it is followed to a file inside it, and stays a link.
+        std::fs::write(&real, MESSY).unwrap();
+        let (code, _, stderr) = run(&["fmt", "."], &dir, b"");
+        assert_eq!((code, stderr.as_str()), (0, ""));
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), TIDY);
+        assert!(is_link(&dir.join("link.flow")) && is_link(&dir.join("mid.flow")));
+    }
+
+    /// A link that leads nowhere is one clear line, exit 2, and nothing is created.
+    #[test]
+    fn a_dangling_link_is_named_and_nothing_is_written() {
+        let dir = temp_dir("dangling");
+        std::os::unix::fs::symlink("gone.flow", dir.join("a.flow")).unwrap();
+        let (code, _, stderr) = run(&["fmt", "a.flow"], &dir, b"");
+        assert_eq!(code, 2);
+        assert_eq!(stderr, "error: a.flow: cannot read: a symbolic link to gone.flow, which does not exist\n");
+        assert!(!dir.join("gone.flow").exists());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
+    /// The mode (execute bits and all) and, where the system lets us, the owner and group.
+    #[test]
+    fn fmt_keeps_the_mode_and_the_owner() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = temp_dir("mode");
+        let path = dir.join("a.flow");
+        for mode in [0o755, 0o640, 0o600] {
+            std::fs::write(&path, MESSY).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let (code, _, stderr) = run(&["fmt", "a.flow"], &dir, b"");
+            assert_eq!((code, stderr.as_str()), (0, ""));
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), TIDY);
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777, mode);
+        }
+        // Another owner: only root can give a file away, so only root can test it.
+        std::fs::write(&path, MESSY).unwrap();
+        if std::os::unix::fs::chown(&path, Some(4321), Some(4321)).is_ok() {
+            let (code, _, stderr) = run(&["fmt", "a.flow"], &dir, b"");
+            assert_eq!((code, stderr.as_str()), (0, ""));
+            let meta = std::fs::metadata(&path).unwrap();
+            assert_eq!((meta.uid(), meta.gid(), meta.permissions().mode() & 0o7777), (4321, 4321, 0o600));
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), TIDY);
+        }
+    }
+
+    /// Files that look like fmt's temporary files (a file, a link to the chart) are not
+    /// fmt's: they are left as they are.
+    #[test]
+    fn files_named_like_temporary_files_are_left_alone() {
+        let dir = temp_dir("lookalikes");
+        std::fs::write(dir.join("a.flow"), MESSY).unwrap();
+        let pid = std::process::id();
+        std::fs::write(dir.join(format!(".a.flow.referflow-{pid}.tmp")), "theirs").unwrap();
+        std::os::unix::fs::symlink("a.flow", dir.join(".a.flow.referflow-1.tmp")).unwrap();
+        let (code, _, stderr) = run(&["fmt", "a.flow"], &dir, b"");
+        assert_eq!((code, stderr.as_str()), (0, ""));
+        assert_eq!(std::fs::read_to_string(dir.join("a.flow")).unwrap(), TIDY);
+        assert_eq!(std::fs::read_to_string(dir.join(format!(".a.flow.referflow-{pid}.tmp"))).unwrap(), "theirs");
+        assert!(is_link(&dir.join(".a.flow.referflow-1.tmp")));
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3);
+    }
+
+    /// A chart the user may not write is not rewritten, even in a folder they may write to.
+    #[test]
+    fn a_read_only_chart_is_not_rewritten() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("read-only");
+        let path = dir.join("a.flow");
+        std::fs::write(&path, MESSY).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        // Root may write anything: there fmt formats it like any file.
+        let root = std::fs::OpenOptions::new().write(true).open(&path).is_ok();
+        let (code, _, stderr) = run(&["fmt", "a.flow"], &dir, b"");
+        if root {
+            assert_eq!((code, std::fs::read_to_string(&path).unwrap().as_str()), (0, TIDY));
+        } else {
+            assert_eq!(code, 2);
+            assert_eq!(stderr, "error: a.flow: cannot write: Permission denied\n");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), MESSY);
+        }
+    }
 }

@@ -220,6 +220,81 @@ fn a_bom_and_crlf_line_ends_are_accepted_and_lines_counted_right() {
     assert_eq!(referflow(root, &["fmt", "--check", "bom.flow"]).code, 1);
 }
 
+/// A byte order mark is not text: the diagnostics of a chart with one are those of the chart
+/// without, in the same order, at the same lines and columns, their byte offsets 3 more.
+/// Before, a chart with no `start` (RF007, about the whole file, at offset 0) and an edge on
+/// its first line (RF008 at offset 0, or 3 after a mark) listed them in the other order.
+#[test]
+fn a_byte_order_mark_moves_no_diagnostic() {
+    let dir = TempDir::new("bom-order");
+    let src = "e -> x\nend e \"E\"\nstep x \"X\"\n";
+    dir.write("plain.flow", src);
+    let root = dir.write("bom.flow", format!("\u{FEFF}{src}"));
+    let json = |file: &str| {
+        let run = referflow(root, &["check", "--format", "json", file]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let value: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        value["diagnostics"].as_array().unwrap().clone()
+    };
+    let (plain, bom) = (json("plain.flow"), json("bom.flow"));
+    let at = |d: &serde_json::Value| {
+        (d["code"].as_str().unwrap().to_string(), d["span"]["line"].clone(), d["span"]["column"].clone())
+    };
+    let order: Vec<_> = plain.iter().map(at).collect();
+    assert_eq!(order[..2], [("RF008".into(), 1.into(), 1.into()), ("RF007".into(), 1.into(), 1.into())]);
+    assert_eq!(bom.iter().map(at).collect::<Vec<_>>(), order);
+    for (p, b) in plain.iter().zip(&bom) {
+        assert_eq!(b["span"]["start"].as_u64().unwrap(), p["span"]["start"].as_u64().unwrap() + 3, "{b}");
+    }
+    // People see the same places: `[bom.flow:1:1]`, not the column after the mark.
+    let run = referflow(root, &["check", "bom.flow"]);
+    assert!(run.stderr.contains("[bom.flow:1:1]") && !run.stderr.contains("[bom.flow:1:4]"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{FEFF}'), "the mark is shown:\n{}", run.stderr);
+    let sarif = |file: &str| {
+        let run = referflow(root, &["check", "--format", "sarif", file]);
+        let value: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let results = value["runs"][0]["results"].as_array().unwrap().clone();
+        results
+            .iter()
+            .map(|r| (r["ruleId"].clone(), r["locations"][0]["physicalLocation"]["region"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sarif("bom.flow"), sarif("plain.flow"));
+
+    // Every chart of the project, in each way of checking it.
+    let levels = referflow_check::Levels::default();
+    for path in crate::chart_paths() {
+        let Ok(src) = std::fs::read_to_string(&path) else { continue };
+        if src.starts_with('\u{FEFF}') {
+            continue;
+        }
+        let bom = format!("\u{FEFF}{src}");
+        let seen = |text: &str, checked: &referflow_check::Checked<'_>| {
+            let lines = referflow_syntax::LineIndex::new(text);
+            checked
+                .diagnostics
+                .iter()
+                .map(|d| (d.rule.code(), d.message.clone(), lines.line_col(text, d.span.start as usize), d.span.start))
+                .collect::<Vec<_>>()
+        };
+        let ways = |text: &str| {
+            let arena = bumpalo::Bump::new();
+            let read =
+                referflow_check::check_reader(text.as_bytes(), &arena, &levels, 64, 0).ok().map(|c| seen(text, &c));
+            [
+                Some(seen(text, &referflow_check::check_with(&referflow_syntax::parse(text), &levels))),
+                Some(seen(text, &referflow_check::check_source(text, &levels))),
+                read,
+            ]
+        };
+        for (plain, with_bom) in ways(&src).into_iter().zip(ways(&bom)) {
+            let (Some(plain), Some(with_bom)) = (plain, with_bom) else { continue };
+            let moved: Vec<_> = plain.into_iter().map(|(c, m, at, start)| (c, m, at, start + 3)).collect();
+            assert_eq!(with_bom, moved, "{}", path.display());
+        }
+    }
+}
+
 #[test]
 fn a_5mb_line_is_read_in_bounded_time() {
     let dir = TempDir::new("long-line");

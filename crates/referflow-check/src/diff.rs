@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
+use crate::{Checked, Levels};
 use referflow_syntax::StageKind;
 
 use crate::model::{Label, Model, Requirement, Stage, StageId, Texts};
@@ -118,13 +119,10 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Compares two checked charts.
-pub fn compare(
-    old: &Model<'_>,
-    old_diagnostics: &[Diagnostic],
-    new: &Model<'_>,
-    new_diagnostics: &[Diagnostic],
-) -> ModelDiff {
+/// Compares two checked charts, whose diagnostics were found at `levels`.
+pub fn compare(old_checked: &Checked<'_>, new_checked: &Checked<'_>, levels: &Levels) -> ModelDiff {
+    let (old, new) = (&old_checked.model, &new_checked.model);
+    let (old_diagnostics, new_diagnostics) = (&old_checked.diagnostics, &new_checked.diagnostics);
     let mut diff = ModelDiff::default();
 
     let old_title = old.title.as_ref().map(|t| texts(old, t)).unwrap_or_default();
@@ -268,18 +266,29 @@ pub fn compare(
     diff.requirements.extend(multiset_minus(&new_reqs, &old_reqs).into_iter().map(RequirementChange::Added));
     diff.requirements.extend(multiset_minus(&old_reqs, &new_reqs).into_iter().map(RequirementChange::Removed));
 
-    // Diagnostics, with the old messages in the new ids.
+    // Diagnostics, the old ones in the new ids. A message names stages in more ways than one
+    // (`shelter` in quotes, a path `tip_off → shelter` without), so rather than rewrite its
+    // text, the flow rules run again on the old model with the renames made: their findings
+    // are then worded exactly as the rules word them for the new chart. The errors of the
+    // language (RF001–RF009, which `diff` refuses anyway) have their quoted ids renamed.
     let finding = |d: &Diagnostic, map: Option<&Renames>| {
-        let mut message = d.message.clone();
-        for (old_id, new_id) in map.into_iter().flatten() {
-            message = message.replace(&format!("`{old_id}`"), &format!("`{new_id}`"));
-        }
+        let message = map.map_or_else(|| d.message.clone(), |map| renamed_in_quotes(&d.message, map));
         Finding { code: d.rule.code(), name: d.rule.name(), severity: d.severity.as_str(), message }
     };
-    let mut all_renames = stage_map.clone();
-    all_renames.extend(actor_map.clone());
-    all_renames.extend(phase_map.clone());
-    let old_findings: Vec<Finding> = old_diagnostics.iter().map(|d| finding(d, Some(&all_renames))).collect();
+    let old_findings: Vec<Finding> = if stage_map.is_empty() && actor_map.is_empty() && phase_map.is_empty() {
+        old_diagnostics.iter().map(|d| finding(d, None)).collect()
+    } else {
+        let mut all_renames = stage_map.clone();
+        all_renames.extend(actor_map.clone());
+        all_renames.extend(phase_map.clone());
+        let model = renamed(old, &stage_map, &actor_map, &phase_map);
+        let mut again: Vec<Diagnostic> = old_diagnostics.iter().filter(|d| d.rule.is_fixed()).cloned().collect();
+        if !old_diagnostics.iter().any(crate::blocks_flow_rules) {
+            crate::rules::run(&model, levels, &mut again);
+        }
+        again.sort_by_key(|d| d.span.start);
+        again.iter().map(|d| finding(d, d.rule.is_fixed().then_some(&all_renames))).collect()
+    };
     let new_findings: Vec<Finding> = new_diagnostics.iter().map(|d| finding(d, None)).collect();
     diff.introduced = multiset_minus(&new_findings, &old_findings);
     diff.fixed = multiset_minus(&old_findings, &new_findings);
@@ -287,6 +296,38 @@ pub fn compare(
 }
 
 type Renames = HashMap<String, String>;
+
+/// The old model with its renamed stages, actors and phases under their new ids.
+fn renamed<'a>(model: &Model<'a>, stages: &'a Renames, actors: &'a Renames, phases: &'a Renames) -> Model<'a> {
+    let mut model = model.clone();
+    for stage in &mut model.stages {
+        if let Some(id) = stages.get(stage.id) {
+            stage.id = id;
+        }
+    }
+    for actor in &mut model.actors {
+        if let Some(id) = actors.get(actor.id) {
+            actor.id = id;
+        }
+    }
+    for phase in &mut model.phases {
+        if let Some(id) = phases.get(phase.id) {
+            phase.id = id;
+        }
+    }
+    model
+}
+
+/// `message` with every id in backquotes that `map` renames under its new id, all at once
+/// (so that `a` → `b` and `b` → `a` swap).
+fn renamed_in_quotes(message: &str, map: &Renames) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { map.get(part).map_or(part, String::as_str) } else { part })
+        .collect::<Vec<_>>()
+        .join("`")
+}
 type EdgeKey = (String, String, Option<Translations>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,6 +64,7 @@ pub fn check_source<'s>(src: &'s str, levels: &Levels) -> Checked<'s> {
 #[doc(hidden)]
 pub fn check_source_in_batches<'s>(src: &'s str, levels: &Levels, batch_bytes: usize) -> Checked<'s> {
     let mut resolver = resolve::Resolver::for_text(src.len() as u64);
+    resolver.set_text_start(referflow_syntax::text_start(src));
     let rest = referflow_syntax::parse_in_batches(src, batch_bytes, |statements| resolver.feed(&statements));
     let Ok(rest) = rest else {
         // A `languages` line after the stages: the texts read so far went to the wrong
@@ -154,6 +155,9 @@ pub fn check_reader<'a>(
                 last = piece.last;
             }
             let place = Window { first: offset == 0, last, after_header };
+            if place.first {
+                resolver.set_text_start(referflow_syntax::text_start(&text));
+            }
             let mut keep = Arena { arena, offset: u32::try_from(offset).unwrap_or(u32::MAX) };
             let rest = referflow_syntax::parse_window(&text, place, 256 << 10, |statements| {
                 let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
@@ -268,18 +272,21 @@ pub mod parts {
     }
 }
 
+/// Whether a diagnostic keeps the flow rules from running (see [`check_with`]).
+fn blocks_flow_rules(d: &Diagnostic) -> bool {
+    matches!(
+        d.rule,
+        Rule::SyntaxError
+            | Rule::DuplicateId
+            | Rule::UnknownReference
+            | Rule::WrongKindReference
+            | Rule::InvalidDuration
+            | Rule::NoStart
+    )
+}
+
 fn run_rules<'s>(model: Model<'s>, mut diagnostics: Vec<Diagnostic>, levels: &Levels) -> Checked<'s> {
-    let blocking = diagnostics.iter().any(|d| {
-        matches!(
-            d.rule,
-            Rule::SyntaxError
-                | Rule::DuplicateId
-                | Rule::UnknownReference
-                | Rule::WrongKindReference
-                | Rule::InvalidDuration
-                | Rule::NoStart
-        )
-    });
+    let blocking = diagnostics.iter().any(blocks_flow_rules);
     let mut model = model;
     if !blocking {
         model.verdicts = rules::run(&model, levels, &mut diagnostics);

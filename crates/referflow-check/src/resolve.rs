@@ -144,6 +144,7 @@ pub(crate) fn resolver_of<'s>(file: &ast::File<'s>) -> Resolver<'s> {
         })
         .sum();
     let mut r = Resolver::new(stages);
+    r.text_start = file.start;
     r.feed(&file.statements);
     r
 }
@@ -205,6 +206,8 @@ pub(crate) struct Resolver<'s> {
     languages_span: Option<Span>,
     /// A `start` is defined somewhere, even as a duplicate or a statement that did not parse.
     saw_start: bool,
+    /// Where the text begins, after a byte order mark: RF007, about the whole file, goes there.
+    text_start: Span,
     diagnostics: Vec<Diagnostic>,
     /// References to stages read in the current batch, those of the batch before that named a
     /// stage not defined yet, and those left for `finish` (see `take`).
@@ -238,6 +241,7 @@ impl<'s> Resolver<'s> {
             defs: Defs::with_capacity(stages),
             languages_span: None,
             saw_start: false,
+            text_start: Span::default(),
             diagnostics: Vec::new(),
             stage_refs: Vec::new(),
             retry: Vec::new(),
@@ -255,6 +259,11 @@ impl<'s> Resolver<'s> {
     /// A resolver for a chart of `bytes` of text: about 200 make a stage in a real chart.
     pub(crate) fn for_text(bytes: u64) -> Self {
         Self::new(usize::try_from(bytes / 200).unwrap_or(0))
+    }
+
+    /// Where the text begins (see `referflow_syntax::text_start`).
+    pub(crate) fn set_text_start(&mut self, start: usize) {
+        self.text_start = Span::new(start, start);
     }
 
     /// A resolver for statements whose prose was left behind (`Statement::relocate`).
@@ -333,7 +342,7 @@ impl<'s> Resolver<'s> {
         // A syntax error may hide the start, so RF007 waits until the file parses.
         if !self.saw_start && parsed {
             self.diagnostics.push(
-                Diagnostic::new(Rule::NoStart, Span::default(), "the chart has no `start` stage", "no entry point in this file")
+                Diagnostic::new(Rule::NoStart, self.text_start, "the chart has no `start` stage", "no entry point in this file")
                     .with_help("mark where a case enters the mechanism with `start`, such as `start tip_off \"Tip-off received\" by police`"),
             );
         }

@@ -43,7 +43,7 @@ pub fn format(src: &str) -> Result<String, HasSyntaxErrors> {
 /// Formats a parsed chart without syntax errors.
 pub fn format_file(src: &str, file: &File<'_>) -> String {
     let mut printer = Printer { src, comments: &file.comments, next: 0, out: String::with_capacity(src.len()) };
-    let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let start = referflow_syntax::text_start(src);
     let items: Vec<Item<'_, '_>> = file.statements.iter().map(Item::Statement).collect();
     printer.items(&items, start, src.len(), 0);
     let mut out = printer.out;

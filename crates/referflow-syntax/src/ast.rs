@@ -66,6 +66,10 @@ pub struct File<'s> {
     pub comments: Vec<Span>,
     /// Syntax errors (RF001), in source order.
     pub errors: Vec<SyntaxError>,
+    /// Where the text begins (an empty span): after a byte order mark, if there is one. What
+    /// is about the file as a whole (a chart with no `start`) is placed here, never on the
+    /// mark. (A span, so that it takes no part in equality.)
+    pub start: Span,
 }
 
 /// A syntax error: where, what was expected in words, and how to fix it.

@@ -4,7 +4,8 @@
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<u32>,
-    bom: bool,
+    /// After a byte order mark, if any (see [`crate::text_start`]).
+    text_start: usize,
 }
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
@@ -18,7 +19,7 @@ impl LineIndex {
     pub fn new(src: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i as u32 + 1));
-        LineIndex { starts, bom: src.starts_with('\u{FEFF}') }
+        LineIndex { starts, text_start: crate::text_start(src) }
     }
 
     /// The 0-based line holding byte `offset`.
@@ -37,8 +38,8 @@ impl LineIndex {
         let offset = offset.min(src.len());
         let line = self.line_of(offset);
         let mut start = self.starts[line] as usize;
-        if line == 0 && self.bom {
-            start = start.max(3).min(offset.max(3));
+        if line == 0 {
+            start = start.max(self.text_start).min(offset.max(self.text_start));
         }
         let column = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         LineCol { line: line + 1, column }

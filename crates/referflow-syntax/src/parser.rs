@@ -71,7 +71,8 @@ fn parse_with(src: &str, fast: bool) -> File<'_> {
         errors.extend(part_errors);
     }
     errors.sort_by_key(|e| e.span.start);
-    File { statements, comments: split.comments, errors }
+    let start = crate::text_start(src);
+    File { statements, comments: split.comments, errors, start: Span::new(start, start) }
 }
 
 /// What [`parse_in_batches`] gives back once every batch has been handed over.

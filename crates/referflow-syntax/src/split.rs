@@ -109,7 +109,7 @@ pub(crate) fn split_window(src: &str, place: Place, mut each: impl FnMut(Chunk))
     let mut stack: Vec<Frame> = Vec::new();
     // Depth of blocks opened where no block may open: skipped, with their contents.
     let mut skipping = 0usize;
-    let mut i = if place.first && src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut i = if place.first { crate::text_start(src) } else { 0 };
     // Just after a newline that ended a top-level statement: nothing is open or pending.
     let mut fresh = false;
 

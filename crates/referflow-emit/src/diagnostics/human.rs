@@ -95,11 +95,13 @@ impl SourceCode for Named<'_> {
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         // miette finds lines by scanning from the start of the text, which makes a file with
         // many diagnostics quadratic; hand it only the lines around the span.
+        // Nor a byte order mark: it is not text, and miette would count it as a column.
         let (text, lines) = (&*self.shown.text, &self.shown.lines);
-        let offset = span.offset().min(text.len());
+        let text_start = referflow_syntax::text_start(text);
+        let offset = span.offset().clamp(text_start, text.len());
         let first = lines.line_of(offset).saturating_sub(before);
         let last = lines.line_of((offset + span.len()).min(text.len())) + after + 1;
-        let start = lines.line_start(first, text);
+        let start = lines.line_start(first, text).max(text_start);
         let end = lines.line_start(last, text);
         let window = &text[start..end.max(start)];
         let inner = SourceSpan::new((offset - start).into(), span.len().min(window.len() - (offset - start)));
