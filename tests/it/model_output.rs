@@ -105,6 +105,50 @@ fn model_schema_is_current() {
     );
 }
 
+/// Standard JSON Schema only: a strict validator (Ajv's strict mode) refuses a format it does
+/// not know, such as schemars' `uint` and `uint32`.
+#[test]
+fn the_schema_uses_standard_formats_only() {
+    fn walk(value: &Value, at: &str, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    // `properties` names the model's fields: a field called `format` is no keyword.
+                    if key == "format" && !at.ends_with("/properties") {
+                        let known =
+                            inner.as_str().is_some_and(|f| referflow_emit::model_json::STANDARD_FORMATS.contains(&f));
+                        if !known {
+                            found.push(format!("{at}/format = {inner}"));
+                        }
+                    }
+                    walk(inner, &format!("{at}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let schema: Value = serde_json::from_str(&model_schema()).unwrap();
+    let mut found = Vec::new();
+    walk(&schema, "", &mut found);
+    assert!(found.is_empty(), "formats outside JSON Schema 2020-12: {found:#?}");
+    // The bounds the formats stood for are standard keywords now.
+    let span = &schema["$defs"]["Span"]["properties"];
+    assert_eq!(
+        (span["start"]["minimum"].as_u64(), span["start"]["maximum"].as_u64()),
+        (Some(0), Some(u32::MAX.into()))
+    );
+    assert_eq!(span["line"]["minimum"].as_u64(), Some(1));
+    // And the walk would see one.
+    let mut bad = Vec::new();
+    walk(&serde_json::json!({"properties": {"format": {"type": "integer", "format": "uint"}}}), "", &mut bad);
+    assert_eq!(bad, ["/properties/format/format = \"uint\""]);
+}
+
 #[test]
 fn every_model_validates_against_the_schema() {
     let schema: Value = serde_json::from_str(&model_schema()).unwrap();
