@@ -40,7 +40,7 @@ use lsp_types::{
 use referflow_check::Levels;
 use serde_json::Value;
 
-use self::text::{Encoding, LineMap};
+use self::text::{Encoding, LineMap, LineStarts};
 use crate::config::{self, Configs};
 use crate::{Failure, Outcome, report_failure};
 
@@ -63,9 +63,17 @@ pub fn run() -> Outcome {
 #[derive(Debug)]
 struct Document {
     text: String,
+    /// Where each line of `text` starts, updated by each edit rather than found again.
+    lines: LineStarts,
     version: i32,
     /// The rule levels of the nearest `referflow.toml`, read when the document is opened or saved.
     levels: Levels,
+}
+
+impl Document {
+    fn line_map(&self, encoding: Encoding) -> LineMap<'_> {
+        LineMap::with_starts(&self.text, &self.lines, encoding)
+    }
 }
 
 struct Server {
@@ -252,9 +260,10 @@ impl Server {
             }),
             DocumentSymbolRequest::METHOD => self.answer::<DocumentSymbolRequest>(params, |server, params| {
                 let uri = params.text_document.uri;
-                Ok(server.documents.get(&uri).map(|doc| {
-                    symbols::symbols(&uri, &LineMap::new(&doc.text, server.encoding), server.nested_symbols)
-                }))
+                Ok(server
+                    .documents
+                    .get(&uri)
+                    .map(|doc| symbols::symbols(&uri, &doc.line_map(server.encoding), server.nested_symbols)))
             }),
             Formatting::METHOD => {
                 self.answer::<Formatting>(params, |server, params| Ok(server.format(&params.text_document.uri)))
@@ -287,7 +296,7 @@ impl Server {
     ) -> Option<T> {
         let uri = &position.text_document.uri;
         let doc = self.documents.get(uri)?;
-        let lines = LineMap::new(&doc.text, self.encoding);
+        let lines = doc.line_map(self.encoding);
         let offset = lines.offset(position.position);
         Some(f(uri, &lines, offset))
     }
@@ -313,7 +322,7 @@ impl Server {
         match referflow_fmt::format(&doc.text) {
             Ok(formatted) if formatted == doc.text => Some(Vec::new()),
             Ok(formatted) => {
-                let lines = LineMap::new(&doc.text, self.encoding);
+                let lines = doc.line_map(self.encoding);
                 let range = lsp_types::Range { start: lsp_types::Position::new(0, 0), end: lines.end() };
                 Some(vec![TextEdit { range, new_text: formatted }])
             }
@@ -333,7 +342,9 @@ impl Server {
                 let Ok(params) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params) else { return };
                 let doc = params.text_document;
                 let levels = self.levels(&doc.uri);
-                self.documents.insert(doc.uri.clone(), Document { text: doc.text, version: doc.version, levels });
+                let lines = LineStarts::new(&doc.text);
+                self.documents
+                    .insert(doc.uri.clone(), Document { text: doc.text, lines, version: doc.version, levels });
                 self.dirty.insert(doc.uri);
             }
             DidChangeTextDocument::METHOD => {
@@ -344,10 +355,11 @@ impl Server {
                 let encoding = self.encoding;
                 let Some(doc) = self.documents.get_mut(&uri) else { return };
                 let applied = catch_unwind(AssertUnwindSafe(|| {
-                    text::apply_changes(&mut doc.text, params.content_changes, encoding)
+                    text::apply_changes(&mut doc.text, &mut doc.lines, params.content_changes, encoding)
                 }));
                 if applied.is_err() {
                     doc.text.clear(); // unreachable in practice; never check half-edited text
+                    doc.lines = LineStarts::new("");
                 }
                 doc.version = params.text_document.version;
                 self.dirty.insert(uri);
@@ -384,7 +396,7 @@ impl Server {
     fn publish(&mut self) {
         for uri in std::mem::take(&mut self.dirty) {
             let Some(doc) = self.documents.get(&uri) else { continue };
-            let lines = LineMap::new(&doc.text, self.encoding);
+            let lines = doc.line_map(self.encoding);
             let Ok(diagnostics) =
                 catch_unwind(AssertUnwindSafe(|| diagnostics::check(&uri, &lines, &doc.levels, self.related_shown)))
             else {
