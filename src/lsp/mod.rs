@@ -1,7 +1,7 @@
 //! `referflow lsp`: the Language Server Protocol over stdio, for editors.
 //!
-//! One thread answers messages in order (lsp-server's reader and writer threads move the
-//! bytes). Every request parses the document's current text again: a chart of a few hundred
+//! One thread answers messages in order (the reader and writer threads of `transport.rs` move
+//! the bytes, with limits lsp-server's own reader does not have). Every request parses the document's current text again: a chart of a few hundred
 //! lines parses and checks in well under the 20 ms a keystroke may take, and nothing can go
 //! stale. Diagnostics are published when no message is waiting, so a burst of changes is
 //! checked once, after its last change.
@@ -17,6 +17,7 @@ mod index;
 mod navigate;
 mod symbols;
 mod text;
+mod transport;
 
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -48,7 +49,7 @@ pub fn run() -> Outcome {
     // A bug must not take the editor's session down with a backtrace: requests run under
     // `catch_unwind` and the panic is logged on one line (stderr is the client's log).
     std::panic::set_hook(Box::new(|info| eprintln!("error: referflow lsp: internal error: {info}")));
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = transport::stdio();
     // `serve` consumes the server and its connection: the writer thread ends when the
     // connection is dropped, and only then can the threads be joined.
     let outcome = Server::new(connection).serve();
