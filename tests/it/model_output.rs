@@ -149,6 +149,37 @@ fn the_schema_uses_standard_formats_only() {
     assert_eq!(bad, ["/properties/format/format = \"uint\""]);
 }
 
+/// Ajv, the validator most JavaScript readers use, compiles the schema in strict mode and
+/// accepts the models of the examples. Needs node and npm (the packages are installed once,
+/// from tests/ajv/package-lock.json); skipped without them, except in CI.
+#[test]
+fn strict_ajv_accepts_the_schema_and_the_models() {
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    if let Some(tool) =
+        ["node", npm].into_iter().find(|t| std::process::Command::new(t).arg("--version").output().is_err())
+    {
+        assert!(
+            !crate::ci(),
+            "`{tool}` is not on PATH: the Ajv check needs node and npm (CI=true, so it may not be skipped)"
+        );
+        eprintln!("skipping the strict Ajv check: `{tool}` is not on PATH");
+        return;
+    }
+    let dir = crate::npm_install("ajv", &["package.json", "package-lock.json", "check.mjs"], "the strict Ajv check");
+    let models = dir.join(format!("models-{}", std::process::id()));
+    fs::create_dir_all(&models).unwrap();
+    let mut args = vec![crate::root().join("docs/model.schema.json")];
+    for path in flows("examples") {
+        let out = models.join(path.file_name().unwrap()).with_extension("json");
+        fs::write(&out, model_json(&fs::read_to_string(&path).unwrap())).unwrap();
+        args.push(out);
+    }
+    let output = std::process::Command::new("node").arg("check.mjs").args(&args).current_dir(&dir).output().unwrap();
+    let _ = fs::remove_dir_all(&models);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && stdout.trim() == "ok", "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+}
+
 #[test]
 fn every_model_validates_against_the_schema() {
     let schema: Value = serde_json::from_str(&model_schema()).unwrap();
