@@ -433,6 +433,7 @@ fn encoded<'p>(names: impl IntoIterator<Item = &'p [u8]>) -> String {
 }
 
 #[cfg(test)]
+#[cfg_attr(not(unix), allow(dead_code, unused_imports))] // the path tests are Unix only
 mod tests {
     use std::path::Path;
 
@@ -453,6 +454,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // the paths are Unix paths
     fn files_below_the_root_are_relative_to_srcroot() {
         let root = Some("/work/repo");
         assert_eq!(
@@ -466,6 +468,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // the paths are Unix paths
     fn files_elsewhere_are_absolute() {
         let root = Some("/work/repo");
         assert_eq!(located("x", Some("/tmp/a b.flow"), root), absolute("file:///tmp/a%20b.flow"));
@@ -478,12 +481,14 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)] // the paths are Unix paths
     fn standard_input_has_a_name_but_no_base() {
         assert_eq!(located("<stdin>", None, Some("/work/repo")), absolute("stdin"));
         assert_eq!(located("fuzz.flow", None, None), below("fuzz.flow"));
     }
 
     #[test]
+    #[cfg(unix)] // the paths are Unix paths
     fn every_byte_of_a_hostile_name_is_encoded() {
         use std::os::unix::ffi::OsStrExt;
         let name = std::ffi::OsStr::from_bytes(b"a\n::error file=x::p\r\x1b[2K\xff%\\.flow");
