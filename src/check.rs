@@ -65,7 +65,8 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
 
     let mut outcome = Outcome::Clean;
     let mut configs = Configs::default();
-    let mut files: Vec<(Loaded, Vec<Diagnostic>)> = Vec::new();
+    // Each chart with the path it was read from (none for standard input), which SARIF names.
+    let mut files: Vec<(Option<PathBuf>, Loaded, Vec<Diagnostic>)> = Vec::new();
     let paths = input::expand(&args.paths);
     let count = paths.len();
     for (i, path) in paths.into_iter().enumerate() {
@@ -77,7 +78,8 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
                 p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             };
             let levels = levels_for(&configs.for_dir(&dir)?, &flags);
-            check_file(&p, &levels, keep)
+            let (loaded, diagnostics) = check_file(&p, &levels, keep)?;
+            Ok(((p.as_os_str() != "-").then_some(p), loaded, diagnostics))
         });
         match file {
             Ok(file) => files.push(file),
@@ -90,7 +92,10 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
 
     let reports: Vec<FileReport<'_>> = files
         .iter()
-        .map(|(file, diagnostics)| FileReport { source: Source { name: &file.name, text: &file.text }, diagnostics })
+        .map(|(path, file, diagnostics)| FileReport {
+            source: Source { name: &file.name, text: &file.text, path: path.as_deref() },
+            diagnostics,
+        })
         .collect();
     let summary = Summary::of(&reports);
 
@@ -110,7 +115,9 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
             String::new()
         }
         Format::Sarif => {
-            let _ = diagnostics::write_sarif(&reports, &mut std::io::stdout().lock());
+            // `%SRCROOT%` is the current directory, where paths on the command line start.
+            let root = std::env::current_dir().ok();
+            let _ = diagnostics::write_sarif(&reports, root.as_deref(), &mut std::io::stdout().lock());
             String::new()
         }
         Format::Github => diagnostics::render_github(&reports),

@@ -119,7 +119,8 @@ pub fn stderr_color() -> bool {
 pub fn print_diagnostics(file: &input::Loaded, diagnostics: &[referflow_check::Diagnostic]) {
     use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
     use std::io::Write;
-    let reports = [FileReport { source: referflow_emit::Source { name: &file.name, text: &file.text }, diagnostics }];
+    let reports =
+        [FileReport { source: referflow_emit::Source { name: &file.name, text: &file.text, path: None }, diagnostics }];
     let text = diagnostics::render_human(&reports, HumanOptions { color: stderr_color(), width: None });
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{text}");

@@ -103,12 +103,13 @@ pub fn read_properties(data: &[u8]) {
 pub fn diagnostics_properties(src: &str) {
     let checked = check(src);
     assert_diagnostics_sound(src, &checked.diagnostics);
-    let reports = [FileReport { source: Source { name: "fuzz.flow", text: src }, diagnostics: &checked.diagnostics }];
+    let reports =
+        [FileReport { source: Source { name: "fuzz.flow", text: src, path: None }, diagnostics: &checked.diagnostics }];
     diagnostics::render_human(&reports, HumanOptions { color: false, width: Some(100) });
     diagnostics::render_human(&reports, HumanOptions { color: true, width: None });
     diagnostics::summary_line(Summary::of(&reports));
     diagnostics::render_github(&reports);
-    for json in [diagnostics::render_json(&reports), diagnostics::render_sarif(&reports)] {
+    for json in [diagnostics::render_json(&reports), diagnostics::render_sarif(&reports, None)] {
         assert_json(&json);
     }
 }

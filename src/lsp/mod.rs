@@ -1,7 +1,7 @@
 //! `referflow lsp`: the Language Server Protocol over stdio, for editors.
 //!
-//! One thread answers messages in order (lsp-server's reader and writer threads move the
-//! bytes). Every request parses the document's current text again: a chart of a few hundred
+//! One thread answers messages in order (the reader and writer threads of `transport.rs` move
+//! the bytes, with limits lsp-server's own reader does not have). Every request parses the document's current text again: a chart of a few hundred
 //! lines parses and checks in well under the 20 ms a keystroke may take, and nothing can go
 //! stale. Diagnostics are published when no message is waiting, so a burst of changes is
 //! checked once, after its last change.
@@ -17,6 +17,7 @@ mod index;
 mod navigate;
 mod symbols;
 mod text;
+mod transport;
 
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -40,7 +41,7 @@ use lsp_types::{
 use referflow_check::Levels;
 use serde_json::Value;
 
-use self::text::{Encoding, LineMap};
+use self::text::{Encoding, LineMap, LineStarts};
 use crate::config::{self, Configs};
 use crate::{Failure, Outcome, report_failure};
 
@@ -48,7 +49,7 @@ pub fn run() -> Outcome {
     // A bug must not take the editor's session down with a backtrace: requests run under
     // `catch_unwind` and the panic is logged on one line (stderr is the client's log).
     std::panic::set_hook(Box::new(|info| eprintln!("error: referflow lsp: internal error: {info}")));
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = transport::stdio();
     // `serve` consumes the server and its connection: the writer thread ends when the
     // connection is dropped, and only then can the threads be joined.
     let outcome = Server::new(connection).serve();
@@ -63,9 +64,17 @@ pub fn run() -> Outcome {
 #[derive(Debug)]
 struct Document {
     text: String,
+    /// Where each line of `text` starts, updated by each edit rather than found again.
+    lines: LineStarts,
     version: i32,
     /// The rule levels of the nearest `referflow.toml`, read when the document is opened or saved.
     levels: Levels,
+}
+
+impl Document {
+    fn line_map(&self, encoding: Encoding) -> LineMap<'_> {
+        LineMap::with_starts(&self.text, &self.lines, encoding)
+    }
 }
 
 struct Server {
@@ -252,9 +261,10 @@ impl Server {
             }),
             DocumentSymbolRequest::METHOD => self.answer::<DocumentSymbolRequest>(params, |server, params| {
                 let uri = params.text_document.uri;
-                Ok(server.documents.get(&uri).map(|doc| {
-                    symbols::symbols(&uri, &LineMap::new(&doc.text, server.encoding), server.nested_symbols)
-                }))
+                Ok(server
+                    .documents
+                    .get(&uri)
+                    .map(|doc| symbols::symbols(&uri, &doc.line_map(server.encoding), server.nested_symbols)))
             }),
             Formatting::METHOD => {
                 self.answer::<Formatting>(params, |server, params| Ok(server.format(&params.text_document.uri)))
@@ -287,7 +297,7 @@ impl Server {
     ) -> Option<T> {
         let uri = &position.text_document.uri;
         let doc = self.documents.get(uri)?;
-        let lines = LineMap::new(&doc.text, self.encoding);
+        let lines = doc.line_map(self.encoding);
         let offset = lines.offset(position.position);
         Some(f(uri, &lines, offset))
     }
@@ -313,7 +323,7 @@ impl Server {
         match referflow_fmt::format(&doc.text) {
             Ok(formatted) if formatted == doc.text => Some(Vec::new()),
             Ok(formatted) => {
-                let lines = LineMap::new(&doc.text, self.encoding);
+                let lines = doc.line_map(self.encoding);
                 let range = lsp_types::Range { start: lsp_types::Position::new(0, 0), end: lines.end() };
                 Some(vec![TextEdit { range, new_text: formatted }])
             }
@@ -333,7 +343,9 @@ impl Server {
                 let Ok(params) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params) else { return };
                 let doc = params.text_document;
                 let levels = self.levels(&doc.uri);
-                self.documents.insert(doc.uri.clone(), Document { text: doc.text, version: doc.version, levels });
+                let lines = LineStarts::new(&doc.text);
+                self.documents
+                    .insert(doc.uri.clone(), Document { text: doc.text, lines, version: doc.version, levels });
                 self.dirty.insert(doc.uri);
             }
             DidChangeTextDocument::METHOD => {
@@ -344,10 +356,11 @@ impl Server {
                 let encoding = self.encoding;
                 let Some(doc) = self.documents.get_mut(&uri) else { return };
                 let applied = catch_unwind(AssertUnwindSafe(|| {
-                    text::apply_changes(&mut doc.text, params.content_changes, encoding)
+                    text::apply_changes(&mut doc.text, &mut doc.lines, params.content_changes, encoding)
                 }));
                 if applied.is_err() {
                     doc.text.clear(); // unreachable in practice; never check half-edited text
+                    doc.lines = LineStarts::new("");
                 }
                 doc.version = params.text_document.version;
                 self.dirty.insert(uri);
@@ -384,7 +397,7 @@ impl Server {
     fn publish(&mut self) {
         for uri in std::mem::take(&mut self.dirty) {
             let Some(doc) = self.documents.get(&uri) else { continue };
-            let lines = LineMap::new(&doc.text, self.encoding);
+            let lines = doc.line_map(self.encoding);
             let Ok(diagnostics) =
                 catch_unwind(AssertUnwindSafe(|| diagnostics::check(&uri, &lines, &doc.levels, self.related_shown)))
             else {

@@ -47,6 +47,39 @@ impl Encoding {
     }
 }
 
+/// The byte offset where each line of a document starts, kept with the document and updated
+/// by each edit: an edit rescans only the text it replaces and inserts, and moves the starts
+/// after it, instead of scanning the whole document again for every keystroke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineStarts(starts)
+    }
+
+    /// After the bytes `replaced` of the text were replaced by `inserted`: the lines that began
+    /// inside the replaced bytes are gone, those of `inserted` are new, and those after it
+    /// move by the difference in length.
+    pub fn edit(&mut self, replaced: std::ops::Range<usize>, inserted: &str) {
+        let starts = &mut self.0;
+        // A line starts inside the replaced bytes when the `\n` before it was replaced:
+        // starts in `start + 1 ..= end`.
+        let first = starts.partition_point(|&s| s <= replaced.start);
+        let past = starts.partition_point(|&s| s <= replaced.end);
+        let new: Vec<usize> = memchr::memchr_iter(b'\n', inserted.as_bytes()).map(|i| replaced.start + i + 1).collect();
+        let moved_from = first + new.len();
+        starts.splice(first..past, new);
+        // Every start moved is past the replaced bytes, so at least `replaced.end + 1`.
+        let (removed, added) = (replaced.end - replaced.start, inserted.len());
+        for start in &mut starts[moved_from..] {
+            *start = *start - removed + added;
+        }
+    }
+}
+
 /// The start of every line of one text, for converting in both directions.
 ///
 /// Lines end at `\n` only, as in the language; a `\r` before it belongs to the line break,
@@ -54,15 +87,21 @@ impl Encoding {
 #[derive(Debug, Clone)]
 pub struct LineMap<'t> {
     text: &'t str,
-    starts: Vec<usize>,
+    starts: std::borrow::Cow<'t, [usize]>,
     encoding: Encoding,
 }
 
 impl<'t> LineMap<'t> {
+    /// The map of a text, its lines found now (the server keeps [`LineStarts`] instead).
+    #[cfg(test)]
     pub fn new(text: &'t str, encoding: Encoding) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        LineMap { text, starts, encoding }
+        LineMap { text, starts: std::borrow::Cow::Owned(LineStarts::new(text).0), encoding }
+    }
+
+    /// The map of a document's text with the line starts kept with it (which must be its own).
+    pub fn with_starts(text: &'t str, starts: &'t LineStarts, encoding: Encoding) -> Self {
+        debug_assert_eq!(starts.0.len(), LineStarts::new(text).0.len());
+        LineMap { text, starts: std::borrow::Cow::Borrowed(&starts.0), encoding }
     }
 
     pub fn text(&self) -> &'t str {
@@ -117,14 +156,23 @@ impl<'t> LineMap<'t> {
 }
 
 /// Applies the changes of one `didChange`, in order: each range is read against the text as
-/// the changes before it left it.
-pub fn apply_changes(text: &mut String, changes: Vec<TextDocumentContentChangeEvent>, encoding: Encoding) {
+/// the changes before it left it. `lines` are the line starts of `text`, and stay so.
+pub fn apply_changes(
+    text: &mut String,
+    lines: &mut LineStarts,
+    changes: Vec<TextDocumentContentChangeEvent>,
+    encoding: Encoding,
+) {
     for change in changes {
         match change.range {
-            None => *text = change.text,
+            None => {
+                *text = change.text;
+                *lines = LineStarts::new(text);
+            }
             Some(range) => {
-                let span = LineMap::new(text, encoding).span(range);
-                text.replace_range(span, &change.text);
+                let span = LineMap::with_starts(text, lines, encoding).span(range);
+                text.replace_range(span.clone(), &change.text);
+                lines.edit(span, &change.text);
             }
         }
     }
@@ -180,8 +228,10 @@ mod tests {
             range_length: None,
             text: text.into(),
         };
+        let mut lines = LineStarts::new(&text);
         apply_changes(
             &mut text,
+            &mut lines,
             vec![
                 change(Some(Range { start: pos(1, 0), end: pos(1, 1) }), "X"),
                 change(Some(Range { start: pos(7, 7), end: pos(0, 2) }), "!"),
@@ -189,7 +239,76 @@ mod tests {
             Encoding::Utf16,
         );
         assert_eq!(text, "ab!");
-        apply_changes(&mut text, vec![change(None, "new")], Encoding::Utf16);
-        assert_eq!(text, "new");
+        assert_eq!(lines, LineStarts::new(&text));
+        apply_changes(&mut text, &mut lines, vec![change(None, "new\nline")], Encoding::Utf16);
+        assert_eq!((text.as_str(), lines.0.as_slice()), ("new\nline", &[0, 4][..]));
+    }
+
+    #[test]
+    fn an_edit_moves_only_the_lines_it_must() {
+        let mut text = String::from("a\nbb\nccc\nd");
+        let mut lines = LineStarts::new(&text);
+        text.replace_range(3..8, "X\nY\nZ");
+        lines.edit(3..8, "X\nY\nZ");
+        assert_eq!(text, "a\nbX\nY\nZ\nd");
+        assert_eq!(lines, LineStarts::new(&text));
+    }
+
+    mod edits {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Text made of the characters that matter here: line breaks (`\r\n` too), and
+        /// characters of one to four bytes.
+        fn text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(prop_oneof!["\n", "\r\n", "a", "ก", "😀", " "], 0..40)
+                .prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// Line starts kept through any edits are the line starts of the text they made.
+            #[test]
+            fn kept_line_starts_are_those_of_a_full_scan(
+                start in text(),
+                edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), text()), 1..12),
+            ) {
+                let mut text = start;
+                let mut lines = LineStarts::new(&text);
+                for (a, b, inserted) in edits {
+                    let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+                    let (a, b) = (*a.get(&boundaries), *b.get(&boundaries));
+                    let replaced = a.min(b)..a.max(b);
+                    text.replace_range(replaced.clone(), &inserted);
+                    lines.edit(replaced, &inserted);
+                    prop_assert_eq!(&lines, &LineStarts::new(&text), "after an edit to {:?}", text);
+                }
+            }
+
+            /// The same through `didChange` ranges, as a client sends them (in any encoding, past
+            /// the end of lines, backwards).
+            #[test]
+            fn changes_keep_the_line_starts(
+                start in text(),
+                edits in proptest::collection::vec((0u32..12, 0u32..8, 0u32..12, 0u32..8, text()), 1..8),
+                encoding in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
+            ) {
+                let mut text = start;
+                let mut lines = LineStarts::new(&text);
+                let mut rebuilt = text.clone();
+                for (l1, c1, l2, c2, inserted) in edits {
+                    let range = Range { start: Position::new(l1, c1), end: Position::new(l2, c2) };
+                    let change = TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: inserted };
+                    // The old way, a map made from the whole text for each change.
+                    let span = LineMap::new(&rebuilt, encoding).span(range);
+                    rebuilt.replace_range(span, &change.text);
+                    apply_changes(&mut text, &mut lines, vec![change], encoding);
+                    prop_assert_eq!(&text, &rebuilt);
+                    prop_assert_eq!(&lines, &LineStarts::new(&text));
+                }
+            }
+        }
     }
 }

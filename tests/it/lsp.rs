@@ -553,3 +553,88 @@ fn rule_levels_come_from_the_nearest_referflow_toml() {
     assert_eq!(client.shut_down(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A message larger than the limit (64 MiB) is answered with an error whose id is `null` (the
+/// id is in the part not read), skipped without being held, and the server reads on.
+#[test]
+fn a_message_over_the_limit_is_refused_and_the_server_reads_on() {
+    let (mut client, _) = Client::initialized(json!({}));
+    let length = (64 << 20) + 1;
+    let stdin = client.stdin.as_mut().unwrap();
+    write!(stdin, "Content-Length: {length}\r\n\r\n").unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    let mut left = length;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        stdin.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    let refused = client.receive();
+    assert_eq!(refused["id"], Value::Null, "{refused}");
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    assert_eq!(refused["error"]["message"], format!("message of {length} bytes exceeds the 64 MiB limit"));
+    // The next message is read as usual.
+    let diagnostics = client.open(URI, "start s \"S\"\n");
+    assert!(diagnostics.iter().any(|d| d["code"] == "RF102"), "{diagnostics:?}");
+    assert_eq!(client.shut_down(), 0);
+}
+
+/// `referflow lsp` run with `input` on stdin (then closed): exit code, stdout, stderr.
+fn lsp_with_input(input: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_referflow"))
+        .arg("lsp")
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let output = rx.recv_timeout(TIMEOUT).expect("the server exited in time").unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (output.status.code().expect("an exit code, not a signal"), text(output.stdout), text(output.stderr))
+}
+
+/// A `Content-Length` of 99,999,999,999 (lsp-server's reader allocated it and aborted): the
+/// server answers, skips what comes (here up to the end of the input, which the claimed
+/// length reaches past) and ends as when a client goes away, with 1.
+#[test]
+fn a_giant_content_length_does_not_bring_the_server_down() {
+    let request = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+    let input = format!("Content-Length: 99999999999\r\n\r\nContent-Length: {}\r\n\r\n{request}", request.len());
+    let (code, stdout, stderr) = lsp_with_input(input.as_bytes());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains(r#""error":{"code":-32600,"message":"message of 99999999999 bytes exceeds the 64 MiB limit"}"#),
+        "{stdout}"
+    );
+    assert!(stdout.contains(r#""id":null"#), "{stdout}");
+    assert_eq!(
+        stderr,
+        "warning: referflow lsp: a message of 99999999999 bytes exceeds the 64 MiB limit; it is skipped unread\n"
+    );
+}
+
+/// Without a readable `Content-Length` the place of the next message is lost: an error, one
+/// line saying why, and exit code 2, as for any input that is not the protocol.
+#[test]
+fn a_header_without_a_length_ends_the_server_with_code_2() {
+    for (input, cause) in [
+        ("Content-Type: application/json\r\n\r\n{}", "a message header without Content-Length"),
+        ("Content-Length: lots\r\n\r\n{}", "a Content-Length that is not a number: \"lots\""),
+    ] {
+        let (code, stdout, stderr) = lsp_with_input(input.as_bytes());
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stderr, format!("error: lsp: standard input: {cause}\n"));
+        let (_, body) = stdout.split_once("\r\n\r\n").unwrap();
+        let error: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(error["id"], Value::Null, "{error}");
+        assert!(error["error"]["message"].as_str().unwrap().starts_with(cause), "{error}");
+    }
+}

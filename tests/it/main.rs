@@ -32,7 +32,7 @@ use referflow_emit::diagnostics::{self, FileReport, HumanOptions};
 pub fn check_src(name: &str, src: &str) -> String {
     let parsed = referflow_syntax::parse(src);
     let checked = referflow_check::check(&parsed);
-    let reports = [FileReport { source: Source { name, text: src }, diagnostics: &checked.diagnostics }];
+    let reports = [FileReport { source: Source { name, text: src, path: None }, diagnostics: &checked.diagnostics }];
     diagnostics::render_human(&reports, HumanOptions { color: false, width: Some(100) })
 }
 

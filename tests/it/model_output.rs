@@ -105,6 +105,81 @@ fn model_schema_is_current() {
     );
 }
 
+/// Standard JSON Schema only: a strict validator (Ajv's strict mode) refuses a format it does
+/// not know, such as schemars' `uint` and `uint32`.
+#[test]
+fn the_schema_uses_standard_formats_only() {
+    fn walk(value: &Value, at: &str, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    // `properties` names the model's fields: a field called `format` is no keyword.
+                    if key == "format" && !at.ends_with("/properties") {
+                        let known =
+                            inner.as_str().is_some_and(|f| referflow_emit::model_json::STANDARD_FORMATS.contains(&f));
+                        if !known {
+                            found.push(format!("{at}/format = {inner}"));
+                        }
+                    }
+                    walk(inner, &format!("{at}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let schema: Value = serde_json::from_str(&model_schema()).unwrap();
+    let mut found = Vec::new();
+    walk(&schema, "", &mut found);
+    assert!(found.is_empty(), "formats outside JSON Schema 2020-12: {found:#?}");
+    // The bounds the formats stood for are standard keywords now.
+    let span = &schema["$defs"]["Span"]["properties"];
+    assert_eq!(
+        (span["start"]["minimum"].as_u64(), span["start"]["maximum"].as_u64()),
+        (Some(0), Some(u32::MAX.into()))
+    );
+    assert_eq!(span["line"]["minimum"].as_u64(), Some(1));
+    // And the walk would see one.
+    let mut bad = Vec::new();
+    walk(&serde_json::json!({"properties": {"format": {"type": "integer", "format": "uint"}}}), "", &mut bad);
+    assert_eq!(bad, ["/properties/format/format = \"uint\""]);
+}
+
+/// Ajv, the validator most JavaScript readers use, compiles the schema in strict mode and
+/// accepts the models of the examples. Needs node and npm (the packages are installed once,
+/// from tests/ajv/package-lock.json); skipped without them, except in CI.
+#[test]
+fn strict_ajv_accepts_the_schema_and_the_models() {
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    if let Some(tool) =
+        ["node", npm].into_iter().find(|t| std::process::Command::new(t).arg("--version").output().is_err())
+    {
+        assert!(
+            !crate::ci(),
+            "`{tool}` is not on PATH: the Ajv check needs node and npm (CI=true, so it may not be skipped)"
+        );
+        eprintln!("skipping the strict Ajv check: `{tool}` is not on PATH");
+        return;
+    }
+    let dir = crate::npm_install("ajv", &["package.json", "package-lock.json", "check.mjs"], "the strict Ajv check");
+    let models = dir.join(format!("models-{}", std::process::id()));
+    fs::create_dir_all(&models).unwrap();
+    let mut args = vec![crate::root().join("docs/model.schema.json")];
+    for path in flows("examples") {
+        let out = models.join(path.file_name().unwrap()).with_extension("json");
+        fs::write(&out, model_json(&fs::read_to_string(&path).unwrap())).unwrap();
+        args.push(out);
+    }
+    let output = std::process::Command::new("node").arg("check.mjs").args(&args).current_dir(&dir).output().unwrap();
+    let _ = fs::remove_dir_all(&models);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && stdout.trim() == "ok", "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+}
+
 #[test]
 fn every_model_validates_against_the_schema() {
     let schema: Value = serde_json::from_str(&model_schema()).unwrap();

@@ -57,36 +57,105 @@ fn each_rule_has_a_fixture() {
 }
 
 fn sarif_for(paths: &[&str]) -> Value {
+    sarif_in(crate::root(), paths)
+}
+
+/// `check --format sarif PATHS` run in `dir`.
+fn sarif_in(dir: &std::path::Path, paths: &[&str]) -> Value {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_referflow"))
         .args(["check", "--format", "sarif"])
         .args(paths)
-        .current_dir(crate::root())
+        .current_dir(dir)
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-#[test]
-fn sarif_output_is_valid_against_the_official_schema() {
-    // The official SARIF 2.1.0 schema (a copy of shared/schemas/, so the test needs nothing
-    // outside the repository).
+/// The official SARIF 2.1.0 schema (a copy of shared/schemas/, so the test needs nothing
+/// outside the repository).
+fn sarif_validator() -> jsonschema::Validator {
     let schema_path = crate::root().join("tests/schemas/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(&fs::read_to_string(&schema_path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let sarif = sarif_for(&["tests/fixtures/invalid", "examples"]);
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid_sarif(sarif: &Value) {
+    let errors: Vec<String> =
+        sarif_validator().iter_errors(sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// GitHub's anchor for a Markdown heading: lower case, spaces to `-`, punctuation but `-` and
+/// `_` dropped (written here apart from the code that makes the links, to hold it to it).
+fn github_slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every result's `referflowHash/v1` fingerprint, in order.
+fn fingerprints(sarif: &Value) -> Vec<String> {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["partialFingerprints"]["referflowHash/v1"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("referflow-rules-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn sarif_output_is_valid_against_the_official_schema() {
+    let sarif = sarif_for(&["tests/fixtures/invalid", "examples"]);
+    assert_valid_sarif(&sarif);
 
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), Rule::ALL.len());
+    let rules_md = fs::read_to_string(crate::root().join("docs/rules.md")).unwrap();
+    let anchors: Vec<String> = rules_md.lines().filter_map(|l| l.strip_prefix("## ")).map(github_slug).collect();
     for (rule, entry) in Rule::ALL.iter().zip(rules) {
         assert_eq!(entry["id"], rule.code());
         assert_eq!(entry["name"], rule.name());
         assert!(entry["help"]["text"].as_str().unwrap().contains("## Fix"));
+        // One sentence to list the rule by; the whole paragraph as its description.
+        let short = entry["shortDescription"]["text"].as_str().unwrap();
+        assert!(short.ends_with('.') && !short.contains(". "), "{}: {short}", rule.code());
+        assert_eq!(entry["fullDescription"]["text"], rule.summary());
+        // helpUri: the rule's section of docs/rules.md, by the anchor GitHub gives its heading.
+        let help_uri = entry["helpUri"].as_str().unwrap();
+        let (page, anchor) = help_uri.split_once('#').unwrap();
+        assert!(page.starts_with("https://") && page.ends_with("/docs/rules.md"), "{help_uri}");
+        assert!(anchors.iter().any(|a| a == anchor), "{help_uri}: no such heading in docs/rules.md");
     }
+    // Files below the current directory are named relative to %SRCROOT%, which is it.
+    let cwd = crate::root().canonicalize().unwrap();
+    let srcroot = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    assert!(srcroot.starts_with("file:///") && srcroot.ends_with('/'), "{srcroot}");
+    assert!(srcroot.trim_end_matches('/').ends_with(cwd.file_name().unwrap().to_str().unwrap()), "{srcroot}");
     let results = run["results"].as_array().unwrap();
     assert!(results.len() > 40);
+    for result in results {
+        let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(location["uriBaseId"], "%SRCROOT%", "{result}");
+        let key = result["partialFingerprints"]["referflowHash/v1"].as_str().unwrap();
+        let (hash, n) = key.split_once(':').unwrap();
+        assert!(hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()), "{key}");
+        assert!(n.parse::<u32>().unwrap() >= 1, "{key}");
+    }
     // A violated requirement carries its path as related locations.
     let violated = results.iter().find(|r| r["ruleId"] == "RF201").unwrap();
     assert_eq!(violated["level"], "error");
@@ -97,4 +166,77 @@ fn sarif_output_is_valid_against_the_official_schema() {
         violated["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "tests/fixtures/invalid/RF201-requirement-violated.flow"
     );
+}
+
+/// An alert follows its line: lines added above it, or indentation, leave its fingerprint as
+/// it was; the same finding on an identical line counts up.
+#[test]
+fn sarif_fingerprints_follow_the_finding_not_the_line_number() {
+    let dir = temp_dir("fingerprints");
+    let before = "start s \"S\"\nstep x \"X\" by nobody\nstep y \"Y\" by nobody\ns -> x -> y\n";
+    let after = format!("# a new comment\n\ntitle \"T\"\n{}", before.replace("step x", "   step   x"));
+    fs::write(dir.join("a.flow"), before).unwrap();
+    let first = sarif_in(&dir, &["a.flow"]);
+    fs::write(dir.join("a.flow"), &after).unwrap();
+    let second = sarif_in(&dir, &["a.flow"]);
+    assert_valid_sarif(&second);
+    let (a, b) = (fingerprints(&first), fingerprints(&second));
+    assert!(!a.is_empty());
+    assert_eq!(a, b, "fingerprints changed with lines added above");
+    let lines = |sarif: &Value| {
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"].clone()
+    };
+    assert_ne!(lines(&first), lines(&second), "the finding did move");
+    let unique: std::collections::BTreeSet<&String> = a.iter().collect();
+    assert_eq!(unique.len(), a.len(), "two results share a fingerprint: {a:?}");
+
+    // Identical findings on identical lines: the same hash, counted.
+    fs::write(dir.join("b.flow"), "}\n}\n}\n").unwrap();
+    let braces = fingerprints(&sarif_in(&dir, &["b.flow"]));
+    assert_eq!(braces.len(), 3, "{braces:?}");
+    let hash = &braces[0][..16];
+    assert_eq!(braces, [1, 2, 3].map(|n| format!("{hash}:{n}")));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A file outside the current directory gets an absolute `file://` URI and no base; standard
+/// input is `stdin`; a hostile name is percent-encoded, byte for byte, and the log stays valid.
+#[test]
+#[cfg(unix)] // a file name with a line break
+fn sarif_names_every_file_by_a_valid_uri() {
+    let dir = temp_dir("uris");
+    let inside = dir.join("in");
+    fs::create_dir_all(&inside).unwrap();
+    let chart = "start s \"S\"\nstep x \"X\" by nobody\ns -> x\n";
+    let hostile = "a b\n::error file=README.md::pwned\r%ก.flow";
+    fs::write(inside.join(hostile), chart).unwrap();
+    fs::write(dir.join("outside.flow"), chart).unwrap();
+    let outside = dir.join("outside.flow");
+    let sarif = sarif_in(&inside, &[".", outside.to_str().unwrap()]);
+    assert_valid_sarif(&sarif);
+    let uris: Vec<(Value, Value)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (at["uri"].clone(), at["uriBaseId"].clone())
+        })
+        .collect();
+    let encoded = "a%20b%0A%3A%3Aerror%20file%3DREADME.md%3A%3Apwned%0D%25%E0%B8%81.flow";
+    assert!(uris.contains(&(Value::from(encoded), Value::from("%SRCROOT%"))), "{uris:?}");
+    let absolute = uris.iter().find(|(uri, _)| uri.as_str().unwrap().starts_with("file:///")).unwrap();
+    assert!(absolute.0.as_str().unwrap().ends_with("/outside.flow") && absolute.1.is_null(), "{absolute:?}");
+
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_referflow"))
+        .args(["check", "--format", "sarif", "-"])
+        .current_dir(&inside)
+        .stdin(fs::File::open(&outside).unwrap())
+        .output()
+        .unwrap();
+    let piped: Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_valid_sarif(&piped);
+    let at = &piped["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!((at["uri"].as_str(), at.get("uriBaseId")), (Some("stdin"), None));
+    let _ = fs::remove_dir_all(&dir);
 }

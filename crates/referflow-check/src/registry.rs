@@ -181,6 +181,16 @@ impl Rule {
         paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// The first sentence of [`Rule::summary`]: what the rule finds, in one sentence (SARIF's
+    /// `shortDescription`, which code scanning shows in its list of rules).
+    pub fn sentence(self) -> String {
+        let summary = self.summary();
+        match summary.find(". ") {
+            Some(end) => summary[..=end].to_owned(),
+            None => summary,
+        }
+    }
+
     pub fn default_severity(self) -> Severity {
         match self.default_level() {
             Level::Deny => Severity::Error,
@@ -203,5 +213,19 @@ mod tests {
         assert_eq!(Rule::lookup("RF999"), None);
         assert!(Rule::SyntaxError.is_fixed() && Rule::RepeatedAttribute.is_fixed());
         assert!(!Rule::UnreachableStage.is_fixed());
+    }
+
+    #[test]
+    fn each_rule_says_what_it_finds_in_one_sentence() {
+        for rule in Rule::ALL {
+            let sentence = rule.sentence();
+            assert!(sentence.ends_with('.') && !sentence.contains(". "), "{}: {sentence}", rule.code());
+            assert!(rule.summary().starts_with(&sentence), "{}", rule.code());
+        }
+        assert_eq!(Rule::NoStart.sentence(), "A chart without any `start` stage.");
+        assert_eq!(
+            Rule::NoWayOut.sentence(),
+            "A loop of stages from which no `end` can be reached: once a case enters it, it goes round for ever."
+        );
     }
 }

@@ -27,6 +27,10 @@ pub struct Source<'a> {
     /// The path as the user gave it, or `<stdin>`.
     pub name: &'a str,
     pub text: &'a str,
+    /// The file the text was read from, as given (relative to the current directory or
+    /// absolute); `None` for standard input or a text that was never a file. SARIF names the
+    /// file by it, byte for byte, where `name` has its control characters made visible.
+    pub path: Option<&'a std::path::Path>,
 }
 
 /// Whether `c` would act on a terminal or a log instead of being read: a control character (a

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use referflow_check::{Label, Rule, StageId, words};
 use referflow_syntax::LineIndex;
 use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -407,10 +408,70 @@ fn status_of(rule: Rule) -> Status {
 /// The JSON Schema (draft 2020-12) of [`render_model_json`]'s output, pretty-printed, with a
 /// trailing newline. docs/model.schema.json holds a copy.
 pub fn model_schema() -> String {
-    let mut schema =
-        SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<Model<'_>>();
+    let mut schema = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .with_transform(RecursiveTransform(standard_formats_only))
+        .into_generator()
+        .into_root_schema_for::<Model<'_>>();
     schema.insert("title".into(), "Referflow chart model".into());
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|e| unreachable!("a schema serializes: {e}"));
     text.push('\n');
     text
+}
+
+/// The formats JSON Schema 2020-12 defines; a strict validator (Ajv in strict mode) refuses a
+/// schema with any other.
+pub const STANDARD_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// schemars marks Rust's integer types with formats of its own (`uint`, `uint32`, `int64`…),
+/// which are not JSON Schema: each is replaced by the bounds it stands for, in standard
+/// keywords (`minimum` 0 for unsigned types, which schemars writes already; `maximum` for those
+/// of 32 bits or fewer, whose limit a reader can meet). Any other format outside the standard
+/// list is dropped.
+fn standard_formats_only(schema: &mut Schema) {
+    let Some(format) = schema.get("format").and_then(serde_json::Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    if STANDARD_FORMATS.contains(&format.as_str()) {
+        return;
+    }
+    schema.remove("format");
+    let bounds: Option<(i64, i64)> = match format.as_str() {
+        "uint8" => Some((0, u8::MAX.into())),
+        "uint16" => Some((0, u16::MAX.into())),
+        "uint32" => Some((0, u32::MAX.into())),
+        "int8" => Some((i8::MIN.into(), i8::MAX.into())),
+        "int16" => Some((i16::MIN.into(), i16::MAX.into())),
+        "int32" => Some((i32::MIN.into(), i32::MAX.into())),
+        "uint" | "uint64" | "uint128" => Some((0, i64::MAX)),
+        _ => None,
+    };
+    if let Some((min, max)) = bounds {
+        if schema.get("minimum").is_none() {
+            schema.insert("minimum".into(), min.into());
+        }
+        if max != i64::MAX && schema.get("maximum").is_none() {
+            schema.insert("maximum".into(), max.into());
+        }
+    }
 }

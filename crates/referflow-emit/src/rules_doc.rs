@@ -10,6 +10,26 @@ fn level_word(level: Level) -> &'static str {
     }
 }
 
+/// Where the project's source lives: the `repository` of the package metadata (set it once in
+/// the root Cargo.toml's `[workspace.package]`, with `repository.workspace = true` here), or,
+/// while the workspace names none, the placeholder that docs/ci.md uses too.
+pub const REPOSITORY: &str = if env!("CARGO_PKG_REPOSITORY").is_empty() {
+    "https://github.com/OWNER/referflow"
+} else {
+    env!("CARGO_PKG_REPOSITORY")
+};
+
+/// The anchor of a rule's section in docs/rules.md: GitHub's slug of its heading
+/// `## RF101 unreachable-stage` (lower case, the space a `-`).
+pub fn anchor(rule: Rule) -> String {
+    format!("{}-{}", rule.code(), rule.name()).to_lowercase()
+}
+
+/// The address of a rule's section in docs/rules.md on the default branch (SARIF's `helpUri`).
+pub fn rule_url(rule: Rule) -> String {
+    format!("{REPOSITORY}/blob/main/docs/rules.md#{}", anchor(rule))
+}
+
 /// What `referflow explain RULE` prints.
 pub fn explain(rule: Rule) -> String {
     let fixed = if rule.is_fixed() { "; an error of the language, always reported" } else { "" };
@@ -39,7 +59,7 @@ pub fn rules_markdown() -> String {
         out.push_str(&format!(
             "| [{code}](#{anchor}) | `{name}` | {level} | {summary} |\n",
             code = rule.code(),
-            anchor = format!("{}-{}", rule.code(), rule.name()).to_lowercase(),
+            anchor = anchor(*rule),
             name = rule.name(),
             level = level_word(rule.default_level()),
             summary = rule.summary().replace('|', "\\|"),
