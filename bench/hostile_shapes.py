@@ -6,7 +6,8 @@
 Shapes, each meant to be timed at N and 10 N (linear: 10x the input, at most 12x the time):
 
     long-line      one line of N stray `}`: every diagnostic needs its column on that line
-    requirements   a chain of N stages and N `require` lines, one per stage pair
+    requirements   a chain of N stages and N `require` lines that all fail (each asks for a
+                   stage before the one that comes before it)
     branches       one decision with N branches (the narrative lists each)
     decisions      N decisions of 4 branches each, all leading to one end
     top-edges      N stages in 20 agencies, then every edge as a top-level `a -> b` line
@@ -24,7 +25,7 @@ def requirements(n):
     out.append('end done "Done" by a')
     out += [f"s{i} -> s{i + 1}" for i in range(n - 1)]
     out.append(f"s{n - 1} -> done")
-    out += [f"require s{i} before s{i + 1}" for i in range(n - 1)]
+    out += [f"require s{i + 1} before s{i}" for i in range(1, n - 1)]
     return "\n".join(out) + "\n"
 
 

@@ -7,6 +7,7 @@
 //! graph and requirement rules (RF1xx, RF2xx) run here, on a chart without such errors.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::diagnostic::Diagnostic;
@@ -21,6 +22,7 @@ macro_rules! rule_doc {
     };
 }
 
+mod before;
 pub(crate) mod dead_end;
 pub(crate) mod deadline_exceeded;
 pub(crate) mod deadline_unprovable;
@@ -94,6 +96,7 @@ const PARALLEL_FROM: usize = 10_000;
 fn run_in_order(cx: &Context<'_, '_, '_>, levels: &crate::Levels, out: &mut Vec<Diagnostic>) -> Vec<Verdict> {
     let model = cx.flow.model;
     let mut verdicts = vec![Verdict::Holds; model.requirements.len()];
+    let mut by_start = None;
     for (rule, check) in FLOW_RULES {
         let level = levels.get(rule);
         let judges = VERDICT_RULES.contains(&rule);
@@ -103,8 +106,12 @@ fn run_in_order(cx: &Context<'_, '_, '_>, levels: &crate::Levels, out: &mut Vec<
         let from = out.len();
         check(cx, out);
         if judges {
+            // Found by where they start: one lookup per finding, not a scan of the requirements.
+            let by_start = by_start.get_or_insert_with(|| {
+                model.requirements.iter().enumerate().map(|(i, r)| (r.span().start, i)).collect::<HashMap<_, _>>()
+            });
             for d in &out[from..] {
-                if let Some(i) = model.requirements.iter().position(|r| r.span().start == d.span.start) {
+                if let Some(&i) = by_start.get(&d.span.start) {
                     verdicts[i] = Verdict::Fails { rule, message: d.message.clone() };
                 }
             }
@@ -137,13 +144,7 @@ pub(crate) struct Context<'f, 'm, 's> {
     before: OnceLock<Vec<Before>>,
 }
 
-/// The result of checking one `require A before B`.
-pub(crate) struct Before {
-    /// The shortest path from a start to B avoiding A and the `unless` stages.
-    pub violation: Option<Vec<crate::model::StageId>>,
-    /// B cannot be reached from A at all (and the requirement is not violated).
-    pub vacuous: bool,
-}
+pub(crate) use before::Before;
 
 impl<'m, 's> Context<'_, 'm, 's> {
     /// Each `require within` with its worst case.
@@ -167,25 +168,17 @@ impl<'m, 's> Context<'_, 'm, 's> {
         let model = self.flow.model;
         let flow = self.flow;
         let results = self.before.get_or_init(|| {
-            model
+            let questions: Vec<before::Question<'_>> = model
                 .requirements
                 .iter()
                 .filter_map(|r| match r {
                     Requirement::Before { first, target, unless, .. } => {
-                        let guard = |s: crate::model::StageId| s == *first || unless.contains(&s);
-                        // Most requirements hold: a search from both ends proves that cheaply,
-                        // and the shortest path is looked for only when there is one.
-                        let violation = if flow.connects(flow.starts(), *target, guard) {
-                            flow.shortest_path(flow.starts(), *target, guard)
-                        } else {
-                            None
-                        };
-                        let vacuous = violation.is_none() && !flow.connects([*first], *target, |_| false);
-                        Some(Before { violation, vacuous })
+                        Some(before::Question { first: *first, target: *target, unless })
                     }
                     Requirement::Within { .. } => None,
                 })
-                .collect()
+                .collect();
+            before::judge(flow, &questions)
         });
         model.requirements.iter().filter(|r| matches!(r, Requirement::Before { .. })).zip(results)
     }
