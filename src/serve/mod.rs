@@ -5,8 +5,12 @@
 //! every open page as a server-sent event. While the chart has errors the last chart without
 //! errors stays on the page, under the errors. See docs/serve.md.
 //!
-//! The server is tiny_http on one thread, plus one thread per open page for its event stream.
-//! It binds to loopback unless `--host` says otherwise, and serves five fixed paths.
+//! The server is hyper's HTTP/1 on a tokio runtime of one thread (`http.rs`): every
+//! connection and every event stream is a task, not a thread, so no client can hold the loop.
+//! It limits what one client can take: the time and size of a request's head, the number of
+//! connections (a new one closes the oldest idle one at the cap) and of event streams, and it
+//! never reads a request body. It binds to loopback unless `--host` says otherwise, and serves
+//! five fixed paths.
 
 mod http;
 mod hub;
@@ -17,8 +21,6 @@ use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 
 use crate::{Failure, Outcome, report_failure};
 
@@ -68,23 +70,16 @@ fn serve(args: &Args) -> Result<(), Failure> {
         Failure(format!("cannot listen on {address}: {e}{hint}"))
     })?;
     let bound = listener.local_addr().map_err(|e| Failure(format!("cannot listen on {address}: {e}")))?;
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Failure(format!("cannot listen on {bound}: {e}")))?;
 
     let name = crate::input::shown(&args.file);
     let mut renderer = render::Renderer::new(&args.file);
     let (update, summary) = renderer.render(&text);
     let hub = Arc::new(hub::Hub::new(update));
 
-    let interrupted = Arc::new(AtomicBool::new(false));
     {
-        let interrupted = Arc::clone(&interrupted);
+        // Stopping the hub stops the server, the event streams and the watcher.
         let hub = Arc::clone(&hub);
-        ctrlc::set_handler(move || {
-            interrupted.store(true, Ordering::SeqCst);
-            hub.stop();
-        })
-        .map_err(|e| Failure(format!("cannot catch Ctrl-C: {e}")))?;
+        ctrlc::set_handler(move || hub.stop()).map_err(|e| Failure(format!("cannot catch Ctrl-C: {e}")))?;
     }
 
     // The URL comes first and alone on its line, flushed, for scripts that start the server.
@@ -103,21 +98,10 @@ fn serve(args: &Args) -> Result<(), Failure> {
     }
 
     let watcher = watch::spawn(args.file.clone(), renderer, text, since, Arc::clone(&hub));
-    let site = http::Site { hub: Arc::clone(&hub), hosts: hosts(bound), streams: Arc::new(AtomicUsize::new(0)) };
-    let mut result = Ok(());
-    while !interrupted.load(Ordering::SeqCst) {
-        match server.recv_timeout(Duration::from_millis(100)) {
-            Ok(Some(request)) => http::handle(request, &site),
-            Ok(None) => {}
-            Err(e) => {
-                result = Err(Failure(format!("{url}: the server stopped: {e}")));
-                break;
-            }
-        }
-    }
+    let site = http::Site { hub: Arc::clone(&hub), hosts: hosts(bound), connections: http::Connections::default() };
+    // Returns when the hub stops, with the listener and every connection closed.
+    let result = http::serve(listener, site).map_err(|e| Failure(format!("{url}: the server stopped: {e}")));
     hub.stop();
-    // Dropping the server closes the listener.
-    drop(server);
     let _ = watcher.join();
     if result.is_ok() {
         eprintln!("stopped");

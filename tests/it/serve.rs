@@ -560,6 +560,231 @@ fn open_starts_the_browser_with_the_url() {
     served.interrupt();
 }
 
+// ---- one client cannot hold up another -------------------------------------------------------
+
+/// What the issue promises: another browser gets the page within a second, whatever one
+/// client is doing to the server meanwhile.
+const PROMPT: Duration = Duration::from_secs(1);
+
+/// The server's limits, as src/serve/http.rs sets them.
+const MAX_CONNECTIONS: usize = 128;
+const MAX_STREAMS: usize = 32;
+const MAX_HEADER_SIZE: usize = 16 * 1024;
+
+/// A GET of the page on a new connection, which must be whole and on time.
+fn page_promptly(served: &Served, while_: &str) {
+    let started = Instant::now();
+    let page = served.get("/");
+    let took = started.elapsed();
+    assert_eq!(page.status, 200, "{while_}");
+    assert!(page.body.contains("<script src=\"/page.js\" defer></script>"), "{while_}: not the whole page");
+    assert!(took < PROMPT, "the page took {took:?} {while_}");
+}
+
+/// Whether the server has closed this connection: it reads the end (or a reset) rather than
+/// nothing yet. Whatever the server said before closing is skipped.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    stream.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 4096];
+    let closed = loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break false,
+            Err(_) => break true,
+        }
+    };
+    stream.set_nonblocking(false).unwrap();
+    closed
+}
+
+#[test]
+fn a_client_that_dribbles_its_headers_or_pipelines_does_not_hold_up_another() {
+    let chart = chart_in("slow", CHART);
+    let served = Served::start(&chart, &[], None);
+
+    // Slowloris: a head sent a byte a second, which would take a minute to finish.
+    let mut slow = connect(served.port);
+    let head = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nUser-Agent: {}\r\n\r\n", served.port, "x".repeat(40));
+    slow.write_all(&head.as_bytes()[..5]).unwrap();
+    let mut dribbler = slow.try_clone().unwrap();
+    let dribbled = head.as_bytes()[5..].to_vec();
+    let started = Instant::now();
+    std::thread::spawn(move || {
+        for byte in dribbled {
+            std::thread::sleep(Duration::from_secs(1));
+            if dribbler.write_all(&[byte]).is_err() {
+                return;
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    page_promptly(&served, "while another client dribbles its headers");
+
+    // Pipelining: a thousand requests in one write, their answers never read.
+    let mut pipelined = connect(served.port);
+    let one = format!("GET /page.js HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", served.port);
+    pipelined.write_all(one.repeat(1000).as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    page_promptly(&served, "while another client pipelines a thousand requests");
+    // Those were answered in turn, not dropped.
+    let mut answer = [0u8; 15];
+    pipelined.read_exact(&mut answer).unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200 OK");
+
+    // The slow head is cut off when its time is up, long before it is finished.
+    let mut waited = Duration::ZERO;
+    while !closed_by_server(&mut slow) {
+        waited = started.elapsed();
+        assert!(waited < PATIENCE, "a client dribbling its headers was not cut off");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("the dribbling client was cut off after {waited:?}");
+    page_promptly(&served, "after the dribbling client was cut off");
+    served.interrupt();
+}
+
+#[test]
+fn a_head_over_the_limits_is_refused_and_others_are_still_served() {
+    let chart = chart_in("big-head", CHART);
+    let served = Served::start(&chart, &[], None);
+    let host = format!("Host: 127.0.0.1:{}\r\n", served.port);
+
+    // A cookie jar of 12 KiB, under the limit, is served.
+    let big = request(served.port, &format!("GET / HTTP/1.1\r\n{host}Cookie: a={}\r\n", "b".repeat(12 * 1024)));
+    assert_eq!(big.status, 200);
+
+    // Over it: 431 Request Header Fields Too Large, or at least the connection closed; never
+    // the page. The server stops reading at the limit, so the rest may reset the connection
+    // before its answer is read.
+    let refused = |what: &str, head: String| {
+        let mut stream = connect(served.port);
+        let _ = stream.write_all(head.as_bytes());
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(raw.is_empty() || raw.starts_with("HTTP/1.1 431"), "{what}: {raw:.200}");
+        eprintln!("{what}: {}", raw.lines().next().unwrap_or("closed without an answer"));
+    };
+    refused("a 64 KiB header", format!("GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n", "a".repeat(64 * 1024)));
+    refused(
+        "a head just over the limit",
+        format!("GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n", "a".repeat(MAX_HEADER_SIZE)),
+    );
+    let many: String = (0..200).map(|i| format!("X-{i}: {i}\r\n")).collect();
+    refused("200 headers", format!("GET / HTTP/1.1\r\n{host}{many}\r\n"));
+    // A head that never ends, sent for as long as the server reads it.
+    let mut endless = connect(served.port);
+    let line = format!("X-Pad: {}\r\n", "p".repeat(1000));
+    let mut sent = 0;
+    let mut chunk = format!("GET / HTTP/1.1\r\n{host}");
+    while sent < 64 * 1024 * 1024 && endless.write_all(chunk.as_bytes()).is_ok() {
+        sent += chunk.len();
+        chunk.clone_from(&line);
+    }
+    assert!(sent < 64 * 1024 * 1024, "the server read 64 MiB of one head");
+
+    page_promptly(&served, "after heads over the limit");
+    served.interrupt();
+}
+
+#[test]
+fn hundreds_of_idle_connections_do_not_keep_a_new_client_out() {
+    let chart = chart_in("idle", CHART);
+    let served = Served::start(&chart, &[], None);
+
+    // More idle connections than the server keeps open: each sends nothing at all.
+    let mut idle: Vec<TcpStream> = (0..200).map(|_| connect(served.port)).collect();
+    page_promptly(&served, "while 200 idle connections are open");
+
+    // The oldest made room for the newer ones: with the page's, 200 + 1 connections came to a
+    // server that keeps 128, so at least the 73 oldest were closed, and closed at once, not
+    // at the end of the header time (5 s).
+    let evicted = 200 + 1 - MAX_CONNECTIONS;
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let closed = loop {
+        let closed = idle.iter_mut().map(closed_by_server).collect::<Vec<bool>>();
+        if closed.iter().filter(|&&c| c).count() >= evicted || Instant::now() > deadline {
+            break closed;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let count = closed.iter().filter(|&&c| c).count();
+    assert!(count >= evicted, "{count} of 200 idle connections closed; a cap of {MAX_CONNECTIONS} closes {evicted}");
+    assert!(closed[..evicted].iter().all(|&c| c), "the oldest go first: {closed:?}");
+    assert!(!closed[199], "the newest idle connection stays until its time is up");
+
+    // Connections that never send a request are closed when the header time is up.
+    let deadline = Instant::now() + PATIENCE;
+    while !idle.iter_mut().all(closed_by_server) {
+        assert!(Instant::now() < deadline, "idle connections were not closed");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Again, for a client that keeps opening connections faster than they time out.
+    let _flood: Vec<TcpStream> = (0..500).map(|_| connect(served.port)).collect();
+    page_promptly(&served, "after 500 more idle connections");
+    served.interrupt();
+}
+
+#[test]
+fn event_streams_are_capped_and_the_page_is_still_served() {
+    let chart = chart_in("streams", CHART);
+    let served = Served::start(&chart, &[], None);
+    let mut streams: Vec<EventStream> = (0..MAX_STREAMS).map(|_| served.events()).collect();
+    // One more is refused rather than queued.
+    let refused = served.get("/events");
+    assert_eq!(refused.status, 503, "{refused:?}");
+    // Streams are never closed to make room for other connections.
+    let _idle: Vec<TcpStream> = (0..MAX_CONNECTIONS + 10).map(|_| connect(served.port)).collect();
+    page_promptly(&served, "with every event stream taken");
+    for stream in &mut streams {
+        assert!(stream.next_update(PATIENCE).is_some(), "a stream was closed");
+    }
+    // A stream closed by its page frees its place at once.
+    drop(streams.pop());
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while stream_status(served.port) == 503 {
+        assert!(Instant::now() < deadline, "a closed stream kept its place");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    served.interrupt();
+}
+
+/// The status of a request for `/events`, read without waiting for the stream to end.
+fn stream_status(port: u16) -> u16 {
+    let mut stream = connect(port);
+    write!(stream, "GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut status = [0u8; 12];
+    stream.read_exact(&mut status).unwrap();
+    String::from_utf8_lossy(&status[9..]).parse().unwrap()
+}
+
+#[test]
+fn only_get_and_head_are_answered_and_no_body_is_read() {
+    let chart = chart_in("methods", CHART);
+    let served = Served::start(&chart, &[], None);
+    let host = format!("Host: 127.0.0.1:{}\r\n", served.port);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        // A body announced but never sent: the answer does not wait for it.
+        let started = Instant::now();
+        let answer = request(served.port, &format!("{method} / HTTP/1.1\r\n{host}Content-Length: 1000000000\r\n"));
+        assert_eq!(answer.status, 405, "{method}");
+        assert_eq!(answer.header("Allow"), Some("GET, HEAD"), "{method}");
+        assert!(started.elapsed() < PROMPT, "{method} waited for its body");
+    }
+    let chunked = request(served.port, &format!("POST /events HTTP/1.1\r\n{host}Transfer-Encoding: chunked\r\n"));
+    assert_eq!(chunked.status, 405);
+    let head = request(served.port, &format!("HEAD / HTTP/1.1\r\n{host}"));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "{head:?}");
+    assert_eq!(head.header("X-Content-Type-Options"), Some("nosniff"));
+    assert_eq!(request(served.port, &format!("HEAD /events HTTP/1.1\r\n{host}")).status, 405);
+    // A target that names a server is not a path of this one.
+    assert_eq!(request(served.port, &format!("GET http://attacker.example/ HTTP/1.1\r\n{host}")).status, 404);
+    served.interrupt();
+}
+
 // ---- the browser test ---------------------------------------------------------------------
 
 #[test]
