@@ -238,14 +238,22 @@ impl<'c> Plan<'c> {
         let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> =
             (0..k).filter(|&i| indegree[i] == 0).map(std::cmp::Reverse).collect();
         let mut earliest = vec![0u32; k];
-        let mut taken: std::collections::HashSet<(usize, u32)> = std::collections::HashSet::new();
+        // For each row taken in a lane, a row at or before the first free one after it: the
+        // first free row is found by following them, and the rows passed then point straight
+        // to it (as in union-find), so a lane of many stages does not probe row by row.
+        let mut next_free: std::collections::HashMap<(usize, u32), u32> = std::collections::HashMap::new();
+        let mut passed = Vec::new();
         while let Some(std::cmp::Reverse(i)) = ready.pop() {
             let lane = self.lane_of[stages[i].index()];
             let mut row = earliest[i];
-            while taken.contains(&(lane, row)) {
-                row += 1;
+            while let Some(&next) = next_free.get(&(lane, row)) {
+                passed.push(row);
+                row = next;
             }
-            taken.insert((lane, row));
+            for p in passed.drain(..) {
+                next_free.insert((lane, p), row);
+            }
+            next_free.insert((lane, row), row + 1);
             self.rows[stages[i].index()] = row;
             for &t in &forward[i] {
                 earliest[t] = earliest[t].max(row + 1);
@@ -592,15 +600,33 @@ pub(crate) fn lay_out(
         let offset = (t % GUTTER_TRACKS) as f32 * m.track + m.track;
         if far { a + s - offset } else { a + offset }
     };
-    // (from, to, track) of the edges along each gutter.
-    type Taken = Vec<(f32, f32, usize)>;
+    // The edges along each gutter: on each of its tracks, their spans (from → to, disjoint,
+    // keyed by where they begin), and how many edges found every track taken.
+    #[derive(Default)]
+    struct Taken {
+        tracks: [BTreeMap<u32, f32>; GUTTER_TRACKS],
+        crowded: usize,
+    }
     let mut gutters: BTreeMap<(usize, bool), Taken> = BTreeMap::new();
     let mut take_gutter = |lane: usize, far: bool, from: f32, to: f32| {
         let (lo, hi) = if from < to { (from, to) } else { (to, from) };
-        let used = gutters.entry((lane, far)).or_default();
-        let t = (0..).find(|t| !used.iter().any(|(a, b, u)| u == t && *a <= hi && lo <= *b)).unwrap_or(0);
-        used.push((lo, hi, t));
-        t
+        // Positions along the flow are not negative, so their bits sort as they do.
+        let key = |at: f32| at.max(0.0).to_bits();
+        let taken = gutters.entry((lane, far)).or_default();
+        // A track is free when the last span on it that begins at or before `hi` ends before
+        // `lo`: one lookup per track, whatever the number of edges.
+        let free = |spans: &BTreeMap<u32, f32>| spans.range(..=key(hi)).next_back().is_none_or(|(_, &end)| end < lo);
+        match taken.tracks.iter().position(free) {
+            Some(t) => {
+                taken.tracks[t].insert(key(lo), hi);
+                t
+            }
+            // Every track is taken: the edge shares one (they are drawn at `t % GUTTER_TRACKS`).
+            None => {
+                taken.crowded += 1;
+                GUTTER_TRACKS + taken.crowded
+            }
+        }
     };
 
     // The boxes in page coordinates (x, y, width, height).

@@ -346,12 +346,26 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         // A repeated edge (RF107) says nothing new to a reader: only the first of each counts.
         let edges = &model.edges;
         let by_from = ByStage::new(n, edges.iter().enumerate().map(|(e, edge)| (edge.from, e)), 0);
+        // Compared pairwise among a stage's few edges; through a set for a stage with many.
         let mut keep = vec![false; edges.len()];
+        let mut seen = std::collections::HashSet::new();
         for from in (0..n as u32).map(StageId) {
             let group = by_from.of(from);
-            for (i, &e) in group.iter().enumerate() {
-                let same = |f: &usize| edges[*f].to == edges[e].to && edges[*f].label == edges[e].label;
-                keep[e] = !group[..i].iter().any(same);
+            if group.len() <= 8 {
+                for (i, &e) in group.iter().enumerate() {
+                    let same = |f: &usize| edges[*f].to == edges[e].to && edges[*f].label == edges[e].label;
+                    keep[e] = !group[..i].iter().any(same);
+                }
+                continue;
+            }
+            seen.clear();
+            for &e in group {
+                let label = edges[e].label.as_ref().map(|l| match l {
+                    Label::Yes => Err(true),
+                    Label::No => Err(false),
+                    Label::Text(texts) => Ok(&texts.values),
+                });
+                keep[e] = seen.insert((edges[e].to, label));
             }
         }
         let kept = || edges.iter().zip(&keep).filter(|(_, keep)| **keep).map(|(edge, _)| edge);
