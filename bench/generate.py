@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a realistic referral chart of N stages, and the same graph as DOT.
 
-    bench/generate.py N OUT.flow OUT.dot
+    bench/generate.py [--top-level-edges] [--actors 20] N OUT.flow OUT.dot
 
 The chart is bilingual (English and Thai), has actors, phases, several entry points,
 decisions with labelled branches, time limits, legal references, notes and requirements, and
@@ -11,10 +11,14 @@ actor is used and every requirement holds.
 
 The flow is a chain of blocks of ten stages: eight steps and decisions, one outcome, and the
 way on to the next block. Blocks are grouped into phases of up to 100 blocks.
+
+`--top-level-edges` writes every edge as a top-level `a -> b` (`a -> b : yes`) line after the stages
+(the shape of issue 15: the checker must hold every edge until it has read every stage),
+instead of inside its stage's block; `--actors 20` uses twenty agencies instead of ten.
 """
 import sys
 
-ACTORS = [
+ALL_ACTORS = [
     ("police", "Royal Thai Police", "สำนักงานตำรวจแห่งชาติ"),
     ("labour", "Labour inspectors", "พนักงานตรวจแรงงาน"),
     ("mdt", "Multidisciplinary team", "ทีมสหวิชาชีพ"),
@@ -25,6 +29,16 @@ ACTORS = [
     ("prosecutor", "Public prosecutors", "พนักงานอัยการ"),
     ("immigration", "Immigration Bureau", "สำนักงานตรวจคนเข้าเมือง"),
     ("ngo", "Non-governmental organisations", "องค์กรพัฒนาเอกชน"),
+    ("dsd", "Department of Special Investigation", "กรมสอบสวนคดีพิเศษ"),
+    ("labour_protection", "Department of Labour Protection and Welfare", "กรมสวัสดิการและคุ้มครองแรงงาน"),
+    ("fisheries", "Department of Fisheries", "กรมประมง"),
+    ("marine", "Marine Department", "กรมเจ้าท่า"),
+    ("employment", "Department of Employment", "กรมการจัดหางาน"),
+    ("children", "Department of Children and Youth", "กรมกิจการเด็กและเยาวชน"),
+    ("legal_aid", "Lawyers Council legal aid", "สภาทนายความ"),
+    ("embassy", "Embassy of the country of origin", "สถานเอกอัครราชทูตประเทศต้นทาง"),
+    ("hotline", "1300 Prachabodi hotline", "ศูนย์ประชาบดี 1300"),
+    ("province", "Provincial anti-trafficking committee", "คณะอนุกรรมการป้องกันและปราบปรามการค้ามนุษย์จังหวัด"),
 ]
 
 # (kind, English label, Thai label, within) for the nine stages of a block before its outcome.
@@ -41,7 +55,8 @@ BLOCK = [
 ]
 
 
-def generate(n, flow, dot):
+def generate(n, flow, dot, top_level_edges=False, actors=10):
+    ACTORS = ALL_ACTORS[:actors]
     blocks = max(1, n // 10)
     w = flow.write
     w('title "Generated referral mechanism" th "กลไกการส่งต่อที่สร้างขึ้น"\n')
@@ -74,13 +89,15 @@ def generate(n, flow, dot):
             if i == 6:
                 w('    note "Up to 15 days before the identification interview" th "ไม่เกิน 15 วันก่อนการสัมภาษณ์คัดแยก"\n')
             if kind == "decision":
-                w(f"    yes -> b{b}s{i + 1}\n")
-                w(f"    no -> b{b}out\n")
+                if not top_level_edges:
+                    w(f"    yes -> b{b}s{i + 1}\n")
+                    w(f"    no -> b{b}out\n")
                 edges.append((sid, f"b{b}s{i + 1}", "yes"))
                 edges.append((sid, f"b{b}out", "no"))
             else:
                 nxt = f"b{b}s{i + 1}" if i + 1 < len(BLOCK) else (f"b{b + 1}s0" if b + 1 < blocks else "closed")
-                w(f"    -> {nxt}\n")
+                if not top_level_edges:
+                    w(f"    -> {nxt}\n")
                 edges.append((sid, nxt, None))
             w("  }\n")
             dot.write(f'  {sid} [label="{en} ({b}.{i})"];\n')
@@ -94,8 +111,8 @@ def generate(n, flow, dot):
     stage_count += 1
     # The routes that start later enter at their block: draw those edges at the top level.
     for frm, to, label in edges:
-        if frm.startswith("entry"):
-            w(f"{frm} -> {to}\n")
+        if frm.startswith("entry") or top_level_edges:
+            w(f"{frm} -> {to} : {label}\n" if label else f"{frm} -> {to}\n")
     w("\n")
     # Requirements that hold: screening before shelter, and the time limits of a block.
     for b in range(0, blocks, max(1, blocks // 10)):
@@ -109,11 +126,19 @@ def generate(n, flow, dot):
 
 
 def main():
-    if len(sys.argv) != 4:
+    args = sys.argv[1:]
+    top_level_edges = "--top-level-edges" in args
+    args = [a for a in args if a != "--top-level-edges"]
+    actors = 10
+    if "--actors" in args:
+        i = args.index("--actors")
+        actors = int(args[i + 1])
+        del args[i : i + 2]
+    if len(args) != 3 or not 1 <= actors <= len(ALL_ACTORS):
         sys.exit(__doc__)
-    n = int(sys.argv[1])
-    with open(sys.argv[2], "w", encoding="utf-8") as flow, open(sys.argv[3], "w", encoding="utf-8") as dot:
-        count = generate(n, flow, dot)
+    n = int(args[0])
+    with open(args[1], "w", encoding="utf-8") as flow, open(args[2], "w", encoding="utf-8") as dot:
+        count = generate(n, flow, dot, top_level_edges, actors)
     print(f"{count} stages", file=sys.stderr)
 
 
