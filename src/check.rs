@@ -9,6 +9,7 @@ use referflow_emit::Source;
 use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 
 use crate::config::{self, Configs};
+use crate::driver;
 use crate::input::{self, Loaded};
 use crate::{Failure, Outcome, report_failure};
 
@@ -70,7 +71,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
     let paths = input::expand(&args.paths);
     let count = paths.len();
     for (i, path) in paths.into_iter().enumerate() {
-        let keep = if i + 1 == count { Keep::UntilExit } else { Keep::No };
+        let keep = if i + 1 == count { driver::Keep::UntilExit } else { driver::Keep::No };
         let file = path.and_then(|p| {
             let dir = if p.as_os_str() == "-" {
                 PathBuf::from(".")
@@ -78,7 +79,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
                 p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             };
             let levels = levels_for(&configs.for_dir(&dir)?, &flags);
-            let (loaded, diagnostics) = check_file(&p, &levels, keep)?;
+            let (loaded, diagnostics) = driver::check_file(&p, &levels, keep)?;
             Ok(((p.as_os_str() != "-").then_some(p), loaded, diagnostics))
         });
         match file {
@@ -127,48 +128,6 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
         outcome = outcome.max(Outcome::Errors);
     }
     outcome
-}
-
-/// What becomes of a chart's model once its diagnostics are out.
-#[derive(Debug, Clone, Copy)]
-enum Keep {
-    /// Freed now: more charts follow, which need the memory.
-    No,
-    /// Left to the end of the process, which is near (see `leave_to_exit`).
-    UntilExit,
-}
-
-impl Keep {
-    fn release<T>(self, model: T) {
-        match self {
-            Keep::No => drop(model),
-            Keep::UntilExit => crate::leave_to_exit(model),
-        }
-    }
-}
-
-/// Checks one chart: its text (needed only to show diagnostics) and its diagnostics.
-///
-/// A file larger than a piece is checked a piece at a time, so that its text and its model
-/// are never in memory together (a million-stage chart: 225 MB of text); the text is read
-/// again only if there is something to show, and must then be what was checked.
-fn check_file(path: &Path, levels: &Levels, keep: Keep) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
-    let arena = bumpalo::Bump::new();
-    if let Some(mut large) = input::check_large(path, levels, &arena)? {
-        if large.checked.diagnostics.is_empty() {
-            keep.release(large.checked.model);
-            return Ok((Loaded { name: large.name, text: String::new() }, Vec::new()));
-        }
-        // The model goes before the text comes back.
-        drop(std::mem::take(&mut large.checked.model));
-        let loaded = large.load_again(path)?;
-        return Ok((loaded, large.checked.diagnostics));
-    }
-    let loaded = input::load(path)?;
-    let checked = referflow_check::check_source(&loaded.text, levels);
-    let diagnostics = checked.diagnostics;
-    keep.release(checked.model);
-    Ok((loaded, diagnostics))
 }
 
 /// The `-D`/`-W`/`-A` flags in the order they were given, checked.

@@ -13,6 +13,11 @@ static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 << 20;
 
+/// The largest chart referflow reads now (see [`set_max_file_size`]).
+pub(crate) fn max_file_size() -> u64 {
+    MAX_FILE_SIZE.load(Ordering::Relaxed)
+}
+
 pub fn set_max_file_size(bytes: u64) {
     MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
 }
@@ -40,7 +45,7 @@ fn show_size(bytes: u64) -> String {
     format!("{bytes} bytes")
 }
 
-fn too_large(name: &str) -> Failure {
+pub(crate) fn too_large(name: &str) -> Failure {
     let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
     Failure(format!("{name}: larger than the limit of {}; raise it with --max-file-size", show_size(limit)))
 }
@@ -202,7 +207,7 @@ pub fn load(path: &Path) -> Result<Loaded, Failure> {
 /// Opens a chart file, refusing one larger than the limit before reading any of it, and
 /// anything that is not a regular file (a FIFO would block, a device or /proc file has no end
 /// or is not the author's to publish) before opening it.
-fn open(path: &Path, name: &str) -> Result<(std::fs::File, std::fs::Metadata), Failure> {
+pub(crate) fn open(path: &Path, name: &str) -> Result<(std::fs::File, std::fs::Metadata), Failure> {
     let kind = std::fs::metadata(path).map_err(|e| match dangling(path) {
         Some(target) => {
             Failure(format!("{name}: cannot read: a symbolic link to {}, which does not exist", shown(&target)))
@@ -249,101 +254,12 @@ fn kind_name(kind: std::fs::FileType) -> &'static str {
     }
 }
 
-fn cannot_read(name: &str, error: &std::io::Error) -> Failure {
+pub(crate) fn cannot_read(name: &str, error: &std::io::Error) -> Failure {
     Failure(format!("{name}: cannot read: {}", io_cause(error)))
 }
 
-fn not_utf8(name: &str, at: u64) -> Failure {
+pub(crate) fn not_utf8(name: &str, at: u64) -> Failure {
     Failure(format!("{name}: not valid UTF-8 at byte {at}; referflow reads UTF-8 text only"))
-}
-
-/// A chart file larger than a piece, checked a piece at a time so that its text is never
-/// in memory whole (see `referflow_check::check_reader`).
-#[derive(Debug)]
-pub struct Large<'a> {
-    pub name: String,
-    pub checked: referflow_check::Checked<'a>,
-    /// The length and CRC-32 of the text checked.
-    read: (u64, u32),
-}
-
-impl Large<'_> {
-    /// The text again, to show what the diagnostics point at: it must be the text checked.
-    pub fn load_again(&self, path: &Path) -> Result<Loaded, Failure> {
-        let loaded = load(path)?;
-        if fingerprint(&loaded.text) != self.read {
-            return Err(Failure(format!("{}: changed while it was being checked; check it again", self.name)));
-        }
-        Ok(loaded)
-    }
-}
-
-/// Checks `path` a piece at a time if it is a file larger than a piece, its strings in
-/// `arena`; `None` for standard input, a smaller file, and a file with a header line after
-/// its stages: read those whole.
-pub fn check_large<'a>(
-    path: &Path,
-    levels: &referflow_check::Levels,
-    arena: &'a bumpalo::Bump,
-) -> Result<Option<Large<'a>>, Failure> {
-    use referflow_check::{READ_WINDOW, ReadError};
-    if path.as_os_str() == "-" {
-        return Ok(None);
-    }
-    let name = shown(path);
-    let (file, meta) = open(path, &name)?;
-    if !meta.is_file() || meta.len() <= READ_WINDOW as u64 {
-        return Ok(None);
-    }
-    let mut reader = Fingerprinted::new(file);
-    match referflow_check::check_reader(&mut reader, arena, levels, READ_WINDOW, meta.len()) {
-        Ok(checked) => {
-            let read = reader.finish(&name)?;
-            Ok(Some(Large { name, checked, read }))
-        }
-        Err(ReadError::Io(e)) => Err(cannot_read(&name, &e)),
-        Err(ReadError::NotUtf8 { at }) => Err(not_utf8(&name, at)),
-        // Rare: read it whole.
-        Err(ReadError::HeaderNotFirst) => Ok(None),
-    }
-}
-
-/// Reads at most the size limit from `inner`, and tells how much it read and its CRC-32: a
-/// file read twice is the same text if both agree.
-#[derive(Debug)]
-struct Fingerprinted<R> {
-    inner: std::io::Take<R>,
-    crc: crc32fast::Hasher,
-    len: u64,
-}
-
-impl<R: Read> Fingerprinted<R> {
-    fn new(inner: R) -> Self {
-        let limit = MAX_FILE_SIZE.load(Ordering::Relaxed);
-        Fingerprinted { inner: inner.take(limit.saturating_add(1)), crc: crc32fast::Hasher::new(), len: 0 }
-    }
-
-    /// The length and CRC-32 of what was read; a failure if it was longer than the limit.
-    fn finish(self, name: &str) -> Result<(u64, u32), Failure> {
-        if self.len > MAX_FILE_SIZE.load(Ordering::Relaxed) {
-            return Err(too_large(name));
-        }
-        Ok((self.len, self.crc.finalize()))
-    }
-}
-
-impl<R: Read> Read for Fingerprinted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.crc.update(&buf[..n]);
-        self.len += n as u64;
-        Ok(n)
-    }
-}
-
-/// [`Fingerprinted::finish`] of a text in memory.
-fn fingerprint(text: &str) -> (u64, u32) {
-    (text.len() as u64, crc32fast::hash(text.as_bytes()))
 }
 
 /// The OS error without Rust's "(os error 2)" suffix.

@@ -3,6 +3,7 @@
 mod check;
 mod config;
 mod diff;
+mod driver;
 mod explain;
 mod fmt;
 mod input;

@@ -4,7 +4,7 @@
 //! batches are, and whatever the order, duplicates, errors and forward references.
 
 use proptest::prelude::*;
-use referflow_check::{Levels, ReadError, check_reader, check_source_in_batches, check_with};
+use referflow_check::{HeaderNotFirst, Levels, check_in_pieces, check_source_in_batches, check_with};
 
 /// The model and diagnostics, with every span (spans take no part in `==`).
 fn checked(checked: &referflow_check::Checked<'_>) -> String {
@@ -21,13 +21,13 @@ fn assert_same(src: &str) -> Result<(), TestCaseError> {
     assert_same_read(src)
 }
 
-/// The diagnostics and verdicts: what `check_reader` must give as the whole file does (its
+/// The diagnostics and verdicts: what a `Stream` must give as the whole file does (its
 /// model holds no prose).
 fn findings(checked: &referflow_check::Checked<'_>) -> String {
     format!("{:#?}\n{:#?}", checked.diagnostics, checked.model.verdicts)
 }
 
-/// `check_reader` with pieces of every size from one byte on gives the whole file's findings,
+/// A `Stream` fed pieces of every size from one byte on gives the whole file's findings,
 /// or, where a header line comes after the stages, says so as the batches do.
 fn assert_same_read(src: &str) -> Result<(), TestCaseError> {
     let levels = Levels::default();
@@ -35,17 +35,16 @@ fn assert_same_read(src: &str) -> Result<(), TestCaseError> {
     let late = referflow_syntax::parse_in_batches(src, 1 << 20, |_| {}).is_err();
     for window in [1, 2, 7, 64, 1000, 1 << 20] {
         let arena = bumpalo::Bump::new();
-        match check_reader(src.as_bytes(), &arena, &levels, window, 0) {
+        match check_in_pieces(src, window, &arena, &levels) {
             Ok(read) => {
                 prop_assert!(!late, "pieces of {} bytes missed a late header in\n{}", window, src);
                 prop_assert!(findings(&read) == findings(&whole), "pieces of {} bytes differ on\n{}", window, src);
                 prop_assert_eq!(read.model.stages.len(), whole.model.stages.len());
                 prop_assert_eq!(read.model.edges.len(), whole.model.edges.len());
             }
-            Err(ReadError::HeaderNotFirst) => {
+            Err(HeaderNotFirst) => {
                 prop_assert!(late, "pieces of {} bytes saw a late header that is not there in\n{}", window, src)
             }
-            Err(e) => return Err(TestCaseError::fail(format!("{e:?}"))),
         }
     }
     Ok(())
@@ -176,5 +175,27 @@ proptest! {
     #[test]
     fn batches_agree_with_the_whole_file(statements in prop::collection::vec(statement(), 1..14)) {
         assert_same(&statements.join("\n"))?;
+    }
+}
+
+/// The checker and the syntax crate take text and give diagnostics: no file, no network, no
+/// process, no environment, no standard streams. What reads a file is `src/driver.rs` and
+/// `src/input.rs`; this is what lets the checker run in a browser (`.ci/run` builds it for
+/// wasm32-unknown-unknown).
+#[test]
+fn the_checker_does_no_io() {
+    for krate in ["referflow-check", "referflow-syntax"] {
+        let dir = crate::root().join("crates").join(krate).join("src");
+        let mut files = vec![dir];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for banned in ["std::fs", "std::io", "std::net", "std::process", "std::env", "println!", "eprintln!"] {
+                assert!(!text.contains(banned), "{} uses {banned}", path.display());
+            }
+        }
     }
 }

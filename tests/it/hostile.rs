@@ -279,8 +279,7 @@ fn a_byte_order_mark_moves_no_diagnostic() {
         };
         let ways = |text: &str| {
             let arena = bumpalo::Bump::new();
-            let read =
-                referflow_check::check_reader(text.as_bytes(), &arena, &levels, 64, 0).ok().map(|c| seen(text, &c));
+            let read = referflow_check::check_in_pieces(text, 64, &arena, &levels).ok().map(|c| seen(text, &c));
             [
                 Some(seen(text, &referflow_check::check_with(&referflow_syntax::parse(text), &levels))),
                 Some(seen(text, &referflow_check::check_source(text, &levels))),

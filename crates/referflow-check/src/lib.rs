@@ -75,170 +75,143 @@ pub fn check_source_in_batches<'s>(src: &'s str, levels: &Levels, batch_bytes: u
     finish(resolver, &rest.errors, levels)
 }
 
-/// What kept [`check_reader`] from checking a file.
-#[derive(Debug)]
-pub enum ReadError {
-    Io(std::io::Error),
-    /// The text is not UTF-8 from this byte on.
-    NotUtf8 {
-        at: u64,
-    },
-    /// A `title`, `version` or `languages` line after the stages: check the whole text with
-    /// [`check_source`] instead.
-    HeaderNotFirst,
-}
+/// A `title`, `version` or `languages` line after the stages, found by [`Stream::push`]:
+/// check the whole text with [`check_source`] instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderNotFirst;
 
-/// The size of the pieces `referflow check` reads a large file in. [`check_reader`] holds
-/// three at a time, about: one it parses, one read ahead, one being read.
+/// The size of the pieces `referflow check` reads a large file in. A [`Stream`] holds about
+/// two at a time, and the reader one more: one being parsed, one read ahead, one being read.
 pub const READ_WINDOW: usize = 8 << 20;
 
-/// Checks the chart `reader` gives, about `window` bytes at a time, so that the whole text
-/// is never in memory: for a file too large to hold comfortably next to its model. The
-/// diagnostics are those [`check_source`] gives for the same text (a statement longer than
-/// the window makes the window longer). The model holds no prose: its stage labels, notes
-/// and references are empty, which keeps where a text or translation is given (RF110), not
-/// what it says; its strings live in `arena`. `size_hint`, the length of the text if known,
-/// only reserves room.
-pub fn check_reader<'a>(
-    reader: impl std::io::Read + Send,
+/// A chart checked a piece of its text at a time, so that the whole text need never be in
+/// memory: for a file too large to hold comfortably next to its model. The caller reads the
+/// file (the checker does no I/O and starts no thread) and hands the text over in order with
+/// [`Stream::push`], in pieces of any size; the diagnostics are those [`check_source`] gives
+/// for the same text. The model holds no prose: its stage labels, notes and references are
+/// empty, which keeps where a text or translation is given (RF110), not what it says; its
+/// strings live in the arena.
+pub struct Stream<'a> {
+    arena: &'a bumpalo::Bump,
+    resolver: resolve::Resolver<'a>,
+    errors: Vec<referflow_syntax::SyntaxError>,
+    /// What the pieces so far left unread (a statement cut by the end of the last one), and
+    /// where it starts in the file.
+    text: String,
+    offset: u64,
+    /// How long the text must be before it is parsed again.
+    need: usize,
+    after_header: bool,
+}
+
+impl std::fmt::Debug for Stream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream").field("offset", &self.offset).field("unread", &self.text.len()).finish_non_exhaustive()
+    }
+}
+
+impl<'a> Stream<'a> {
+    /// A stream whose strings go to `arena`; `size_hint`, the length of the text if known,
+    /// only reserves room.
+    pub fn new(arena: &'a bumpalo::Bump, size_hint: u64) -> Self {
+        let resolver = resolve::Resolver::for_text(size_hint).without_prose();
+        Stream { arena, resolver, errors: Vec::new(), text: String::new(), offset: 0, need: 0, after_header: false }
+    }
+
+    /// Hands over the next piece of the text; `last` says that it ends the file. The pieces may
+    /// cut a statement (or a character's bytes never: they are `String`s) anywhere.
+    pub fn push(&mut self, mut piece: String, last: bool) -> Result<(), HeaderNotFirst> {
+        let mut text = std::mem::take(&mut self.text);
+        if text.len() < piece.len() {
+            // Usually a line or two: moved in front of the piece rather than the piece after it.
+            piece.insert_str(0, &text);
+            text = piece;
+        } else {
+            text.push_str(&piece);
+        }
+        if !last && text.len() < self.need {
+            self.text = text;
+            return Ok(());
+        }
+        let read = self.parse(&text, last)?;
+        if !last {
+            // Nothing could be read: the text ends inside a statement (or the header). Doubling
+            // keeps reading a statement of any length linear.
+            self.need = if read == 0 { text.len() * 2 } else { 0 };
+            self.text = text.split_off(read);
+        }
+        Ok(())
+    }
+
+    /// Reads the statements `text` (the file from `self.offset` on) holds whole; how many
+    /// bytes that was.
+    fn parse(&mut self, text: &str, last: bool) -> Result<usize, HeaderNotFirst> {
+        use referflow_syntax::{Keep, Statement, Window};
+
+        /// Ids and short texts copied into the arena; prose left behind.
+        struct Arena<'a> {
+            arena: &'a bumpalo::Bump,
+            offset: u32,
+        }
+        impl<'a> Keep<'a> for Arena<'a> {
+            fn offset(&self) -> u32 {
+                self.offset
+            }
+            fn keep(&mut self, s: &str) -> &'a str {
+                self.arena.alloc_str(s)
+            }
+            fn prose(&self) -> bool {
+                false
+            }
+        }
+
+        let place = Window { first: self.offset == 0, last, after_header: self.after_header };
+        if place.first {
+            self.resolver.set_text_start(referflow_syntax::text_start(text));
+        }
+        let mut keep = Arena { arena: self.arena, offset: u32::try_from(self.offset).unwrap_or(u32::MAX) };
+        let resolver = &mut self.resolver;
+        let rest = referflow_syntax::parse_window(text, place, 256 << 10, |statements| {
+            let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
+            resolver.feed(&statements);
+        })
+        .map_err(|_| HeaderNotFirst)?;
+        self.errors.extend(rest.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, keep.offset)));
+        self.after_header |= rest.read > 0;
+        self.offset += rest.read as u64;
+        Ok(rest.read)
+    }
+
+    /// The model and every diagnostic, once the last piece has been pushed.
+    pub fn finish(self, levels: &Levels) -> Checked<'a> {
+        finish(self.resolver, &self.errors, levels)
+    }
+}
+
+/// `src` pushed to a [`Stream`] in pieces of about `window` bytes (each ends between two
+/// characters), as `referflow check` reads a large file: for the tests, the fuzz targets and
+/// the benchmarks.
+#[doc(hidden)]
+pub fn check_in_pieces<'a>(
+    src: &str,
+    window: usize,
     arena: &'a bumpalo::Bump,
     levels: &Levels,
-    window: usize,
-    size_hint: u64,
-) -> Result<Checked<'a>, ReadError> {
-    use referflow_syntax::{Keep, Statement, Window};
-
-    /// Ids and short texts copied into the arena; prose left behind.
-    struct Arena<'a> {
-        arena: &'a bumpalo::Bump,
-        offset: u32,
-    }
-    impl<'a> Keep<'a> for Arena<'a> {
-        fn offset(&self) -> u32 {
-            self.offset
-        }
-        fn keep(&mut self, s: &str) -> &'a str {
-            self.arena.alloc_str(s)
-        }
-        fn prose(&self) -> bool {
-            false
-        }
-    }
-
-    let window = window.max(1);
-    let mut resolver = resolve::Resolver::for_text(size_hint).without_prose();
-    let mut after_header = false;
-    let mut errors = Vec::new();
-    std::thread::scope(|scope| {
-        // The next piece is read, and checked to be UTF-8, on a thread of its own while this
-        // one parses and resolves the piece before.
-        let (send, pieces) = std::sync::mpsc::sync_channel(1);
-        scope.spawn(move || read_pieces(reader, window, &send));
-        // What the last piece left (the statement it ends inside), where it starts in the file,
-        // and how long the text must be before it is parsed again.
-        let (mut carry, mut offset, mut need) = (String::new(), 0u64, 0);
-        loop {
-            let mut text = std::mem::take(&mut carry);
-            let (mut last, mut more) = (false, true);
-            // At least one more piece, and as many as it takes to reach `need`.
-            while !last && (more || text.len() < need) {
-                more = false;
-                let mut piece: Piece =
-                    pieces.recv().map_err(|_| ReadError::Io(std::io::ErrorKind::BrokenPipe.into()))??;
-                if text.len() < piece.text.len() {
-                    // Usually a line or two: moved into the room the piece keeps for it.
-                    piece.text.insert_str(0, &text);
-                    text = piece.text;
-                } else {
-                    text.push_str(&piece.text);
-                }
-                last = piece.last;
-            }
-            let place = Window { first: offset == 0, last, after_header };
-            if place.first {
-                resolver.set_text_start(referflow_syntax::text_start(&text));
-            }
-            let mut keep = Arena { arena, offset: u32::try_from(offset).unwrap_or(u32::MAX) };
-            let rest = referflow_syntax::parse_window(&text, place, 256 << 10, |statements| {
-                let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
-                resolver.feed(&statements);
-            })
-            .map_err(|_| ReadError::HeaderNotFirst)?;
-            errors.extend(rest.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, keep.offset)));
-            if last {
-                return Ok(());
-            }
-            after_header |= rest.read > 0;
-            // Nothing could be handed over: the text ends inside a statement (or the header).
-            // Doubling keeps reading a statement of any length linear.
-            need = if rest.read == 0 { text.len() * 2 } else { 0 };
-            carry = text.split_off(rest.read);
-            offset += rest.read as u64;
-        }
-    })?;
-    Ok(finish(resolver, &errors, levels))
-}
-
-/// A piece of a file, UTF-8, ending between two characters.
-struct Piece {
-    text: String,
-    /// It ends the file.
-    last: bool,
-}
-
-/// Reads `reader` in pieces of `size` bytes (give or take the bytes of a character cut in
-/// two, which go to the next piece) and sends them on, until the end, an error or a byte
-/// that is not UTF-8 (named by its offset in the file).
-fn read_pieces(
-    mut reader: impl std::io::Read,
-    size: usize,
-    send: &std::sync::mpsc::SyncSender<Result<Piece, ReadError>>,
-) {
-    use std::io::Read;
-    let (mut cut, mut offset) = (Vec::new(), 0u64);
+) -> Result<Checked<'a>, HeaderNotFirst> {
+    let mut stream = Stream::new(arena, src.len() as u64);
+    let mut rest = src;
     loop {
-        // With room for what the piece before leaves (see `check_reader`).
-        let mut bytes = Vec::with_capacity(size + cut.len() + (64 << 10));
-        bytes.append(&mut cut);
-        let piece = match reader.by_ref().take(size as u64).read_to_end(&mut bytes) {
-            Err(e) => Err(ReadError::Io(e)),
-            Ok(n) => {
-                let last = n < size;
-                if !last {
-                    cut = bytes.split_off(char_start(&bytes));
-                }
-                let len = bytes.len() as u64;
-                let piece = String::from_utf8(bytes)
-                    .map(|text| Piece { text, last })
-                    .map_err(|e| ReadError::NotUtf8 { at: offset + e.utf8_error().valid_up_to() as u64 });
-                offset += len;
-                piece
-            }
-        };
-        let done = piece.as_ref().map_or(true, |p| p.last);
-        if send.send(piece).is_err() || done {
-            return;
+        let mut end = window.max(1).min(rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
         }
-    }
-}
-
-/// Where the character that the end of `bytes` cuts in two starts, or the end if none is
-/// cut: the first byte of a character in UTF-8 says how many follow it.
-fn char_start(bytes: &[u8]) -> usize {
-    let n = bytes.len();
-    for back in 1..=n.min(3) {
-        let b = bytes[n - back];
-        if b & 0xC0 != 0x80 {
-            let len = match b {
-                0xF0.. => 4,
-                0xE0.. => 3,
-                0xC0.. => 2,
-                _ => 1,
-            };
-            return if len > back { n - back } else { n };
+        let (piece, after) = rest.split_at(end);
+        stream.push(piece.to_string(), after.is_empty())?;
+        if after.is_empty() {
+            return Ok(stream.finish(levels));
         }
+        rest = after;
     }
-    n
 }
 
 /// The syntax errors, the resolver's findings and the rules.

@@ -223,7 +223,7 @@ pub(crate) struct Resolver<'s> {
     stages_filled: usize,
     /// The header has been read (see `feed`).
     header_read: bool,
-    /// The statements come without their prose (`check_reader`): see `texts_of`.
+    /// The statements come without their prose (`Stream`): see `texts_of`.
     without_prose: bool,
     /// Requirements are read last, when every stage is known.
     requires: Vec<ast::Require<'s>>,

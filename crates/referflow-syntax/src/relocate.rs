@@ -1,5 +1,5 @@
 //! Copies statements out of the text they were parsed from, for a reader that holds one piece
-//! of a large file at a time (`referflow_check::check_reader`): every span moves by the
+//! of a large file at a time (`referflow_check::Stream`): every span moves by the
 //! piece's offset in the file, every string goes where the [`Keep`] puts it, and the prose
 //! (what only a reader of the chart needs) may be left behind.
 

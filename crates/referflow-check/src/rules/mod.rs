@@ -80,7 +80,9 @@ pub(crate) fn run(model: &Model<'_>, levels: &crate::Levels, out: &mut Vec<Diagn
     std::thread::scope(|scope| {
         // On a large chart the requirements (a walk of the graph each) are judged on another
         // core while the other rules run; their rules then find the results ready.
-        if !model.requirements.is_empty() && model.stages.len() >= PARALLEL_FROM {
+        // Where there is one core, or no threads at all (WebAssembly in a browser), on this one.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if !model.requirements.is_empty() && model.stages.len() >= PARALLEL_FROM && cores > 1 {
             scope.spawn(|| {
                 cx.before().count();
                 cx.within().count();
