@@ -42,7 +42,6 @@ use referflow_check::Levels;
 use serde_json::Value;
 
 use self::text::{Encoding, LineMap, LineStarts};
-use crate::config::{self, Configs};
 use crate::{Failure, Outcome, report_failure};
 
 pub fn run() -> Outcome {
@@ -411,15 +410,14 @@ impl Server {
     /// The rule levels for a chart: those of the nearest `referflow.toml`, as `referflow check`
     /// reads them. A config that cannot be read is shown to the user once, and the defaults apply.
     fn levels(&self, uri: &Uri) -> Levels {
-        let mut levels = Levels::default();
-        let Some(dir) = file_path(uri).and_then(|p| p.parent().map(PathBuf::from)) else { return levels };
-        match Configs::default().for_dir(&dir) {
-            Ok(config) => config::apply(&config, &mut levels),
+        let Some(path) = file_path(uri) else { return Levels::default() };
+        match crate::config::levels_for(&path) {
+            Ok(levels) => levels,
             Err(Failure(message)) => {
                 self.notify::<ShowMessage>(ShowMessageParams { typ: MessageType::WARNING, message });
+                Levels::default()
             }
         }
-        levels
     }
 
     fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
