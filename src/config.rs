@@ -81,11 +81,10 @@ fn dir_of(chart: &Path) -> PathBuf {
 fn read(path: &Path) -> Result<Levels, Failure> {
     let name = crate::input::shown(path);
     let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
+    let lines = referflow_syntax::LineIndex::new(&text);
     let at = |offset: usize| {
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{name}:{line}:{column}")
+        let at = lines.line_col(&text, offset);
+        format!("{name}:{}:{}", at.line, at.column)
     };
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let place = e.span().map_or_else(|| name.to_string(), |s| at(s.start));

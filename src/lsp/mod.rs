@@ -39,9 +39,10 @@ use lsp_types::{
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkDoneProgressOptions,
 };
 use referflow_check::Levels;
+use referflow_syntax::LineIndex;
 use serde_json::Value;
 
-use self::text::{Encoding, LineMap, LineStarts};
+use self::text::{Encoding, LineMap};
 use crate::{Failure, Outcome, report_failure};
 
 pub fn run() -> Outcome {
@@ -63,8 +64,8 @@ pub fn run() -> Outcome {
 #[derive(Debug)]
 struct Document {
     text: String,
-    /// Where each line of `text` starts, updated by each edit rather than found again.
-    lines: LineStarts,
+    /// The line index of `text`, updated by each edit rather than built again.
+    lines: LineIndex,
     version: i32,
     /// The rule levels of the nearest `referflow.toml`, read when the document is opened or saved.
     levels: Levels,
@@ -72,7 +73,7 @@ struct Document {
 
 impl Document {
     fn line_map(&self, encoding: Encoding) -> LineMap<'_> {
-        LineMap::with_starts(&self.text, &self.lines, encoding)
+        LineMap::with_index(&self.text, &self.lines, encoding)
     }
 }
 
@@ -342,7 +343,7 @@ impl Server {
                 let Ok(params) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params) else { return };
                 let doc = params.text_document;
                 let levels = self.levels(&doc.uri);
-                let lines = LineStarts::new(&doc.text);
+                let lines = LineIndex::new(&doc.text);
                 self.documents
                     .insert(doc.uri.clone(), Document { text: doc.text, lines, version: doc.version, levels });
                 self.dirty.insert(doc.uri);
@@ -359,7 +360,7 @@ impl Server {
                 }));
                 if applied.is_err() {
                     doc.text.clear(); // unreachable in practice; never check half-edited text
-                    doc.lines = LineStarts::new("");
+                    doc.lines = LineIndex::new("");
                 }
                 doc.version = params.text_document.version;
                 self.dirty.insert(uri);
