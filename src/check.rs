@@ -39,7 +39,7 @@ pub struct Args {
 enum Format {
     /// miette's report with the source shown, on stderr.
     Human,
-    /// One JSON object on stdout (SPEC §4).
+    /// One JSON object on stdout (docs/ci.md, "JSON diagnostics").
     Json,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
