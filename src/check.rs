@@ -1,14 +1,14 @@
 //! `referflow check PATH...`
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{ArgMatches, ValueEnum};
 use referflow_check::{Diagnostic, Level, Levels, Rule};
 use referflow_emit::Source;
 use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};
 
-use crate::config::{self, Configs};
+use crate::config::Configs;
 use crate::driver;
 use crate::input::{self, Loaded};
 use crate::{Failure, Outcome, report_failure};
@@ -40,7 +40,7 @@ pub struct Args {
 enum Format {
     /// miette's report with the source shown, on stderr.
     Human,
-    /// One JSON object on stdout (SPEC §4).
+    /// One JSON object on stdout (docs/ci.md, "JSON diagnostics").
     Json,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
@@ -73,12 +73,7 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
     for (i, path) in paths.into_iter().enumerate() {
         let keep = if i + 1 == count { driver::Keep::UntilExit } else { driver::Keep::No };
         let file = path.and_then(|p| {
-            let dir = if p.as_os_str() == "-" {
-                PathBuf::from(".")
-            } else {
-                p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            };
-            let levels = levels_for(&configs.for_dir(&dir)?, &flags);
+            let levels = with_flags(configs.levels_for(&p)?, &flags);
             let (loaded, diagnostics) = driver::check_file(&p, &levels, keep)?;
             Ok(((p.as_os_str() != "-").then_some(p), loaded, diagnostics))
         });
@@ -155,10 +150,8 @@ fn level_flags(matches: &ArgMatches) -> Result<Vec<Flag>, Failure> {
         .collect()
 }
 
-/// Defaults, then the config file, then the flags in order; a later flag wins.
-fn levels_for(config: &config::Config, flags: &[Flag]) -> Levels {
-    let mut levels = Levels::default();
-    config::apply(config, &mut levels);
+/// The levels of the config file, then the flags in order; a later flag wins.
+fn with_flags(mut levels: Levels, flags: &[Flag]) -> Levels {
     for flag in flags {
         match *flag {
             Flag::Rule(rule, level) => {

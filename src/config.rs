@@ -6,7 +6,9 @@
 //! RF108 = "deny"                  # …or by code; levels are allow, warn and deny
 //! ```
 //!
-//! The nearest file wins: it is looked for in the chart's directory, then each directory above.
+//! The nearest file wins: it is looked for in the chart's directory, then each directory above
+//! (for standard input, the current directory), as docs/ci.md says. Every command takes its rule
+//! levels from here, through [`levels_for`] or [`Configs::levels_for`], and nowhere else.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -26,55 +28,69 @@ struct ConfigFile {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
-/// The rule levels a config file sets, in the order written.
-#[derive(Debug, Clone, Default)]
-pub struct Config {
-    pub levels: Vec<(Rule, Level)>,
+/// The rule levels for the chart at `chart` (`-` for standard input): the defaults, then the
+/// nearest `referflow.toml`. For a command that reads one chart, or reads the file afresh on
+/// every change (`serve`, the language server).
+pub fn levels_for(chart: &Path) -> Result<Levels, Failure> {
+    Configs::default().levels_for(chart)
 }
 
-/// Finds and reads the config that applies to charts in `dir`, remembering what it read.
+/// Finds and reads the config files for the charts of one run, each directory looked up and
+/// each file read once.
 #[derive(Debug, Default)]
 pub struct Configs {
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
-    read: HashMap<PathBuf, Config>,
+    read: HashMap<PathBuf, Levels>,
 }
 
 impl Configs {
-    /// The config for a chart in directory `dir` (none if no `referflow.toml` is found).
-    pub fn for_dir(&mut self, dir: &Path) -> Result<Config, Failure> {
-        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    /// The rule levels for the chart at `chart` (`-` for standard input): the defaults, then
+    /// the nearest `referflow.toml`.
+    pub fn levels_for(&mut self, chart: &Path) -> Result<Levels, Failure> {
+        let dir = dir_of(chart);
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
         let found = match self.by_dir.get(&dir) {
             Some(found) => found.clone(),
             None => {
                 let found = dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file());
-                self.by_dir.insert(dir.clone(), found.clone());
+                self.by_dir.insert(dir, found.clone());
                 found
             }
         };
-        let Some(path) = found else { return Ok(Config::default()) };
-        if let Some(config) = self.read.get(&path) {
-            return Ok(config.clone());
+        let Some(path) = found else { return Ok(Levels::default()) };
+        if let Some(levels) = self.read.get(&path) {
+            return Ok(levels.clone());
         }
-        let config = read(&path)?;
-        self.read.insert(path, config.clone());
-        Ok(config)
+        let levels = read(&path)?;
+        self.read.insert(path, levels.clone());
+        Ok(levels)
     }
 }
 
-fn read(path: &Path) -> Result<Config, Failure> {
+/// Where the search for `referflow.toml` starts: the chart's directory, the current one for
+/// standard input or a bare file name (whose parent is the empty path, which
+/// `std::path::absolute` refuses, so the search would not go above it).
+fn dir_of(chart: &Path) -> PathBuf {
+    if chart.as_os_str() == "-" {
+        return PathBuf::from(".");
+    }
+    chart.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// The levels a config file sets, over the defaults, in the order written.
+fn read(path: &Path) -> Result<Levels, Failure> {
     let name = crate::input::shown(path);
     let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
+    let lines = referflow_syntax::LineIndex::new(&text);
     let at = |offset: usize| {
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{name}:{line}:{column}")
+        let at = lines.line_col(&text, offset);
+        format!("{name}:{}:{}", at.line, at.column)
     };
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let place = e.span().map_or_else(|| name.to_string(), |s| at(s.start));
         Failure(format!("{place}: {}", crate::input::visible(e.message().trim_end())))
     })?;
-    let mut levels = Vec::new();
+    let mut levels = Levels::default();
     for (key, value) in &file.rules {
         let rule = Rule::lookup(key.get_ref()).ok_or_else(|| {
             Failure(format!(
@@ -93,15 +109,8 @@ fn read(path: &Path) -> Result<Config, Failure> {
         if rule.is_fixed() && level != Level::Deny {
             return Err(Failure(format!("{}: {}", at(key.span().start), referflow_check::FixedRule(rule))));
         }
-        levels.push((rule, level));
+        // Fixed rules were refused just above.
+        let _ = levels.set(rule, level);
     }
-    Ok(Config { levels })
-}
-
-/// Applies a config to levels.
-pub fn apply(config: &Config, levels: &mut Levels) {
-    for (rule, level) in &config.levels {
-        // Fixed rules were refused when the file was read.
-        let _ = levels.set(*rule, *level);
-    }
+    Ok(levels)
 }

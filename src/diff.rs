@@ -51,8 +51,15 @@ pub fn run(args: Args) -> Outcome {
         }
     }
     let parsed: Vec<_> = files.iter().map(|f| referflow_syntax::parse(&f.text)).collect();
-    // Both charts at the default levels, which `compare` runs the rules at again.
-    let levels = referflow_check::Levels::default();
+    // Both charts at the levels of the new one, the revision under review: its `referflow.toml`
+    // (docs/diff.md). `compare` runs the rules at them again.
+    let levels = match crate::config::levels_for(&args.new) {
+        Ok(levels) => levels,
+        Err(failure) => {
+            report_failure(&failure);
+            return Outcome::Trouble;
+        }
+    };
     let checked: Vec<_> = parsed.iter().map(|p| referflow_check::check_with(p, &levels)).collect();
     // A chart with errors of the language cannot be compared: its model is not what its author
     // meant. A requirement that fails (RF201, RF202) is an error too, but it is exactly what a

@@ -53,7 +53,7 @@ enum Command {
     },
 }
 
-/// Exit codes of SPEC §3.
+/// The exit codes, as README.md ("Exit codes") and docs/ci.md list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
     /// No errors (after rule levels are applied).

@@ -11,7 +11,6 @@ use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
 use referflow_emit::scene::{self, Page};
 use referflow_emit::{dot, html, markdown, mermaid, model_json, pdf, png};
 
-use crate::config::{self, Configs};
 use crate::input::{self, Loaded};
 use crate::output;
 use crate::{Failure, Outcome, report_failure};
@@ -169,19 +168,13 @@ struct Publishable<'s> {
 
 /// Reads and checks the chart; prints its diagnostics; refuses a chart with errors.
 fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publishable<'s>, Outcome> {
-    let dir = if path.as_os_str() == "-" {
-        PathBuf::from(".")
-    } else {
-        path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    };
-    let mut levels = referflow_check::Levels::default();
-    match Configs::default().for_dir(&dir) {
-        Ok(config) => config::apply(&config, &mut levels),
+    let levels = match crate::config::levels_for(path) {
+        Ok(levels) => levels,
         Err(failure) => {
             report_failure(&failure);
             return Err(Outcome::Trouble);
         }
-    }
+    };
     let checked = referflow_check::check_source(&file.text, &levels);
     if !checked.diagnostics.is_empty() {
         crate::print_diagnostics(file, &checked.diagnostics);

@@ -20,7 +20,7 @@ use super::text::LineMap;
 pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: bool) -> Vec<Diagnostic> {
     let file = referflow_syntax::parse(lines.text());
     let checked = referflow_check::check_with(&file, levels);
-    let index = (!related_shown).then(|| referflow_syntax::LineIndex::new(lines.text()));
+    let index = (!related_shown).then(|| lines.index());
     checked
         .diagnostics
         .iter()

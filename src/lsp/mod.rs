@@ -39,10 +39,10 @@ use lsp_types::{
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkDoneProgressOptions,
 };
 use referflow_check::Levels;
+use referflow_syntax::LineIndex;
 use serde_json::Value;
 
-use self::text::{Encoding, LineMap, LineStarts};
-use crate::config::{self, Configs};
+use self::text::{Encoding, LineMap};
 use crate::{Failure, Outcome, report_failure};
 
 pub fn run() -> Outcome {
@@ -64,8 +64,8 @@ pub fn run() -> Outcome {
 #[derive(Debug)]
 struct Document {
     text: String,
-    /// Where each line of `text` starts, updated by each edit rather than found again.
-    lines: LineStarts,
+    /// The line index of `text`, updated by each edit rather than built again.
+    lines: LineIndex,
     version: i32,
     /// The rule levels of the nearest `referflow.toml`, read when the document is opened or saved.
     levels: Levels,
@@ -73,7 +73,7 @@ struct Document {
 
 impl Document {
     fn line_map(&self, encoding: Encoding) -> LineMap<'_> {
-        LineMap::with_starts(&self.text, &self.lines, encoding)
+        LineMap::with_index(&self.text, &self.lines, encoding)
     }
 }
 
@@ -343,7 +343,7 @@ impl Server {
                 let Ok(params) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params) else { return };
                 let doc = params.text_document;
                 let levels = self.levels(&doc.uri);
-                let lines = LineStarts::new(&doc.text);
+                let lines = LineIndex::new(&doc.text);
                 self.documents
                     .insert(doc.uri.clone(), Document { text: doc.text, lines, version: doc.version, levels });
                 self.dirty.insert(doc.uri);
@@ -360,7 +360,7 @@ impl Server {
                 }));
                 if applied.is_err() {
                     doc.text.clear(); // unreachable in practice; never check half-edited text
-                    doc.lines = LineStarts::new("");
+                    doc.lines = LineIndex::new("");
                 }
                 doc.version = params.text_document.version;
                 self.dirty.insert(uri);
@@ -411,15 +411,14 @@ impl Server {
     /// The rule levels for a chart: those of the nearest `referflow.toml`, as `referflow check`
     /// reads them. A config that cannot be read is shown to the user once, and the defaults apply.
     fn levels(&self, uri: &Uri) -> Levels {
-        let mut levels = Levels::default();
-        let Some(dir) = file_path(uri).and_then(|p| p.parent().map(PathBuf::from)) else { return levels };
-        match Configs::default().for_dir(&dir) {
-            Ok(config) => config::apply(&config, &mut levels),
+        let Some(path) = file_path(uri) else { return Levels::default() };
+        match crate::config::levels_for(&path) {
+            Ok(levels) => levels,
             Err(Failure(message)) => {
                 self.notify::<ShowMessage>(ShowMessageParams { typ: MessageType::WARNING, message });
+                Levels::default()
             }
         }
-        levels
     }
 
     fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {

@@ -6,7 +6,7 @@
 //! because), and that must give a sensible place, never a panic.
 
 use lsp_types::{Position, PositionEncodingKind, Range, TextDocumentContentChangeEvent};
-use referflow_syntax::Span;
+use referflow_syntax::{LineIndex, Span};
 
 /// What a position's `character` counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,73 +47,46 @@ impl Encoding {
     }
 }
 
-/// The byte offset where each line of a document starts, kept with the document and updated
-/// by each edit: an edit rescans only the text it replaces and inserts, and moves the starts
-/// after it, instead of scanning the whole document again for every keystroke.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineStarts(Vec<usize>);
-
-impl LineStarts {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineStarts(starts)
-    }
-
-    /// After the bytes `replaced` of the text were replaced by `inserted`: the lines that began
-    /// inside the replaced bytes are gone, those of `inserted` are new, and those after it
-    /// move by the difference in length.
-    pub fn edit(&mut self, replaced: std::ops::Range<usize>, inserted: &str) {
-        let starts = &mut self.0;
-        // A line starts inside the replaced bytes when the `\n` before it was replaced:
-        // starts in `start + 1 ..= end`.
-        let first = starts.partition_point(|&s| s <= replaced.start);
-        let past = starts.partition_point(|&s| s <= replaced.end);
-        let new: Vec<usize> = memchr::memchr_iter(b'\n', inserted.as_bytes()).map(|i| replaced.start + i + 1).collect();
-        let moved_from = first + new.len();
-        starts.splice(first..past, new);
-        // Every start moved is past the replaced bytes, so at least `replaced.end + 1`.
-        let (removed, added) = (replaced.end - replaced.start, inserted.len());
-        for start in &mut starts[moved_from..] {
-            *start = *start - removed + added;
-        }
-    }
-}
-
-/// The start of every line of one text, for converting in both directions.
+/// A text with its line index, for converting in both directions in the negotiated encoding.
 ///
 /// Lines end at `\n` only, as in the language; a `\r` before it belongs to the line break,
-/// so a position past the end of a `\r\n` line lands before the `\r`.
+/// so a position past the end of a `\r\n` line lands before the `\r`. The server keeps each
+/// document's [`LineIndex`] and updates it with each edit ([`apply_changes`]).
 #[derive(Debug, Clone)]
 pub struct LineMap<'t> {
     text: &'t str,
-    starts: std::borrow::Cow<'t, [usize]>,
+    index: std::borrow::Cow<'t, LineIndex>,
     encoding: Encoding,
 }
 
 impl<'t> LineMap<'t> {
-    /// The map of a text, its lines found now (the server keeps [`LineStarts`] instead).
+    /// The map of a text, its lines found now.
     #[cfg(test)]
     pub fn new(text: &'t str, encoding: Encoding) -> Self {
-        LineMap { text, starts: std::borrow::Cow::Owned(LineStarts::new(text).0), encoding }
+        LineMap { text, index: std::borrow::Cow::Owned(LineIndex::new(text)), encoding }
     }
 
-    /// The map of a document's text with the line starts kept with it (which must be its own).
-    pub fn with_starts(text: &'t str, starts: &'t LineStarts, encoding: Encoding) -> Self {
-        debug_assert_eq!(starts.0.len(), LineStarts::new(text).0.len());
-        LineMap { text, starts: std::borrow::Cow::Borrowed(&starts.0), encoding }
+    /// The map of a document's text with the line index kept with it (which must be its own).
+    pub fn with_index(text: &'t str, index: &'t LineIndex, encoding: Encoding) -> Self {
+        debug_assert_eq!(index.line_count(), LineIndex::new(text).line_count());
+        LineMap { text, index: std::borrow::Cow::Borrowed(index), encoding }
     }
 
     pub fn text(&self) -> &'t str {
         self.text
     }
 
+    /// The line index of the text, for counting lines and columns as `referflow check` does.
+    pub fn index(&self) -> &LineIndex {
+        &self.index
+    }
+
     /// The position of byte `offset`; an offset past the end or inside a character is moved
     /// back to the nearest character boundary.
     pub fn position(&self, offset: usize) -> Position {
         let offset = floor_boundary(self.text, offset);
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.starts.get(line).copied().unwrap_or(0);
+        let line = self.index.line_of(offset);
+        let start = self.index.line_start(line, self.text);
         let character = self.text.get(start..offset).map_or(0, |s| s.chars().map(|c| self.encoding.units(c)).sum());
         Position { line: to_u32(line), character }
     }
@@ -126,10 +99,16 @@ impl<'t> LineMap<'t> {
     /// character past the end of its line is the end of that line; a character in the middle
     /// of a UTF-16 surrogate pair or a UTF-8 sequence is the start of that character.
     pub fn offset(&self, position: Position) -> usize {
-        let Some(&start) = self.starts.get(position.line as usize) else {
+        let line = position.line as usize;
+        if line >= self.index.line_count() {
             return self.text.len();
+        }
+        let start = self.index.line_start(line, self.text);
+        let end = if line + 1 < self.index.line_count() {
+            self.index.line_start(line + 1, self.text) - 1
+        } else {
+            self.text.len()
         };
-        let end = self.starts.get(position.line as usize + 1).map_or(self.text.len(), |&next| next - 1);
         let line = self.text.get(start..end).unwrap_or("");
         let line = line.strip_suffix('\r').unwrap_or(line);
         let mut units = 0;
@@ -156,10 +135,10 @@ impl<'t> LineMap<'t> {
 }
 
 /// Applies the changes of one `didChange`, in order: each range is read against the text as
-/// the changes before it left it. `lines` are the line starts of `text`, and stay so.
+/// the changes before it left it. `lines` is the line index of `text`, and stays so.
 pub fn apply_changes(
     text: &mut String,
-    lines: &mut LineStarts,
+    lines: &mut LineIndex,
     changes: Vec<TextDocumentContentChangeEvent>,
     encoding: Encoding,
 ) {
@@ -167,12 +146,12 @@ pub fn apply_changes(
         match change.range {
             None => {
                 *text = change.text;
-                *lines = LineStarts::new(text);
+                *lines = LineIndex::new(text);
             }
             Some(range) => {
-                let span = LineMap::with_starts(text, lines, encoding).span(range);
+                let span = LineMap::with_index(text, lines, encoding).span(range);
                 text.replace_range(span.clone(), &change.text);
-                lines.edit(span, &change.text);
+                lines.edit(text, span, change.text.len());
             }
         }
     }
@@ -228,7 +207,7 @@ mod tests {
             range_length: None,
             text: text.into(),
         };
-        let mut lines = LineStarts::new(&text);
+        let mut lines = LineIndex::new(&text);
         apply_changes(
             &mut text,
             &mut lines,
@@ -239,19 +218,19 @@ mod tests {
             Encoding::Utf16,
         );
         assert_eq!(text, "ab!");
-        assert_eq!(lines, LineStarts::new(&text));
+        assert_eq!(lines, LineIndex::new(&text));
         apply_changes(&mut text, &mut lines, vec![change(None, "new\nline")], Encoding::Utf16);
-        assert_eq!((text.as_str(), lines.0.as_slice()), ("new\nline", &[0, 4][..]));
+        assert_eq!((text.as_str(), lines.line_start(1, &text)), ("new\nline", 4));
     }
 
     #[test]
     fn an_edit_moves_only_the_lines_it_must() {
         let mut text = String::from("a\nbb\nccc\nd");
-        let mut lines = LineStarts::new(&text);
+        let mut lines = LineIndex::new(&text);
         text.replace_range(3..8, "X\nY\nZ");
-        lines.edit(3..8, "X\nY\nZ");
+        lines.edit(&text, 3..8, 5);
         assert_eq!(text, "a\nbX\nY\nZ\nd");
-        assert_eq!(lines, LineStarts::new(&text));
+        assert_eq!(lines, LineIndex::new(&text));
     }
 
     mod edits {
@@ -276,14 +255,14 @@ mod tests {
                 edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), text()), 1..12),
             ) {
                 let mut text = start;
-                let mut lines = LineStarts::new(&text);
+                let mut lines = LineIndex::new(&text);
                 for (a, b, inserted) in edits {
                     let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
                     let (a, b) = (*a.get(&boundaries), *b.get(&boundaries));
                     let replaced = a.min(b)..a.max(b);
                     text.replace_range(replaced.clone(), &inserted);
-                    lines.edit(replaced, &inserted);
-                    prop_assert_eq!(&lines, &LineStarts::new(&text), "after an edit to {:?}", text);
+                    lines.edit(&text, replaced, inserted.len());
+                    prop_assert_eq!(&lines, &LineIndex::new(&text), "after an edit to {:?}", text);
                 }
             }
 
@@ -296,7 +275,7 @@ mod tests {
                 encoding in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
             ) {
                 let mut text = start;
-                let mut lines = LineStarts::new(&text);
+                let mut lines = LineIndex::new(&text);
                 let mut rebuilt = text.clone();
                 for (l1, c1, l2, c2, inserted) in edits {
                     let range = Range { start: Position::new(l1, c1), end: Position::new(l2, c2) };
@@ -306,7 +285,7 @@ mod tests {
                     rebuilt.replace_range(span, &change.text);
                     apply_changes(&mut text, &mut lines, vec![change], encoding);
                     prop_assert_eq!(&text, &rebuilt);
-                    prop_assert_eq!(&lines, &LineStarts::new(&text));
+                    prop_assert_eq!(&lines, &LineIndex::new(&text));
                 }
             }
         }

@@ -14,7 +14,6 @@ use referflow_emit::pages;
 use referflow_syntax::LineIndex;
 use serde::Serialize;
 
-use crate::config::{self, Configs};
 use crate::input;
 
 /// What the page shows of the last chart without errors.
@@ -97,15 +96,10 @@ impl Renderer {
     pub fn render(&mut self, text: &str) -> (String, String) {
         self.revision += 1;
         let read_at = now_ms();
-        let dir = self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let mut levels = Levels::default();
         // Read afresh each time: the committee may change rule levels while the preview runs.
-        let problem = match Configs::default().for_dir(dir) {
-            Ok(config) => {
-                config::apply(&config, &mut levels);
-                None
-            }
-            Err(failure) => Some(format!("{} (the rules run at their default levels)", failure.0)),
+        let (levels, problem) = match crate::config::levels_for(&self.path) {
+            Ok(levels) => (levels, None),
+            Err(failure) => (Levels::default(), Some(format!("{} (the rules run at their default levels)", failure.0))),
         };
         let parsed = referflow_syntax::parse(text);
         let checked = referflow_check::check_with(&parsed, &levels);

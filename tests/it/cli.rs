@@ -63,7 +63,7 @@ fn errors_exit_1_and_are_shown_with_their_source_on_stderr() {
 }
 
 #[test]
-fn json_output_has_the_shape_of_spec_section_4() {
+fn json_output_has_the_shape_documented_in_ci_md() {
     let run = referflow(&["check", "--format", "json", "tests/fixtures/invalid/RF002-duplicate-id.flow"], None);
     assert_eq!(run.code, 1);
     let json: Value = serde_json::from_str(&run.stdout).unwrap();

@@ -252,3 +252,48 @@ fn a_byte_order_mark_changes_nothing() {
     assert_eq!(order(&bom), order(&plain), "{bom}");
     assert_eq!(bom, plain);
 }
+
+/// The codes and severities of the problems a diff reports as introduced or fixed.
+fn problems(json: &str) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut found = Vec::new();
+    for side in ["introduced", "fixed"] {
+        for d in value["diagnostics"][side].as_array().unwrap() {
+            found.push(format!("{side} {} {}", d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()));
+        }
+    }
+    found
+}
+
+#[test]
+fn problems_are_compared_at_the_levels_of_the_new_charts_referflow_toml() {
+    let dir = std::env::temp_dir().join(format!("referflow-it-{}-diff-levels", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("charts")).unwrap();
+    let old = std::fs::read(crate::root().join("tests/fixtures/diff/problems/old.flow")).unwrap();
+    let new = dir.join("charts/new.flow");
+    std::fs::copy(crate::root().join("tests/fixtures/diff/problems/new.flow"), &new).unwrap();
+    let new = new.to_str().unwrap();
+
+    // The old side from standard input: the levels are those of the new chart's directory.
+    let (code, json, stderr) = referflow(&["diff", "--format", "json", "-", new], &old);
+    assert_eq!(code, 1, "{stderr}");
+    let defaults = problems(&json);
+    assert!(defaults.contains(&"fixed RF110 warning".to_string()), "{defaults:?}");
+    assert!(defaults.contains(&"fixed RF101 warning".to_string()), "{defaults:?}");
+
+    std::fs::write(dir.join("referflow.toml"), "[rules]\nmissing-translation = \"allow\"\nRF101 = \"deny\"\n").unwrap();
+    let (code, json, stderr) = referflow(&["diff", "--format", "json", "-", new], &old);
+    assert_eq!(code, 1, "{stderr}");
+    let configured = problems(&json);
+    assert!(!configured.iter().any(|p| p.contains("RF110")), "an allowed rule is not a problem: {configured:?}");
+    assert!(configured.contains(&"fixed RF101 error".to_string()), "a denied rule is an error: {configured:?}");
+    let (_, md, _) = referflow(&["diff", "-", new], &old);
+    assert!(!md.contains("missing-translation"), "{md}");
+
+    std::fs::write(dir.join("referflow.toml"), "[rules]\nno-such-rule = \"deny\"\n").unwrap();
+    let (code, _, stderr) = referflow(&["diff", "-", new], &old);
+    assert_eq!(code, 2, "a bad referflow.toml is trouble, as for check: {stderr}");
+    assert!(stderr.contains("unknown rule `no-such-rule`"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,4 +1,4 @@
-//! `render --to json`: the model of SPEC §4, its schema (docs/model.schema.json), and the
+//! `render --to json`: the model of docs/model.md, its schema (docs/model.schema.json), and the
 //! details a reader of the JSON relies on.
 
 use std::fs;
@@ -227,7 +227,7 @@ fn the_schema_rejects_a_wrong_model() {
 }
 
 #[test]
-fn the_spec_example_has_the_spec_shape() {
+fn the_example_chart_has_the_documented_shape() {
     let src = read("tests/fixtures/valid/spec-example.flow");
     let json = model_json(&src);
     let model: Value = serde_json::from_str(&json).unwrap();

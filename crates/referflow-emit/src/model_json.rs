@@ -1,5 +1,5 @@
-//! `render --to json`: the checked model in the stable, versioned shape of SPEC §4, and the JSON
-//! Schema of that shape (docs/model.schema.json).
+//! `render --to json`: the checked model in the stable, versioned shape of docs/model.md, and the
+//! JSON Schema of that shape (docs/model.schema.json).
 //!
 //! The wire types below are the only serializable view of a chart: they borrow from the model,
 //! name everything by id instead of by index, and keep source order everywhere. The schema is

@@ -8,7 +8,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use crate::ast::{Span, SyntaxError};
 use crate::parser::{Context, Rule};
 
-/// The reserved words of SPEC §1; none of them can be an id.
+/// The reserved words (docs/language.md, "Reserved words"); none of them can be an id.
 pub const RESERVED: [&str; 20] = [
     "title",
     "version",

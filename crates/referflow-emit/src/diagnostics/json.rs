@@ -1,4 +1,4 @@
-//! `check --format json`: the stable, versioned shape of SPEC §4.
+//! `check --format json`: the stable, versioned shape of docs/ci.md ("JSON diagnostics").
 
 use referflow_check::Diagnostic;
 use referflow_syntax::{LineIndex, Span};
