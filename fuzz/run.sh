@@ -14,7 +14,7 @@ root="$(dirname "$here")"
 seconds="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
 shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(parse check diagnostics dot md mermaid json html fmt diff)
+[ ${#targets[@]} -eq 0 ] && targets=(parse readers check diagnostics dot md mermaid json html fmt diff)
 sanitizer="${SANITIZER:-address}"
 max_len="${MAX_LEN:-8192}"
 export RUSTC_BOOTSTRAP=1

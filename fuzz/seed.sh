@@ -8,7 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-targets=(parse check diagnostics dot md mermaid json html fmt diff)
+targets=(parse readers check diagnostics dot md mermaid json html fmt diff)
 
 mapfile -t charts < <(find "$root/tests/fixtures" "$root/examples" -name '*.flow' -type f | sort)
 for target in "${targets[@]}"; do

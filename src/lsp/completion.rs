@@ -8,6 +8,7 @@
 
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, Range, TextEdit};
 use referflow_syntax::Statement;
+use referflow_syntax::language::{self, Place, Role};
 
 use super::index::{Index, Kind};
 use super::text::LineMap;
@@ -48,7 +49,15 @@ pub fn complete(lines: &LineMap<'_>, offset: usize, space_triggered: bool) -> Ve
         items.push(item(definition.name, item_kind, Some(detail), replace));
     }
     for keyword in want.keywords {
-        items.push(item(keyword, CompletionItemKind::KEYWORD, None, replace));
+        // The keyword's meaning and, where it starts one, the shape of its line, as the
+        // language table gives them.
+        let detail = language::keyword(keyword).map(|k| {
+            match language::SHAPES.iter().filter(|s| s.keyword == Some(keyword)).map(|s| s.syntax).collect::<Vec<_>>() {
+                shapes if shapes.is_empty() => k.meaning.to_string(),
+                shapes => format!("{} · {}", shapes.join("  |  "), k.meaning),
+            }
+        });
+        items.push(item(keyword, CompletionItemKind::KEYWORD, detail, replace));
     }
     if want.languages {
         // Translations go into every declared language but the first: plain texts are in it.
@@ -127,7 +136,7 @@ fn scan(text: &str, offset: usize) -> Option<Context> {
                 blocks.push(match head {
                     "actor" => Block::Actor,
                     "phase" => Block::Phase,
-                    "start" | "step" | "decision" | "end" => Block::Stage,
+                    word if is_stage_keyword(word) => Block::Stage,
                     _ => Block::Unknown,
                 });
                 statement_start = i + 1;
@@ -220,10 +229,14 @@ struct Want<'a> {
     slot: bool,
 }
 
-const TOP: &[&str] =
-    &["title", "version", "languages", "actor", "phase", "start", "step", "decision", "end", "require"];
-const KINDS: &[&str] = &["start", "step", "decision", "end"];
-const STAGE_ITEMS: &[&str] = &["by", "within", "note", "ref", "yes", "no"];
+/// The keywords that start a line in `place`, from the language table.
+fn line_starts(place: Place) -> Vec<&'static str> {
+    language::line_starts(place).collect()
+}
+
+fn is_stage_keyword(word: &str) -> bool {
+    language::keyword(word).is_some_and(|k| k.role == Role::Stage)
+}
 
 fn wanted<'a>(tokens: &[Token<'a>], block: Block) -> Want<'a> {
     let word = |i: usize| match tokens.get(i) {
@@ -233,10 +246,12 @@ fn wanted<'a>(tokens: &[Token<'a>], block: Block) -> Want<'a> {
     let first = word(0);
     let Some(last) = tokens.last() else {
         return match block {
-            Block::Top => Want { stages: true, keywords: TOP.to_vec(), ..Want::default() },
-            Block::Phase => Want { stages: true, languages: true, keywords: KINDS.to_vec(), ..Want::default() },
-            Block::Stage => Want { languages: true, keywords: STAGE_ITEMS.to_vec(), ..Want::default() },
-            Block::Actor => Want { languages: true, keywords: vec!["note"], ..Want::default() },
+            Block::Top => Want { stages: true, keywords: line_starts(Place::Top), ..Want::default() },
+            Block::Phase => {
+                Want { stages: true, languages: true, keywords: line_starts(Place::Phase), ..Want::default() }
+            }
+            Block::Stage => Want { languages: true, keywords: line_starts(Place::Stage), ..Want::default() },
+            Block::Actor => Want { languages: true, keywords: line_starts(Place::Actor), ..Want::default() },
             Block::Unknown => Want::default(),
         };
     };
@@ -271,7 +286,7 @@ fn wanted<'a>(tokens: &[Token<'a>], block: Block) -> Want<'a> {
         };
     }
 
-    let header = first.is_some_and(|w| KINDS.contains(&w)) && tokens.get(2) == Some(&Token::Text);
+    let header = first.is_some_and(is_stage_keyword) && tokens.get(2) == Some(&Token::Text);
     if header && matches!(last, Token::Text | Token::Word(_)) && word(tokens.len() - 1) != Some("within") {
         let written = |kw: &str| tokens.contains(&Token::Word(kw));
         let keywords = ["by", "within"].into_iter().filter(|kw| !written(kw)).collect();

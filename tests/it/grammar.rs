@@ -210,3 +210,162 @@ fn deep_nesting_and_long_lines_do_not_overflow() {
     let src = format!("title \"{}\"", "x".repeat(5_000_000));
     assert!(parse(&src).errors.is_empty());
 }
+
+// ------------------------------------------------------------------------------------------
+// The files that cannot import the language table (referflow_syntax::language) are checked
+// against it here, or generated from it.
+
+/// Names what one list has that the other has not, and where they differ in order.
+fn same_words(what: &str, found: &[String], table: &[&str]) {
+    let missing: Vec<_> = table.iter().filter(|w| !found.iter().any(|f| f == *w)).collect();
+    let extra: Vec<_> = found.iter().filter(|f| !table.contains(&f.as_str())).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{what} disagrees with referflow_syntax::language: missing {missing:?}, not in the table {extra:?}"
+    );
+}
+
+/// Every group `(a|b|c)` of lowercase words in a regular expression.
+fn word_groups(regex: &str) -> Vec<Vec<String>> {
+    let mut groups = Vec::new();
+    let mut rest = regex;
+    while let Some(open) = rest.find('(') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find(')') else { break };
+        let inner = &rest[..close];
+        let words: Vec<String> = inner.split('|').map(String::from).collect();
+        if words.iter().all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())) {
+            groups.push(words);
+        }
+    }
+    groups
+}
+
+#[test]
+fn the_textmate_grammar_colours_the_words_of_the_table() {
+    use referflow_syntax::language::{Role, words_of};
+    let path = crate::root().join("editors/vscode/syntaxes/referflow.tmLanguage.json");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let repository = &json["repository"];
+    let regex = |pointer: &str| {
+        repository
+            .pointer(pointer)
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("{pointer} in {}", path.display()))
+    };
+    // Every keyword is coloured as one, and nothing else is.
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v.as_str()) {
+                        ("match" | "begin", Some(regex)) => out.extend(word_groups(regex).into_iter().flatten()),
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut coloured = Vec::new();
+    walk(repository, &mut coloured);
+    coloured.sort();
+    coloured.dedup();
+    same_words("the keywords of editors/vscode/syntaxes/referflow.tmLanguage.json", &coloured, &RESERVED);
+    // And in the right colour: the stage keywords as definitions, the branches as constants.
+    let stages: Vec<&str> = words_of(Role::Stage).collect();
+    same_words("its stage definitions (#definition)", &word_groups(regex("/definition/patterns/0/match"))[0], &stages);
+    let branches: Vec<&str> = words_of(Role::Branch).collect();
+    same_words("its branches (#branch)", &word_groups(regex("/branch/match"))[0], &branches);
+}
+
+/// The words of a fenced ```text block that follows `heading` in docs/language.md.
+fn guide_block_after(guide: &str, heading: &str) -> Vec<String> {
+    let from = guide.find(heading).unwrap_or_else(|| panic!("docs/language.md has no `{heading}`"));
+    let block = &guide[from..];
+    let open = block.find("```text\n").unwrap() + "```text\n".len();
+    let close = open + block[open..].find("```").unwrap();
+    block[open..close].split_whitespace().map(String::from).collect()
+}
+
+#[test]
+fn the_guide_lists_the_reserved_words_and_units_of_the_table() {
+    use referflow_syntax::language::UNITS;
+    let guide = std::fs::read_to_string(crate::root().join("docs/language.md")).unwrap();
+    let listed = guide_block_after(&guide, "### Reserved words");
+    assert_eq!(listed, RESERVED, "docs/language.md, \"Reserved words\", disagrees with the language table");
+    // The quick reference card: `RESERVED` and its continuation line.
+    let card = &guide[guide.find("## Quick reference card").unwrap()..];
+    let at = card.find("\nRESERVED").unwrap() + 1;
+    let lines: Vec<&str> = card[at..].lines().take_while(|l| !l.trim().is_empty() && !l.starts_with("```")).collect();
+    let words: Vec<String> =
+        lines.iter().flat_map(|l| l.split_whitespace()).skip(1).map(String::from).collect::<Vec<_>>();
+    assert_eq!(words, RESERVED, "docs/language.md, the quick reference card's RESERVED, disagrees with the table");
+    let durations = card.lines().find(|l| l.starts_with("DURATION ")).unwrap();
+    let examples: Vec<&str> = UNITS.iter().map(|u| u.example).collect();
+    assert_eq!(durations.split_whitespace().skip(1).take(UNITS.len()).collect::<Vec<_>>(), examples, "{durations}");
+    // The table of units in "Durations": | `min` | minutes | `30min` |
+    let section = &guide[guide.find("\n## Durations").unwrap()..];
+    let rows: Vec<(String, String, String)> = section
+        .lines()
+        .skip_while(|l| !l.starts_with("| unit"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<String> = l.split('|').map(|c| c.trim().trim_matches('`').to_string()).collect();
+            (cells[1].clone(), cells[2].clone(), cells[3].clone())
+        })
+        .collect();
+    let table: Vec<(String, String, String)> =
+        UNITS.iter().map(|u| (u.suffix.into(), u.meaning.into(), u.example.into())).collect();
+    assert_eq!(rows, table, "docs/language.md, \"Durations\", disagrees with language::UNITS");
+}
+
+/// libFuzzer's dictionary (fuzz/referflow.dict): the words and marks of the language, from the
+/// table. `REFERFLOW_BLESS=1 cargo test --test it fuzz_dictionary` writes it.
+fn fuzz_dictionary() -> String {
+    use referflow_syntax::language::UNITS;
+    let mut tokens: Vec<Vec<u8>> = RESERVED.iter().map(|w| w.as_bytes().to_vec()).collect();
+    // Language codes, of both forms.
+    tokens.extend(["en", "th", "pt-BR"].map(|c| c.as_bytes().to_vec()));
+    // A duration of every unit, and a zero one (RF005).
+    tokens.extend(UNITS.iter().map(|u| u.example.as_bytes().to_vec()));
+    tokens.push(b"0d".to_vec());
+    // The marks: arrow, label colon, blocks, separators, the escapes, comment, quote, CRLF, BOM.
+    for mark in ["->", ": ", "{", "}", ";", ",", "\\\"", "\\\\", "\\n", "#", "\"", "\r\n", "\u{FEFF}"] {
+        tokens.push(mark.as_bytes().to_vec());
+    }
+    let mut out = String::from(
+        "# libFuzzer dictionary: the words and marks of the language (fuzz/run.sh passes it).\n\
+         # Generated from referflow_syntax::language by tests/it/grammar.rs: do not edit; run\n\
+         # `REFERFLOW_BLESS=1 cargo test --test it fuzz_dictionary`.\n",
+    );
+    for (i, token) in tokens.iter().enumerate() {
+        let mut quoted = String::new();
+        for &b in token {
+            match b {
+                b'\\' => quoted.push_str("\\\\"),
+                b'"' => quoted.push_str("\\\""),
+                0x20..=0x7e => quoted.push(char::from(b)),
+                _ => quoted.push_str(&format!("\\x{b:02X}")),
+            }
+        }
+        out.push_str(&format!("kw{i}=\"{quoted}\"\n"));
+    }
+    out
+}
+
+#[test]
+fn fuzz_dictionary_is_current() {
+    let path = crate::root().join("fuzz/referflow.dict");
+    let expected = fuzz_dictionary();
+    if std::env::var_os("REFERFLOW_BLESS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "fuzz/referflow.dict is stale: run `REFERFLOW_BLESS=1 cargo test --test it fuzz_dictionary`"
+    );
+}

@@ -490,6 +490,15 @@ fn regressions_hold_every_property_and_the_binary_copes() {
     }
 }
 
+/// The `readers` fuzz target's property on every chart of the project and every regression,
+/// each also read as a stage's block and as a phase's body.
+#[test]
+fn the_readers_agree_on_every_chart_and_regression() {
+    for src in charts().iter().chain(regressions().iter().map(|(_, src)| src)) {
+        properties::readers_properties(src);
+    }
+}
+
 #[test]
 fn an_actor_with_a_block_inside_a_phase_is_a_syntax_error() {
     // The fuzzers' first crash: the parser read a whole `actor … { … }` inside a phase and

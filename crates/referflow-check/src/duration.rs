@@ -3,11 +3,9 @@
 
 use std::fmt;
 
-/// One working day in minutes: 1.4 × 24 × 60.
-pub const WORKING_DAY_MINUTES: u64 = 2016;
-
-const UNITS: [(&str, u64); 5] =
-    [("min", 1), ("h", 60), ("d", 24 * 60), ("w", 7 * 24 * 60), ("wd", WORKING_DAY_MINUTES)];
+/// One working day in minutes: 1.4 × 24 × 60. The units are the language's
+/// (`referflow_syntax::language::UNITS`).
+pub use referflow_syntax::language::WORKING_DAY_MINUTES;
 
 /// A time in whole minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -55,7 +53,7 @@ pub enum DurationError {
 pub fn parse(text: &str) -> Result<Minutes, DurationError> {
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let Some(&(_, size)) = UNITS.iter().find(|(u, _)| *u == unit) else {
+    let Some(size) = referflow_syntax::language::unit(unit).map(|u| u.minutes) else {
         return Err(if unit.is_empty() { DurationError::NoUnit } else { DurationError::UnknownUnit(unit.to_string()) });
     };
     let amount: u64 = number.parse().map_err(|_| DurationError::TooLarge)?;

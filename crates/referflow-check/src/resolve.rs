@@ -947,10 +947,12 @@ impl<'s> Resolver<'s> {
                 format!("`{}` is too large to count with", duration.text)
             }
         };
-        self.diagnostics
-            .push(Diagnostic::new(Rule::InvalidDuration, duration.span, problem, "invalid duration").with_help(
-            "a duration is a whole number above zero and a unit: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)",
-        ));
+        self.diagnostics.push(
+            Diagnostic::new(Rule::InvalidDuration, duration.span, problem, "invalid duration").with_help(format!(
+                "a duration is a whole number above zero and a unit: {}",
+                referflow_syntax::language::unit_examples()
+            )),
+        );
         None
     }
 

@@ -1040,6 +1040,16 @@ fn longest_run(text: &str, c: char) -> usize {
 mod tests {
     use super::*;
 
+    /// The names of the units, in every language the page is written in, are those of the
+    /// language's units (referflow_syntax::language::UNITS), in the same order.
+    #[test]
+    fn unit_names_cover_the_units_of_the_language() {
+        let units: Vec<&str> = referflow_syntax::language::UNITS.iter().map(|u| u.suffix).collect();
+        for words in [&ENGLISH, &THAI] {
+            assert_eq!(words.units.map(|u| u.0).to_vec(), units);
+        }
+    }
+
     /// The shortcut for plain text changes nothing: whatever it lets through, escaping a
     /// character at a time leaves as it is.
     #[test]

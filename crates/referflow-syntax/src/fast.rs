@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 use crate::ast::*;
-use crate::messages::RESERVED;
+use crate::language::RESERVED;
 use crate::split::Chunk;
 
 /// A stage statement with its block, or `None` for pest to read.
@@ -253,19 +253,39 @@ impl<'s> Cursor<'s> {
 }
 
 /// A whole word that is a language code: `[a-z]{2,3}(-[A-Za-z0-9]+)*`, and not one of the
-/// reserved words that would read as one (`to-x` is a code, `to` is not).
+/// reserved words that would read as one (`to-x` is a code, `to` is not). The words are
+/// `language::lang_reserved()`, written out for speed; a test holds them to the table.
 fn is_lang(word: &str) -> bool {
     let mut parts = word.split('-');
     let first = parts.next().unwrap_or_default();
     (2..=3).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_lowercase())
-        && !matches!(word, "by" | "end" | "from" | "ref" | "to" | "yes")
+        && !matches!(word, "by" | "end" | "ref" | "to" | "yes")
         && parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::language::{self, Role};
+
+    /// The hand-written matches of the hot paths say what the language table says.
+    #[test]
+    fn hand_written_matches_agree_with_the_language_table() {
+        for word in RESERVED {
+            assert_eq!(is_lang(word), language::reads_as_language(word), "is_lang(`{word}`)");
+            let src = format!("{word} s \"S\"");
+            let kind = read(&src).map(|stage| stage.kind.keyword());
+            let expected = language::keyword(word).filter(|k| k.role == Role::Stage).map(|k| k.word);
+            assert_eq!(kind, expected, "{src}");
+            // A reserved word is never an id, and a longer word that starts with one is.
+            assert!(read(&format!("step {word} \"S\"")).is_none(), "`{word}` read as an id");
+            assert!(read(&format!("step {word}x \"S\"")).is_some(), "`{word}x` not read as an id");
+        }
+        for word in language::lang_reserved() {
+            assert!(is_lang(&format!("{word}-x")), "`{word}-x` is a language code");
+        }
+    }
 
     fn read(src: &str) -> Option<Stage<'_>> {
         stage(src, &crate::split::split(src).chunks[0])

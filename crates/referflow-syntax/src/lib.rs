@@ -6,6 +6,7 @@
 
 mod ast;
 mod fast;
+pub mod language;
 mod lines;
 mod messages;
 mod parser;
@@ -13,8 +14,8 @@ mod relocate;
 mod split;
 
 pub use ast::*;
+pub use language::RESERVED;
 pub use lines::{LineCol, LineIndex};
-pub use messages::RESERVED;
 pub use parser::{HeaderNotFirst, Rest, Window, parse, parse_in_batches, parse_window, parse_with_pest_only};
 pub use relocate::{Keep, relocate_error};
 

@@ -6,40 +6,8 @@
 use pest::error::{ErrorVariant, InputLocation};
 
 use crate::ast::{Span, SyntaxError};
+use crate::language::{self, Place, Role, is_reserved};
 use crate::parser::{Context, Rule};
-
-/// The reserved words (docs/language.md, "Reserved words"); none of them can be an id.
-pub const RESERVED: [&str; 20] = [
-    "title",
-    "version",
-    "languages",
-    "actor",
-    "phase",
-    "start",
-    "step",
-    "decision",
-    "end",
-    "by",
-    "within",
-    "note",
-    "ref",
-    "require",
-    "before",
-    "unless",
-    "from",
-    "to",
-    "yes",
-    "no",
-];
-
-const STATEMENT_KEYWORDS: [&str; 10] =
-    ["title", "version", "languages", "actor", "phase", "start", "step", "decision", "end", "require"];
-
-const STAGE_KEYWORDS: [&str; 4] = ["start", "step", "decision", "end"];
-
-pub(crate) fn is_reserved(word: &str) -> bool {
-    RESERVED.contains(&word)
-}
 
 /// Builds the error for a statement `text` starting at byte `base` of the file.
 pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rule>, context: Context) -> SyntaxError {
@@ -66,13 +34,12 @@ pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rul
         && pos > 0
         && !is_reserved(first_word)
     {
-        let keywords: &[&str] = match context {
-            Context::Top => &STATEMENT_KEYWORDS,
-            Context::Phase => &STAGE_KEYWORDS,
-            Context::Actor | Context::Stage => &[],
+        let keywords: Vec<&str> = match context {
+            Context::Top | Context::Phase => language::line_starts(context).collect(),
+            Context::Actor | Context::Stage => Vec::new(),
         };
         if !keywords.is_empty() {
-            let suggestion = nearest(first_word, keywords);
+            let suggestion = nearest(first_word, &keywords);
             let help = match suggestion {
                 Some(k) => {
                     format!("did you mean `{k}`? An edge is written `{first_word} -> other_stage`")
@@ -112,9 +79,7 @@ pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rul
             span: at(start, pos - start + found.text.len()),
             message: format!("expected a duration such as `24h` or `7d`, but found `{number} {}`", found.text),
             label: "not a duration".into(),
-            help: Some(
-                "write the number and its unit together: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)".into(),
-            ),
+            help: Some(format!("write the number and its unit together: {}", language::unit_examples())),
         };
     }
 
@@ -142,8 +107,8 @@ pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rul
         let owner = match first_word {
             "actor" => Some("an actor's name"),
             "phase" => Some("a phase's name"),
-            "start" | "step" | "decision" | "end" => Some("a stage's label"),
             "version" => Some("the version"),
+            word if language::keyword(word).is_some_and(|k| k.role == Role::Stage) => Some("a stage's label"),
             _ => None,
         };
         if let Some(owner) = owner {
@@ -193,23 +158,28 @@ pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rul
     }
 }
 
-/// A statement that is valid somewhere, but not here.
+/// A statement that is valid somewhere, but not here. Which keyword starts a line where comes
+/// from the language table (`language::KEYWORDS`).
 fn misplaced(word: &str, context: Context) -> Option<SyntaxError> {
-    let (message, help) = match (context, word) {
-        (Context::Top | Context::Phase | Context::Actor, "by" | "within" | "ref" | "yes") => (
-            "this belongs to a stage: on the stage's own line or in its block",
-            "write it after the stage's label, or in the `{ … }` block of the stage",
-        ),
-        (Context::Phase, "phase") => {
+    let keyword = language::keyword(word)?;
+    let starts = |place: Place| keyword.starts_line_in.contains(&place);
+    let (message, help) = match context {
+        // `by`, `within`, `ref`, `yes`; not `no`, which is also a language code.
+        Context::Top | Context::Phase | Context::Actor
+            if keyword.starts_line_in == [Place::Stage] && !language::reads_as_language(word) =>
+        {
+            (
+                "this belongs to a stage: on the stage's own line or in its block",
+                "write it after the stage's label, or in the `{ … }` block of the stage",
+            )
+        }
+        Context::Phase if word == "phase" => {
             ("phases cannot be nested", "close the current phase with `}` before starting another")
         }
-        (Context::Phase, "actor" | "title" | "version" | "languages" | "require") => {
+        Context::Phase if starts(Place::Top) && !starts(Place::Phase) => {
             ("this statement belongs at the top level, not inside a phase", "move it out of the phase block")
         }
-        (
-            Context::Actor | Context::Stage,
-            "start" | "step" | "decision" | "end" | "actor" | "phase" | "require" | "title" | "version" | "languages",
-        ) => (
+        Context::Actor | Context::Stage if starts(Place::Top) || starts(Place::Phase) => (
             "a statement cannot stand inside a block of an actor or a stage",
             "is the `}` that closes the block above missing?",
         ),
@@ -293,9 +263,7 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
 fn help(positives: &[Rule], context: Context) -> Option<String> {
     let has = |r: Rule| positives.contains(&r);
     if has(Rule::duration) {
-        return Some(
-            "a duration is a whole number and a unit: `30min`, `24h`, `7d`, `2w` or `5wd` (working days)".into(),
-        );
+        return Some(format!("a duration is a whole number and a unit: {}", language::unit_examples()));
     }
     if has(Rule::string) {
         return Some("texts are written in double quotes: `\"Screen with indicators\"`".into());

@@ -16,22 +16,15 @@ use crate::split::{self, Chunk};
 pub(crate) struct Grammar;
 
 /// Where a statement stands; each place allows different statements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Context {
-    Top,
-    Phase,
-    Actor,
-    Stage,
-}
+pub(crate) use crate::language::Place as Context;
 
-impl Context {
-    fn entry(self) -> Rule {
-        match self {
-            Context::Top => Rule::top_line,
-            Context::Phase => Rule::phase_line,
-            Context::Actor => Rule::actor_line,
-            Context::Stage => Rule::stage_line,
-        }
+/// The entry rule for one line in `context`.
+fn entry(context: Context) -> Rule {
+    match context {
+        Context::Top => Rule::top_line,
+        Context::Phase => Rule::phase_line,
+        Context::Actor => Rule::actor_line,
+        Context::Stage => Rule::stage_line,
     }
 }
 
@@ -284,7 +277,7 @@ impl<'s> Lower<'s> {
         }
         let src = self.src;
         let text = &src[chunk.head.range()];
-        match Grammar::parse(context.entry(), text) {
+        match Grammar::parse(entry(context), text) {
             Ok(mut pairs) => {
                 let line = pairs.next().unwrap_or_else(|| unreachable!("entry rule always yields a pair"));
                 Ok(line.into_inner().next().unwrap_or_else(|| unreachable!("entry rule holds a statement")))
