@@ -68,17 +68,28 @@ pub fn run(args: Args, matches: &ArgMatches) -> Outcome {
     let mut configs = Configs::default();
     // Each chart with the path it was read from (none for standard input), which SARIF names.
     let mut files: Vec<(Option<PathBuf>, Loaded, Vec<Diagnostic>)> = Vec::new();
-    let paths = input::expand(&args.paths);
+    let mut paths = input::expand(&args.paths);
+    if paths.len() > 1 {
+        // A file that another chart of the run includes is checked as part of that chart.
+        let named: Vec<PathBuf> =
+            paths.iter().filter_map(|p| p.as_ref().ok()).filter(|p| p.as_os_str() != "-").cloned().collect();
+        let included = driver::include::included_by(&named);
+        if !included.is_empty() {
+            paths.retain(|p| match p {
+                Ok(p) => std::fs::canonicalize(p).map_or(true, |c| !included.contains(&c)),
+                Err(_) => true,
+            });
+        }
+    }
     let count = paths.len();
     for (i, path) in paths.into_iter().enumerate() {
         let keep = if i + 1 == count { driver::Keep::UntilExit } else { driver::Keep::No };
         let file = path.and_then(|p| {
             let levels = with_flags(configs.levels_for(&p)?, &flags);
-            let (loaded, diagnostics) = driver::check_file(&p, &levels, keep)?;
-            Ok(((p.as_os_str() != "-").then_some(p), loaded, diagnostics))
+            driver::check_file(&p, &levels, keep)
         });
         match file {
-            Ok(file) => files.push(file),
+            Ok(chart) => files.extend(chart),
             Err(failure) => {
                 report_failure(&failure);
                 outcome = Outcome::Trouble;

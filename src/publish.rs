@@ -164,10 +164,19 @@ struct StyleArgs {
 struct Publishable<'s> {
     checked: Checked<'s>,
     options: RenderOptions,
+    /// For a chart with includes: its files joined, one line break between two, so that an
+    /// offset of the chart's offset space is an offset of this text (the model's JSON counts
+    /// lines in it).
+    joined: Option<Loaded>,
 }
 
 /// Reads and checks the chart; prints its diagnostics; refuses a chart with errors.
-fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publishable<'s>, Outcome> {
+fn prepare<'s>(
+    file: &'s Loaded,
+    path: &Path,
+    style: &StyleArgs,
+    arena: &'s bumpalo::Bump,
+) -> Result<Publishable<'s>, Outcome> {
     let levels = match crate::config::levels_for(path) {
         Ok(levels) => levels,
         Err(failure) => {
@@ -175,8 +184,27 @@ fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publi
             return Err(Outcome::Trouble);
         }
     };
-    let checked = referflow_check::check_source(&file.text, &levels);
-    if !checked.diagnostics.is_empty() {
+    let (checked, joined) = match crate::driver::include::chart_of(path, file) {
+        Ok(None) => (referflow_check::check_source(&file.text, &levels), None),
+        Ok(Some(mut sources)) => {
+            let mut checked = referflow_check::check_with(&sources.merged(arena), &levels);
+            checked.diagnostics.append(&mut sources.problems);
+            checked.diagnostics.sort_by_key(|d| d.span.start);
+            let joined = sources.joined();
+            let split = sources.split(checked.diagnostics.clone());
+            for (source, diagnostics) in sources.files.iter().zip(&split) {
+                if !diagnostics.is_empty() {
+                    crate::print_diagnostics(&source.loaded, diagnostics);
+                }
+            }
+            (checked, Some(joined))
+        }
+        Err(failure) => {
+            report_failure(&failure);
+            return Err(Outcome::Trouble);
+        }
+    };
+    if joined.is_none() && !checked.diagnostics.is_empty() {
         crate::print_diagnostics(file, &checked.diagnostics);
     }
     if checked.has_errors() {
@@ -201,7 +229,7 @@ fn prepare<'s>(file: &'s Loaded, path: &Path, style: &StyleArgs) -> Result<Publi
         DirectionArg::Tb => Direction::TopBottom,
         DirectionArg::Lr => Direction::LeftRight,
     };
-    Ok(Publishable { checked, options: RenderOptions { lang, direction, diagram: !style.no_diagram } })
+    Ok(Publishable { checked, options: RenderOptions { lang, direction, diagram: !style.no_diagram }, joined })
 }
 
 /// Writes the chart in one format to `sink`. The text formats go out as they are made: at a
@@ -313,14 +341,16 @@ pub fn run_render(args: RenderArgs) -> Outcome {
             return Outcome::Trouble;
         }
     };
-    let publishable = match prepare(&file, &args.file, &args.style) {
+    let arena = bumpalo::Bump::new();
+    let publishable = match prepare(&file, &args.file, &args.style, &arena) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    let file = publishable.joined.as_ref().unwrap_or(&file);
     let chart = Chart { model: &publishable.checked.model, diagnostics: &publishable.checked.diagnostics };
     let outcome = match spec {
         Some(spec) => render_pages(&chart, &file.name, &args, &spec, &publishable.options),
-        None => render_one(&chart, &file, &args, &publishable.options),
+        None => render_one(&chart, file, &args, &publishable.options),
     };
     crate::leave_to_exit(publishable);
     outcome
@@ -426,10 +456,12 @@ pub fn run_build(args: BuildArgs) -> Outcome {
             return Outcome::Trouble;
         }
     };
-    let publishable = match prepare(&file, &args.file, &args.style) {
+    let arena = bumpalo::Bump::new();
+    let publishable = match prepare(&file, &args.file, &args.style, &arena) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    let file = publishable.joined.as_ref().unwrap_or(&file);
     let stem = if args.file.as_os_str() == "-" {
         "chart".to_string()
     } else {

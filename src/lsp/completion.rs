@@ -351,7 +351,8 @@ mod tests {
                 "step",
                 "decision",
                 "end",
-                "require"
+                "require",
+                "include"
             ]
         );
         assert_eq!(

@@ -52,7 +52,8 @@ fn outline(file: &File<'_>, lines: &LineMap<'_>) -> Vec<DocumentSymbol> {
             | Statement::Version(_)
             | Statement::Languages(_)
             | Statement::Edge(_)
-            | Statement::Require(_) => {}
+            | Statement::Require(_)
+            | Statement::Include(_) => {}
         }
     }
     out

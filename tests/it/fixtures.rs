@@ -105,6 +105,10 @@ impl Spans<'_> {
                 assert!(self.at(t.span).starts_with("title"));
             }
             Statement::Version(v) => self.text(&v.text),
+            Statement::Include(i) => {
+                self.text(&i.path);
+                assert!(self.at(i.span).starts_with("include"));
+            }
             Statement::Languages(l) => l.langs.iter().for_each(|lang| assert_eq!(self.at(lang.span), lang.code)),
             Statement::Actor(a) => {
                 self.ident(&a.id);

@@ -13,6 +13,7 @@ mod fmt;
 mod grammar;
 mod graph_props;
 mod hostile;
+mod include;
 mod lsp;
 mod markdown_output;
 mod mermaid_output;

@@ -20,6 +20,7 @@ type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use model::*;
 pub use registry::{FixedRule, Level, Levels, Rule};
+pub use resolve::bad_include_path;
 pub use rules::Verdict;
 
 use referflow_syntax::File;
@@ -255,6 +256,7 @@ fn blocks_flow_rules(d: &Diagnostic) -> bool {
             | Rule::WrongKindReference
             | Rule::InvalidDuration
             | Rule::NoStart
+            | Rule::BadInclude
     )
 }
 

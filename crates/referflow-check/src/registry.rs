@@ -60,7 +60,7 @@ impl Levels {
         self.levels[rule as usize]
     }
 
-    /// Sets a rule's level; the errors of the language (RF001–RF009) stay errors.
+    /// Sets a rule's level; the errors of the language (RF001–RF010) stay errors.
     pub fn set(&mut self, rule: Rule, level: Level) -> Result<(), FixedRule> {
         if rule.is_fixed() && level != Level::Deny {
             return Err(FixedRule(rule));
@@ -140,6 +140,7 @@ rules! {
     NoStart => "RF007", "no-start", Deny, no_start;
     EndHasExit => "RF008", "end-has-exit", Deny, end_has_exit;
     RepeatedAttribute => "RF009", "repeated-attribute", Deny, repeated_attribute;
+    BadInclude => "RF010", "bad-include", Deny, bad_include;
     UnreachableStage => "RF101", "unreachable-stage", Warn, unreachable_stage;
     DeadEnd => "RF102", "dead-end", Warn, dead_end;
     NoWayOut => "RF103", "no-way-out", Warn, no_way_out;
@@ -162,7 +163,7 @@ impl Rule {
         Rule::ALL.iter().copied().find(|r| r.code().eq_ignore_ascii_case(code_or_name) || r.name() == code_or_name)
     }
 
-    /// Errors of the language itself (RF001–RF009): a file with one cannot be read as a chart,
+    /// Errors of the language itself (RF001–RF010): a file with one cannot be read as a chart,
     /// so their level cannot be changed.
     pub fn is_fixed(self) -> bool {
         self.code() < "RF100"

@@ -462,6 +462,16 @@ impl<'s> Resolver<'s> {
                     self.define_stage(stage, None);
                 }
                 Statement::Broken(broken) => self.define_broken(broken),
+                // An include is the driver's, which reads the file in its place; what its path
+                // says on its own is checked here.
+                Statement::Include(include) => {
+                    if let Some((message, help)) = bad_include_path(&include.path.value) {
+                        self.diagnostics.push(
+                            Diagnostic::new(Rule::BadInclude, include.path.span, message, "cannot be included")
+                                .with_help(help),
+                        );
+                    }
+                }
                 Statement::Title(_)
                 | Statement::Version(_)
                 | Statement::Languages(_)
@@ -572,7 +582,11 @@ impl<'s> Resolver<'s> {
                 Statement::Stage(stage) => self.fill_stage(stage),
                 Statement::Edge(edge) => self.edge_chain(edge),
                 Statement::Require(require) => self.requires.push(require.clone()),
-                Statement::Title(_) | Statement::Version(_) | Statement::Languages(_) | Statement::Broken(_) => {}
+                Statement::Title(_)
+                | Statement::Version(_)
+                | Statement::Languages(_)
+                | Statement::Broken(_)
+                | Statement::Include(_) => {}
             }
         }
     }
@@ -963,4 +977,43 @@ impl<'s> Resolver<'s> {
                 .with_help(help),
         );
     }
+}
+
+/// Why the path of an `include` can never name a file of the chart's folder, whatever the
+/// files: the message and the help of RF010. (What needs the files, such as `..` leading out
+/// of the folder, is the driver's to find.)
+pub fn bad_include_path(path: &str) -> Option<(String, &'static str)> {
+    let shown = || path.escape_debug().to_string();
+    let scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if path.trim().is_empty() {
+        return Some((
+            "`include` names no file".into(),
+            "write the path of a file in quotes: `include \"agencies.flow\"`",
+        ));
+    }
+    // `https://…`, `file:…`, `data:…`; a one-letter "scheme" is a Windows drive.
+    if path.contains("://") || (scheme && path.split_once(':').is_some_and(|(s, _)| s.len() > 1)) {
+        return Some((
+            format!("`include \"{}\"` is a URL; a chart includes files of its own folder only", shown()),
+            "copy the file into the chart's folder and include it by its path",
+        ));
+    }
+    if path.starts_with('/') || path.starts_with('\\') || path.split_once(':').is_some_and(|(s, _)| s.len() == 1) {
+        return Some((
+            format!("`include \"{}\"` is an absolute path; a chart includes files of its own folder only", shown()),
+            "name the file relative to the file that includes it, such as `include \"shared/agencies.flow\"`",
+        ));
+    }
+    if path.contains('\\') {
+        return Some((
+            format!("`include \"{}\"` has a backslash; folders are separated by `/`", shown()),
+            "write `/` between folders, on every system: `include \"shared/agencies.flow\"`",
+        ));
+    }
+    if path.contains('\0') {
+        return Some((format!("`include \"{}\"` holds a NUL character", shown()), "name the file without it"));
+    }
+    None
 }

@@ -83,6 +83,7 @@ fn statement_span(statement: &Statement<'_>) -> Span {
     match statement {
         Statement::Title(t) => t.span,
         Statement::Version(v) => v.span,
+        Statement::Include(i) => i.span,
         Statement::Languages(l) => l.span,
         Statement::Actor(a) => a.span,
         Statement::Phase(p) => p.span,
@@ -254,6 +255,10 @@ impl<'a> Printer<'a> {
             Statement::Version(v) => {
                 self.out.push_str("version ");
                 self.out.push_str(&quote(&v.text.value));
+            }
+            Statement::Include(i) => {
+                self.out.push_str("include ");
+                self.out.push_str(&quote(&i.path.value));
             }
             Statement::Languages(l) => {
                 self.out.push_str("languages");

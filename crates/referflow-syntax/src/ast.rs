@@ -126,6 +126,9 @@ pub enum Statement<'s> {
     Stage(Stage<'s>),
     Edge(EdgeChain<'s>),
     Require(Require<'s>),
+    /// `include "agencies.flow"`: the statements of another file, read in its place by the
+    /// program that reads the files (the checker does no I/O and leaves it alone).
+    Include(Include<'s>),
     /// A statement that did not parse; see [`Broken`].
     Broken(Broken<'s>),
 }
@@ -140,6 +143,13 @@ pub struct Title<'s> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Version<'s> {
     pub text: Text<'s>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include<'s> {
+    /// The path, relative to the folder of the file that includes.
+    pub path: Text<'s>,
     pub span: Span,
 }
 

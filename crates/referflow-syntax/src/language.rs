@@ -57,7 +57,7 @@ const ACTOR_AND_STAGE: &[Place] = &[Place::Actor, Place::Stage];
 
 /// Every keyword, in the order of the guide's list of reserved words (docs/language.md), which
 /// is also the order completion offers them in.
-pub const KEYWORDS: [Keyword; 20] = [
+pub const KEYWORDS: [Keyword; 21] = [
     kw("title", Role::Statement, TOP, "the title of the chart, with its translations"),
     kw("version", Role::Statement, TOP, "which draft this is"),
     kw("languages", Role::Statement, TOP, "the languages of the chart; the first is that of plain texts"),
@@ -72,6 +72,7 @@ pub const KEYWORDS: [Keyword; 20] = [
     kw("note", Role::Attribute, ACTOR_AND_STAGE, "a note, with its translations"),
     kw("ref", Role::Attribute, STAGE, "the legal basis of a stage"),
     kw("require", Role::Statement, TOP, "a promise the checker tests on every path"),
+    kw("include", Role::Statement, TOP, "the statements of another file of the chart, read in its place"),
     kw("before", Role::Requirement, NOWHERE, "`require A before B`: every case reaching B went through A"),
     kw("unless", Role::Requirement, NOWHERE, "`… unless C, D`: or through C or D instead"),
     kw("from", Role::Requirement, NOWHERE, "`require within D from A to B`: where the time starts"),
@@ -151,7 +152,7 @@ const fn shape(
 }
 
 /// Every statement and block item.
-pub const SHAPES: [Shape; 18] = [
+pub const SHAPES: [Shape; 19] = [
     shape("the title", Some("title"), "title \"TEXT\" [LANG \"TEXT\"]...", TOP),
     shape("the version", Some("version"), "version \"TEXT\"", TOP),
     shape("the languages", Some("languages"), "languages LANG LANG...", TOP),
@@ -165,6 +166,7 @@ pub const SHAPES: [Shape; 18] = [
     ),
     shape("an edge", None, "ID -> ID [-> ID]... [: yes | : no | : \"LABEL\" [LANG \"TEXT\"]...]", TOP_AND_PHASE),
     shape("a requirement", Some("require"), "require ID before ID [unless ID, ID...]", TOP),
+    shape("an include", Some("include"), "include \"PATH\"", TOP),
     shape("a requirement", Some("require"), "require within DURATION from ID to ID", TOP),
     shape("a translation", None, "LANG \"TEXT\"", &[Place::Phase, Place::Actor, Place::Stage]),
     shape("a note", Some("note"), "note \"TEXT\" [LANG \"TEXT\"]...", ACTOR_AND_STAGE),

@@ -205,6 +205,7 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         Rule::colon => "`:`",
         Rule::kw_title => "`title`",
         Rule::kw_version => "`version`",
+        Rule::kw_include => "`include`",
         Rule::kw_languages => "`languages`",
         Rule::kw_actor => "`actor`",
         Rule::kw_phase => "`phase`",
@@ -228,6 +229,7 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         Rule::edge_stmt => "an edge such as `a -> b`",
         Rule::title_stmt
         | Rule::version_stmt
+        | Rule::include_stmt
         | Rule::languages_stmt
         | Rule::actor_stmt
         | Rule::phase_stmt

@@ -377,6 +377,13 @@ impl<'s> Lower<'s> {
                 let text = self.text(next(&mut inner));
                 Statement::Version(Version { text, span: self.span(&pair, chunk) })
             }
+            Rule::include_stmt => {
+                self.no_block(chunk, "an `include`");
+                let mut inner = pair.clone().into_inner();
+                inner.next();
+                let path = self.text(next(&mut inner));
+                Statement::Include(Include { path, span: self.span(&pair, chunk) })
+            }
             Rule::languages_stmt => {
                 self.no_block(chunk, "a `languages` statement");
                 let span = self.span(&pair, chunk);

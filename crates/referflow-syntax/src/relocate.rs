@@ -163,6 +163,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                 span: self.span(t.span),
             }),
             Statement::Version(v) => Statement::Version(Version { text: self.text(v.text), span: self.span(v.span) }),
+            Statement::Include(i) => Statement::Include(Include { path: self.text(i.path), span: self.span(i.span) }),
             Statement::Languages(l) => Statement::Languages(Languages {
                 langs: l.langs.into_iter().map(|lang| self.lang(&lang)).collect(),
                 span: self.span(l.span),

@@ -22,6 +22,7 @@ macro_rules! rule_doc {
     };
 }
 
+pub(crate) mod bad_include;
 mod before;
 pub(crate) mod dead_end;
 pub(crate) mod deadline_exceeded;

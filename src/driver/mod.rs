@@ -15,6 +15,8 @@ use referflow_check::{Checked, Diagnostic, HeaderNotFirst, Levels, READ_WINDOW, 
 use crate::Failure;
 use crate::input::{self, Loaded};
 
+pub mod include;
+
 /// What becomes of a chart's model once its diagnostics are out.
 #[derive(Debug, Clone, Copy)]
 pub enum Keep {
@@ -33,28 +35,51 @@ impl Keep {
     }
 }
 
-/// Checks one chart: its text (needed only to show diagnostics) and its diagnostics.
+/// Checks one chart: each of its files (the chart, then the files it includes) with its text
+/// (needed only to show diagnostics) and its diagnostics.
 ///
 /// A file larger than a piece is checked a piece at a time, so that its text and its model
 /// are never in memory together (a million-stage chart: 225 MB of text); the text is read
-/// again only if there is something to show, and must then be what was checked.
-pub fn check_file(path: &Path, levels: &Levels, keep: Keep) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
+/// again only if there is something to show, and must then be what was checked. A chart with
+/// an `include` is read with the files it includes (see [`include`]) and checked as one.
+pub fn check_file(path: &Path, levels: &Levels, keep: Keep) -> Result<Vec<CheckedFile>, Failure> {
+    let given = (path.as_os_str() != "-").then(|| path.to_path_buf());
     let arena = bumpalo::Bump::new();
     if let Some(mut large) = check_large(path, levels, &arena)? {
         if large.checked.diagnostics.is_empty() {
             keep.release(large.checked.model);
-            return Ok((Loaded { name: large.name, text: String::new() }, Vec::new()));
+            return Ok(vec![(given, Loaded { name: large.name, text: String::new() }, Vec::new())]);
         }
         // The model goes before the text comes back.
         drop(std::mem::take(&mut large.checked.model));
         let loaded = large.load_again(path)?;
-        return Ok((loaded, large.checked.diagnostics));
+        return Ok(vec![(given, loaded, large.checked.diagnostics)]);
     }
     let loaded = input::load(path)?;
+    if let Some(sources) = include::chart_of(path, &loaded)? {
+        return check_with_includes(sources, levels);
+    }
     let checked = referflow_check::check_source(&loaded.text, levels);
     let diagnostics = checked.diagnostics;
     keep.release(checked.model);
-    Ok((loaded, diagnostics))
+    Ok(vec![(given, loaded, diagnostics)])
+}
+
+/// One file of a checked chart: its path (none for standard input), its text and its
+/// diagnostics.
+pub type CheckedFile = (Option<std::path::PathBuf>, Loaded, Vec<Diagnostic>);
+
+/// A chart and the files it includes, checked as one; the diagnostics given back to the file
+/// each is in, in the order of the files.
+fn check_with_includes(mut sources: include::Sources, levels: &Levels) -> Result<Vec<CheckedFile>, Failure> {
+    let arena = bumpalo::Bump::new();
+    let file = sources.merged(&arena);
+    let mut diagnostics = referflow_check::check_with(&file, levels).diagnostics;
+    drop(file);
+    diagnostics.append(&mut sources.problems);
+    diagnostics.sort_by_key(|d| d.span.start);
+    let split = sources.split(diagnostics);
+    Ok(sources.files.into_iter().zip(split).map(|(f, d)| (Some(f.path), f.loaded, d)).collect())
 }
 
 /// A chart file larger than a piece, checked a piece at a time so that its text is never

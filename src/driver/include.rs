@@ -1,0 +1,343 @@
+//! `include "agencies.flow"`: a chart made of several files, read as one.
+//!
+//! The files are read here, never by the checker: the chart given on the command line first,
+//! then each file it includes, in place, and so on down. Every file gets its own range of one
+//! offset space (its *base* is where its first byte is), so a span says which file it is in
+//! and the checker sees one chart. What a path says on its own (a URL, an absolute path, a
+//! backslash) the checker reports as RF010; what needs the files is reported here, as RF010
+//! too: a path that leads out of the folder of the chart given on the command line (by `..`
+//! or through a symbolic link), a file that cannot be read (missing, not a regular file, not
+//! UTF-8, too large), a file included twice, and a cycle. Nothing outside that folder is
+//! opened.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use referflow_check::{Diagnostic, Rule};
+use referflow_syntax::{File, Keep, Span, Statement};
+
+use crate::Failure;
+use crate::input::{self, Loaded};
+
+/// One file of a chart: its name as printed, its text, and where it starts in the offset
+/// space of the chart.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user would write it: the chart's as given, an included file's from
+    /// the folder of the file that includes it.
+    pub path: PathBuf,
+    /// Resolved (links followed): the same file has the same one whatever its name.
+    pub canonical: PathBuf,
+    pub loaded: Loaded,
+    pub base: u32,
+}
+
+/// The files of a chart, the chart given first, and the problems found reading its includes.
+#[derive(Debug)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+    /// For each `include` followed, by where its statement starts (in the offset space): the
+    /// file read in its place.
+    targets: HashMap<u32, usize>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Whether `text` may hold an `include`: the word is there at all. (A chart without one is
+/// checked as one file, the usual way.)
+pub fn may_include(text: &str) -> bool {
+    text.contains("include")
+}
+
+/// The files that the charts among `paths` include (resolved), to be checked as part of those
+/// charts rather than on their own: a folder of charts that share `agencies.flow` is checked
+/// chart by chart. Files that cannot be read are left to the check of each chart to report.
+pub fn included_by(paths: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
+    let mut included = std::collections::HashSet::new();
+    for path in paths {
+        let Ok(loaded) = input::load(path) else { continue };
+        if !may_include(&loaded.text) {
+            continue;
+        }
+        if let Ok(sources) = read(path, loaded) {
+            included.extend(sources.files.into_iter().skip(1).map(|f| f.canonical));
+        }
+    }
+    included
+}
+
+/// The files of the chart at `path` (loaded as `main`) if it has an `include`; `None` for a
+/// chart of one file (or standard input, which has no folder to include from).
+pub fn chart_of(path: &Path, main: &Loaded) -> Result<Option<Sources>, Failure> {
+    if path.as_os_str() == "-" || !may_include(&main.text) {
+        return Ok(None);
+    }
+    let parsed = referflow_syntax::parse(&main.text);
+    if !parsed.statements.iter().any(|s| matches!(s, Statement::Include(_))) {
+        return Ok(None);
+    }
+    drop(parsed);
+    read(path, Loaded { name: main.name.clone(), text: main.text.clone() }).map(Some)
+}
+
+/// Reads the chart at `path` (already loaded as `main`) and every file it includes.
+pub fn read(path: &Path, main: Loaded) -> Result<Sources, Failure> {
+    let cannot = |e: std::io::Error| Failure(format!("{}: {e}", main.name));
+    let canonical = std::fs::canonicalize(path).map_err(cannot)?;
+    let root = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut reader =
+        Reader { root, sources: Sources { files: Vec::new(), targets: HashMap::new(), problems: Vec::new() } };
+    let mut stack = vec![canonical];
+    let mut seen = HashMap::new();
+    reader.file(main, path, &mut stack, &mut seen);
+    Ok(reader.sources)
+}
+
+struct Reader {
+    /// The folder of the chart given on the command line, resolved: nothing outside is read.
+    root: PathBuf,
+    sources: Sources,
+}
+
+impl Reader {
+    /// Adds `loaded` (named `shown` as the user would write it; its resolved path is the top of
+    /// `stack`) and what it includes.
+    fn file(&mut self, loaded: Loaded, shown: &Path, stack: &mut Vec<PathBuf>, seen: &mut HashMap<PathBuf, String>) {
+        let base = self.sources.files.last().map_or(0, |f| {
+            // One byte between two files, so that the end of one is not the start of the next.
+            f.base.saturating_add(u32::try_from(f.loaded.text.len()).unwrap_or(u32::MAX)).saturating_add(1)
+        });
+        let here = stack.last().cloned().unwrap_or_default();
+        seen.insert(here.clone(), loaded.name.clone());
+        let includes: Vec<(Span, String)> = referflow_syntax::parse(&loaded.text)
+            .statements
+            .iter()
+            .filter_map(|s| match s {
+                Statement::Include(i) => Some((shift(i.path.span, base), i.path.value.to_string())),
+                _ => None,
+            })
+            .collect();
+        self.sources.files.push(SourceFile { path: shown.to_path_buf(), canonical: here.clone(), loaded, base });
+        let folder = here.parent().map(Path::to_path_buf).unwrap_or_default();
+        let shown_folder = shown.parent().map(Path::to_path_buf).unwrap_or_default();
+        for (span, path) in includes {
+            if referflow_check::bad_include_path(&path).is_some() {
+                continue; // the checker says why
+            }
+            match self.follow(&folder, &path, stack, seen) {
+                Ok((target, loaded)) => {
+                    let shown = normal(&shown_folder.join(&path));
+                    let loaded = Loaded { name: input::shown(&shown), ..loaded };
+                    stack.push(target);
+                    self.sources.targets.insert(span.start, self.sources.files.len());
+                    self.file(loaded, &shown, stack, seen);
+                    stack.pop();
+                }
+                Err((message, help)) => {
+                    let label = "cannot be included";
+                    let message = format!("`include \"{}\"`: {message}", path.escape_debug());
+                    self.sources.problems.push(Diagnostic::new(Rule::BadInclude, span, message, label).with_help(help));
+                }
+            }
+        }
+    }
+
+    /// Where an include leads and the file there, or why it cannot be followed.
+    fn follow(
+        &self,
+        folder: &Path,
+        path: &str,
+        stack: &[PathBuf],
+        seen: &HashMap<PathBuf, String>,
+    ) -> Result<(PathBuf, Loaded), (String, &'static str)> {
+        const INSIDE: &str = "keep the files of a chart in its folder, and name them from the file that includes them";
+        // `..` is taken as written, before any link is followed: a path that leaves the
+        // folder on paper is refused even if a link would bring it back.
+        let mut joined = folder.to_path_buf();
+        for part in Path::new(path).components() {
+            match part {
+                Component::Normal(p) => joined.push(p),
+                Component::ParentDir => {
+                    joined.pop();
+                }
+                Component::CurDir => {}
+                Component::RootDir | Component::Prefix(_) => return Err(("is not a relative path".into(), INSIDE)),
+            }
+        }
+        if !joined.starts_with(&self.root) {
+            return Err(("leads out of the chart's folder".into(), INSIDE));
+        }
+        let target = match std::fs::canonicalize(&joined) {
+            Ok(target) => target,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(("no such file".into(), "check the name; it is relative to the file that includes it"));
+            }
+            Err(e) => return Err((format!("cannot be read: {}", cause(&e)), INSIDE)),
+        };
+        if !target.starts_with(&self.root) {
+            return Err(("is a symbolic link to a file outside the chart's folder".into(), INSIDE));
+        }
+        if let Some(at) = stack.iter().position(|p| *p == target) {
+            let names: Vec<String> = stack[at..]
+                .iter()
+                .map(|p| seen.get(p).cloned().unwrap_or_else(|| input::shown(p)))
+                .chain([seen.get(&target).cloned().unwrap_or_default()])
+                .collect();
+            return Err((
+                format!("the includes form a cycle: {}", names.join(" → ")),
+                "remove one of the includes of the cycle: a file cannot include itself",
+            ));
+        }
+        if let Some(first) = seen.get(&target) {
+            return Err((
+                format!("{first} is included already"),
+                "include each file once: everything it defines is already part of the chart",
+            ));
+        }
+        let shown = input::shown(&joined);
+        match input::load(&joined) {
+            Ok(loaded) => Ok((target, loaded)),
+            Err(Failure(message)) => {
+                let why = message.strip_prefix(&format!("{shown}: ")).unwrap_or(&message).to_string();
+                Err((why, INSIDE))
+            }
+        }
+    }
+}
+
+impl Sources {
+    /// The index of the file holding byte `offset` of the offset space.
+    pub fn file_of(&self, offset: u32) -> usize {
+        self.files.partition_point(|f| f.base <= offset).saturating_sub(1)
+    }
+
+    /// The whole chart as one parsed file, each included file's statements in place of its
+    /// `include`, spans in the offset space. The strings are copied into `arena`.
+    pub fn merged<'a>(&self, arena: &'a bumpalo::Bump) -> File<'a> {
+        let mut out = File { statements: Vec::new(), comments: Vec::new(), errors: Vec::new(), start: Span::default() };
+        self.splice(0, arena, &mut out);
+        let main = &self.files[0].loaded.text;
+        let start = referflow_syntax::text_start(main);
+        out.start = Span::new(start, start);
+        out
+    }
+
+    fn splice<'a>(&self, index: usize, arena: &'a bumpalo::Bump, out: &mut File<'a>) {
+        let file = &self.files[index];
+        let parsed = referflow_syntax::parse(&file.loaded.text);
+        out.errors.extend(parsed.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, file.base)));
+        let mut keep = Copied { arena, offset: file.base };
+        for statement in parsed.statements {
+            let statement = statement.relocate(&mut keep);
+            let target = match &statement {
+                Statement::Include(i) => self.targets.get(&i.path.span.start).copied(),
+                _ => None,
+            };
+            out.statements.push(statement);
+            if let Some(target) = target {
+                self.splice(target, arena, out);
+            }
+        }
+    }
+
+    /// `diagnostics` (in the offset space) given to the file each is in, with spans counted
+    /// in that file. A related place in another file is named in the help instead (the
+    /// report of one file can only point into that file).
+    pub fn split(&self, diagnostics: Vec<Diagnostic>) -> Vec<Vec<Diagnostic>> {
+        let mut out: Vec<Vec<Diagnostic>> = self.files.iter().map(|_| Vec::new()).collect();
+        for mut d in diagnostics {
+            let index = self.file_of(d.span.start);
+            let base = self.files[index].base;
+            d.span = unshift(d.span, base);
+            let mut elsewhere = Vec::new();
+            d.related.retain_mut(|r| {
+                let other = self.file_of(r.span.start);
+                if other == index {
+                    r.span = unshift(r.span, base);
+                    true
+                } else {
+                    elsewhere.push(format!("{}: {}", r.label, self.place(other, r.span.start)));
+                    false
+                }
+            });
+            if !elsewhere.is_empty() {
+                let also = elsewhere.join("; ");
+                d.help = Some(match d.help.take() {
+                    Some(help) => format!("{help} ({also})"),
+                    None => also,
+                });
+            }
+            out[index].push(d);
+        }
+        out
+    }
+
+    /// The files' texts joined in order, one line break between two: an offset of the chart's
+    /// offset space is the same offset of this text.
+    pub fn joined(&self) -> Loaded {
+        let mut text = String::new();
+        for file in &self.files {
+            text.truncate(file.base as usize);
+            while text.len() < file.base as usize {
+                text.push('\n');
+            }
+            text.push_str(&file.loaded.text);
+        }
+        Loaded { name: self.files[0].loaded.name.clone(), text }
+    }
+
+    /// `name:line:column` of byte `offset` (in the offset space) of file `index`.
+    fn place(&self, index: usize, offset: u32) -> String {
+        let file = &self.files[index];
+        let text = &file.loaded.text;
+        let at = offset.saturating_sub(file.base) as usize;
+        let lc = referflow_syntax::LineIndex::new(text).line_col(text, at);
+        format!("{}:{}:{}", file.loaded.name, lc.line, lc.column)
+    }
+}
+
+/// Ids and texts copied into the arena, spans moved to the file's range; prose kept.
+struct Copied<'a> {
+    arena: &'a bumpalo::Bump,
+    offset: u32,
+}
+
+impl<'a> Keep<'a> for Copied<'a> {
+    fn offset(&self) -> u32 {
+        self.offset
+    }
+    fn keep(&mut self, s: &str) -> &'a str {
+        self.arena.alloc_str(s)
+    }
+    fn prose(&self) -> bool {
+        true
+    }
+}
+
+/// `path` with `.` and `a/..` taken out, as written (no link followed).
+fn normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn shift(span: Span, base: u32) -> Span {
+    Span { start: span.start.saturating_add(base), end: span.end.saturating_add(base) }
+}
+
+fn unshift(span: Span, base: u32) -> Span {
+    Span { start: span.start.saturating_sub(base), end: span.end.saturating_sub(base) }
+}
+
+/// The OS error without Rust's "(os error 2)" suffix.
+fn cause(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    text.find(" (os error").map_or(text.clone(), |i| text[..i].to_string())
+}

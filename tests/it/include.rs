@@ -1,0 +1,158 @@
+//! Charts of several files (`include`), against the real binary: the files are read by the
+//! driver, checked as one chart, and every diagnostic is reported in the file it is about.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A folder of its own under the system's temporary folder, emptied first and removed when
+/// the test ends.
+struct Folder(PathBuf);
+
+impl std::ops::Deref for Folder {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn folder(name: &str) -> Folder {
+    let dir = std::env::temp_dir().join(format!("referflow-include-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Folder(dir)
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Exit code, stdout and stderr of the binary run in `dir`.
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_referflow"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+const AGENCIES: &str = "actor police \"Royal Thai Police\"\nactor mdt \"Multidisciplinary team\"\n";
+const CHART: &str = "title \"Chart\"\ninclude \"shared/agencies.flow\"\nstart tip \"Tip-off\" by police\nstep screen \"Screen\" by mdt\nend closed \"Closed\" by mdt\ntip -> screen -> closed\n";
+
+#[test]
+fn a_chart_of_two_files_checks_clean_and_renders() {
+    let dir = folder("clean");
+    write(&dir, "shared/agencies.flow", AGENCIES);
+    write(&dir, "chart.flow", CHART);
+    let (code, _, stderr) = run(&dir, &["check", "-D", "warnings", "chart.flow"]);
+    assert_eq!(code, 0, "{stderr}");
+    // The folder: the shared file is checked as part of the chart, not alone (it has no start).
+    let (code, _, stderr) = run(&dir, &["check", "-D", "warnings", "."]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, md, stderr) = run(&dir, &["render", "chart.flow", "--to", "md"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(md.contains("Royal Thai Police") && md.contains("Multidisciplinary team"), "{md}");
+}
+
+#[test]
+fn a_diagnostic_is_reported_in_the_file_and_on_the_line_it_is_about() {
+    let dir = folder("where");
+    write(
+        &dir,
+        "shared/agencies.flow",
+        "actor police \"Royal Thai Police\"\nactor mdt \"MDT\" {\n  note \"x\" zz \"y\"\n}\n",
+    );
+    write(&dir, "chart.flow", &format!("{CHART}actor police \"Again\"\n"));
+    let (code, json, _) = run(&dir, &["check", "--format", "json", "chart.flow"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let found: Vec<(String, String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().into(),
+                d["file"].as_str().unwrap().into(),
+                d["span"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(found.contains(&("RF006".into(), "shared/agencies.flow".into(), 3)), "{found:?}");
+    assert!(found.contains(&("RF002".into(), "chart.flow".into(), 7)), "{found:?}");
+    // The duplicate names the first definition, in the other file.
+    let (_, _, human) = run(&dir, &["check", "chart.flow"]);
+    assert!(human.contains("shared/agencies.flow:1:7"), "{human}");
+}
+
+#[test]
+fn an_include_out_of_the_folder_a_url_an_absolute_path_or_a_cycle_is_an_error_and_nothing_outside_is_read() {
+    let outside = folder("outside");
+    write(&outside, "secret.flow", "SECRET_9f3 must never be printed\n");
+    let dir = folder("bad");
+    let charts = dir.join("charts");
+    write(&charts, "a.flow", "include \"b.flow\"\nactor a \"A\"\nstart s \"S\" by a\nend e \"E\" by a\ns -> e\n");
+    write(&charts, "b.flow", "include \"a.flow\"\n");
+    std::os::unix::fs::symlink(outside.join("secret.flow"), charts.join("link.flow")).unwrap();
+    let secret = outside.join("secret.flow");
+    let cases = [
+        ("up.flow", "include \"../../".to_string() + outside.file_name().unwrap().to_str().unwrap() + "/secret.flow\""),
+        ("url.flow", "include \"https://example.org/agencies.flow\"".to_string()),
+        ("absolute.flow", format!("include \"{}\"", secret.display())),
+        ("link-in.flow", "include \"link.flow\"".to_string()),
+        ("missing.flow", "include \"nowhere.flow\"".to_string()),
+    ];
+    for (name, line) in &cases {
+        write(&charts, name, &format!("{line}\nactor a \"A\"\nstart s \"S\" by a\nend e \"E\" by a\ns -> e\n"));
+        let (code, stdout, stderr) = run(&dir, &["check", &format!("charts/{name}")]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(stderr.contains("RF010"), "{name}: {stderr}");
+        assert!(stderr.contains(&format!("charts/{name}:1:9")), "{name}: {stderr}");
+        assert!(!stdout.contains("SECRET") && !stderr.contains("SECRET"), "{name}: the file outside was read");
+    }
+    let (code, _, stderr) = run(&dir, &["check", "charts/a.flow"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the includes form a cycle: charts/a.flow → charts/b.flow → charts/a.flow"), "{stderr}");
+}
+
+#[test]
+fn the_bundled_thai_chart_split_into_agencies_and_chart_publishes_as_one_file_does() {
+    // Its actors (with their blocks and the comments between them) moved to `agencies.flow`,
+    // an `include` where they were.
+    let whole = std::fs::read_to_string(crate::root().join("examples/thailand-nrm.flow")).unwrap();
+    let parsed = referflow_syntax::parse(&whole);
+    let actors: Vec<referflow_syntax::Span> = parsed
+        .statements
+        .iter()
+        .filter_map(|s| match s {
+            referflow_syntax::Statement::Actor(a) => Some(a.span),
+            _ => None,
+        })
+        .collect();
+    let (first, last) = (actors[0].start as usize, actors.last().unwrap().end as usize);
+    let dir = folder("thai");
+    write(&dir, "agencies.flow", &format!("{}\n", &whole[first..last]));
+    write(&dir, "thailand-nrm.flow", &format!("{}include \"agencies.flow\"{}", &whole[..first], &whole[last..]));
+    write(&dir, "whole/thailand-nrm.flow", &whole);
+    let (code, _, stderr) = run(&dir, &["check", "-D", "warnings", "thailand-nrm.flow"]);
+    assert_eq!(code, 0, "{stderr}");
+    for to in ["md", "mermaid", "html"] {
+        let (code, split, stderr) = run(&dir, &["render", "thailand-nrm.flow", "--to", to]);
+        assert_eq!(code, 0, "{stderr}");
+        let (_, one, _) = run(&dir, &["render", "whole/thailand-nrm.flow", "--to", to]);
+        assert!(split == one, "--to {to}: the split chart publishes differently");
+    }
+}
