@@ -8,6 +8,14 @@ use lsp_types::{
 use referflow_check::{Levels, Rule, Severity};
 
 use super::text::LineMap;
+use crate::driver::include::{Sources, chart_of as sources_of};
+use crate::input::Loaded;
+
+/// The files of the chart whose first file is `text` at `path`, when it includes any.
+pub fn chart_of(path: &std::path::Path, text: &str) -> Option<Sources> {
+    let main = Loaded { name: crate::input::shown(path), text: text.to_string() };
+    sources_of(path, &main).ok().flatten()
+}
 
 /// Checks a document and converts every diagnostic.
 ///
@@ -17,12 +25,24 @@ use super::text::LineMap;
 /// information, labelled as in `referflow check`; for a client that does not show related
 /// information (`related_shown` false) they are also written into the message, one
 /// `line:column: label` line each (counted as `referflow check` counts), so that they are not lost.
+///
+/// A chart with an `include` (saved as a file) is checked with the files it includes, as
+/// `referflow check` does, this document's text as the editor has it: what the included
+/// files define is known, and only this document's diagnostics are shown.
 pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: bool) -> Vec<Diagnostic> {
-    let file = referflow_syntax::parse(lines.text());
-    let checked = referflow_check::check_with(&file, levels);
+    let diagnostics = match super::file_path(uri).map(|path| chart_of(&path, lines.text())) {
+        Some(Some(sources)) => {
+            let arena = bumpalo::Bump::new();
+            let mut found = referflow_check::check_with(&sources.merged(&arena), levels).diagnostics;
+            let mut sources = sources;
+            found.append(&mut sources.problems);
+            found.sort_by_key(|d| d.span.start);
+            sources.split(found).swap_remove(0)
+        }
+        _ => referflow_check::check_with(&referflow_syntax::parse(lines.text()), levels).diagnostics,
+    };
     let index = (!related_shown).then(|| lines.index());
-    checked
-        .diagnostics
+    diagnostics
         .iter()
         .map(|d| {
             let mut message = d.message.clone();

@@ -10,16 +10,34 @@ use referflow_syntax::{RESERVED, Statement};
 use super::index::{Index, Kind};
 use super::text::LineMap;
 
-/// Where the id under the cursor is defined: every definition, so that a duplicate shows both.
+/// Where the id under the cursor is defined: every definition, so that a duplicate shows both,
+/// in this document and in the files it includes (read from disk, as `referflow check` reads
+/// them).
 pub fn definition(uri: &Uri, lines: &LineMap<'_>, offset: usize) -> Vec<Location> {
     let file = referflow_syntax::parse(lines.text());
     let index = Index::new(&file);
     let Some(at) = index.at(offset) else { return Vec::new() };
-    index
+    let mut found: Vec<Location> = index
         .of(at.name)
         .filter(|o| o.defines.is_some())
         .map(|o| Location { uri: uri.clone(), range: lines.range(o.span) })
-        .collect()
+        .collect();
+    let Some(path) = super::file_path(uri) else { return found };
+    let Some(sources) = super::diagnostics::chart_of(&path, lines.text()) else { return found };
+    for source in sources.files.iter().skip(1) {
+        let text = &source.loaded.text;
+        let file = referflow_syntax::parse(text);
+        let other = Index::new(&file);
+        let there = LineMap::new(text, lines.encoding());
+        let Some(other_uri) = super::file_uri(&source.canonical) else { continue };
+        found.extend(
+            other
+                .of(at.name)
+                .filter(|o| o.defines.is_some())
+                .map(|o| Location { uri: other_uri.clone(), range: there.range(o.span) }),
+        );
+    }
+    found
 }
 
 /// Every occurrence of the id under the cursor, its definition only if asked.

@@ -61,7 +61,6 @@ pub struct LineMap<'t> {
 
 impl<'t> LineMap<'t> {
     /// The map of a text, its lines found now.
-    #[cfg(test)]
     pub fn new(text: &'t str, encoding: Encoding) -> Self {
         LineMap { text, index: std::borrow::Cow::Owned(LineIndex::new(text)), encoding }
     }
@@ -74,6 +73,10 @@ impl<'t> LineMap<'t> {
 
     pub fn text(&self) -> &'t str {
         self.text
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
     }
 
     /// The line index of the text, for counting lines and columns as `referflow check` does.

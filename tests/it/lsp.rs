@@ -638,3 +638,25 @@ fn a_header_without_a_length_ends_the_server_with_code_2() {
         assert!(error["error"]["message"].as_str().unwrap().starts_with(cause), "{error}");
     }
 }
+
+#[test]
+fn a_chart_that_includes_knows_what_the_other_file_defines_and_jumps_there() {
+    let dir = std::env::temp_dir().join(format!("referflow-lsp-include-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    let agencies = "actor police \"Royal Thai Police\"\nactor mdt \"Multidisciplinary team\"\n";
+    std::fs::write(dir.join("shared/agencies.flow"), agencies).unwrap();
+    let chart = "include \"shared/agencies.flow\"\nstart tip \"Tip-off\" by police\nend closed \"Closed\" by mdt\ntip -> closed\n";
+    std::fs::write(dir.join("chart.flow"), chart).unwrap();
+    let dir = std::fs::canonicalize(&dir).unwrap();
+    let uri = format!("file://{}/chart.flow", dir.display());
+
+    let (mut client, _) = Client::initialized(capabilities());
+    // No `police` or `mdt` unknown: the included file defines them.
+    assert_eq!(client.open(&uri, chart), Vec::<Value>::new());
+    let found = client.ok("textDocument/definition", position(&uri, at(chart, "police", 0, 1)));
+    assert_eq!(found["uri"], format!("file://{}/shared/agencies.flow", dir.display()), "{found}");
+    assert_eq!(found["range"], range(agencies, "police", 0));
+    assert_eq!(client.shut_down(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
