@@ -50,7 +50,26 @@ pub fn run(args: Args) -> Outcome {
             }
         }
     }
-    let parsed: Vec<_> = files.iter().map(|f| referflow_syntax::parse(&f.text)).collect();
+    // A chart with includes is compared whole: its files read as `referflow check` reads them.
+    let arena = bumpalo::Bump::new();
+    let mut sources = Vec::new();
+    let mut parsed = Vec::new();
+    for (path, file) in [&args.old, &args.new].into_iter().zip(&files) {
+        match crate::driver::include::chart_of(path, file) {
+            Ok(Some(chart)) => {
+                parsed.push(chart.merged(&arena));
+                sources.push(Some(chart));
+            }
+            Ok(None) => {
+                parsed.push(referflow_syntax::parse(&file.text));
+                sources.push(None);
+            }
+            Err(failure) => {
+                report_failure(&failure);
+                return Outcome::Trouble;
+            }
+        }
+    }
     // Both charts at the levels of the new one, the revision under review: its `referflow.toml`
     // (docs/diff.md). `compare` runs the rules at them again.
     let levels = match crate::config::levels_for(&args.new) {
@@ -60,14 +79,29 @@ pub fn run(args: Args) -> Outcome {
             return Outcome::Trouble;
         }
     };
-    let checked: Vec<_> = parsed.iter().map(|p| referflow_check::check_with(p, &levels)).collect();
+    let mut checked: Vec<_> = parsed.iter().map(|p| referflow_check::check_with(p, &levels)).collect();
+    for (checked, chart) in checked.iter_mut().zip(&mut sources) {
+        if let Some(chart) = chart {
+            checked.diagnostics.append(&mut chart.problems);
+            checked.diagnostics.sort_by_key(|d| d.span.start);
+        }
+    }
     // A chart with errors of the language cannot be compared: its model is not what its author
     // meant. A requirement that fails (RF201, RF202) is an error too, but it is exactly what a
     // reviewer needs to see, so it is reported as a problem the revision introduces.
     let mut broken = false;
-    for (file, checked) in files.iter().zip(&checked) {
+    for ((file, checked), chart) in files.iter().zip(&checked).zip(&sources) {
         if checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
-            crate::print_diagnostics(file, &checked.diagnostics);
+            match chart {
+                Some(chart) => {
+                    for (source, found) in chart.files.iter().zip(chart.split(checked.diagnostics.clone())) {
+                        if !found.is_empty() {
+                            crate::print_diagnostics(&source.loaded, &found);
+                        }
+                    }
+                }
+                None => crate::print_diagnostics(file, &checked.diagnostics),
+            }
             eprintln!("error: {}: the chart has errors of the language, so it is not compared", file.name);
             broken = true;
         }

@@ -123,8 +123,8 @@ fn check_large<'a>(path: &Path, levels: &Levels, arena: &'a bumpalo::Bump) -> Re
         }
         Err(ReadError::Io(e)) => Err(input::cannot_read(&name, &e)),
         Err(ReadError::NotUtf8 { at }) => Err(input::not_utf8(&name, at)),
-        // Rare: read it whole.
-        Err(ReadError::HeaderNotFirst) => Ok(None),
+        // Rare: read it whole (and with the files it includes).
+        Err(ReadError::HeaderNotFirst | ReadError::Includes) => Ok(None),
     }
 }
 
@@ -138,6 +138,8 @@ enum ReadError {
     },
     /// A `title`, `version` or `languages` line after the stages: check the whole text.
     HeaderNotFirst,
+    /// An `include`: check the chart with the files it includes.
+    Includes,
 }
 
 /// Checks the chart `reader` gives, in pieces of `window` bytes read on a thread of their own.
@@ -160,6 +162,9 @@ fn check_read<'a>(
             }
         }
     })?;
+    if stream.includes() {
+        return Err(ReadError::Includes);
+    }
     Ok(stream.finish(levels))
 }
 

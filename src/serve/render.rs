@@ -81,6 +81,9 @@ struct PageRelated<'a> {
 #[derive(Debug)]
 pub struct Renderer {
     path: PathBuf,
+    /// The files the chart included when it was last rendered (resolved): the watcher
+    /// watches them too.
+    pub included: Vec<PathBuf>,
     name: String,
     revision: u64,
     last_good: Option<Good>,
@@ -88,7 +91,13 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(path: &Path) -> Self {
-        Renderer { path: path.to_path_buf(), name: crate::input::shown(path), revision: 0, last_good: None }
+        Renderer {
+            path: path.to_path_buf(),
+            included: Vec::new(),
+            name: crate::input::shown(path),
+            revision: 0,
+            last_good: None,
+        }
     }
 
     /// The page update for the chart's `text`, as one line of JSON, and a summary for the
@@ -101,8 +110,26 @@ impl Renderer {
             Ok(levels) => (levels, None),
             Err(failure) => (Levels::default(), Some(format!("{} (the rules run at their default levels)", failure.0))),
         };
-        let parsed = referflow_syntax::parse(text);
-        let checked = referflow_check::check_with(&parsed, &levels);
+        // A chart with includes is checked with its files, as `referflow check` does; the page
+        // lists this file's diagnostics and counts all.
+        let main = crate::input::Loaded { name: self.name.clone(), text: text.to_string() };
+        let arena = bumpalo::Bump::new();
+        let sources = crate::driver::include::chart_of(&self.path, &main).ok().flatten();
+        self.included = sources.iter().flat_map(|s| s.files.iter().skip(1).map(|f| f.canonical.clone())).collect();
+        let (checked, shown) = match sources {
+            None => {
+                let checked = referflow_check::check_with(&referflow_syntax::parse(text), &levels);
+                let shown = checked.diagnostics.clone();
+                (checked, shown)
+            }
+            Some(mut sources) => {
+                let mut checked = referflow_check::check_with(&sources.merged(&arena), &levels);
+                checked.diagnostics.append(&mut sources.problems);
+                checked.diagnostics.sort_by_key(|d| d.span.start);
+                let shown = sources.split(checked.diagnostics.clone()).swap_remove(0);
+                (checked, shown)
+            }
+        };
         let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = checked.diagnostics.len() - errors;
         let current = errors == 0;
@@ -116,7 +143,7 @@ impl Renderer {
             problem: problem.as_deref(),
             errors,
             warnings,
-            diagnostics: page_diagnostics(text, &checked.diagnostics),
+            diagnostics: page_diagnostics(text, &shown),
             current,
             chart: self.last_good.as_ref(),
         };

@@ -58,9 +58,14 @@ pub fn spawn(
         // create leaves the file missing for a moment, which is not worth a warning.
         let mut failures = 0u32;
         let mut reported = false;
+        // The stamps of the files the chart includes, as last rendered.
+        let stamps = |files: &[PathBuf]| files.iter().map(|f| stamp(f).ok()).collect::<Vec<_>>();
+        let mut last_included = stamps(&renderer.included);
         while !hub.stopped_within(POLL) {
             let mut now = stamp(&path);
-            if now.as_ref().ok() == last_stamp.as_ref() && failures == 0 {
+            let included = stamps(&renderer.included);
+            let included_changed = included != last_included;
+            if now.as_ref().ok() == last_stamp.as_ref() && failures == 0 && !included_changed {
                 continue;
             }
             for _ in 0..10 {
@@ -87,11 +92,12 @@ pub fn spawn(
             match read {
                 Ok(text) => {
                     failures = 0;
-                    if text == last_text && !reported {
+                    if text == last_text && !reported && !included_changed {
                         continue;
                     }
                     reported = false;
                     let (update, summary) = renderer.render(&text);
+                    last_included = stamps(&renderer.included);
                     last_text = text;
                     hub.publish(update);
                     eprintln!("{name}: updated: {summary}");

@@ -156,3 +156,30 @@ fn the_bundled_thai_chart_split_into_agencies_and_chart_publishes_as_one_file_do
         assert!(split == one, "--to {to}: the split chart publishes differently");
     }
 }
+
+#[test]
+fn diff_compares_whole_charts_with_what_they_include() {
+    let dir = folder("diff");
+    write(&dir, "old/shared/agencies.flow", AGENCIES);
+    write(&dir, "old/chart.flow", CHART);
+    write(&dir, "new/shared/agencies.flow", &AGENCIES.replace("Royal Thai Police", "Provincial police"));
+    write(&dir, "new/chart.flow", CHART);
+    let (code, md, stderr) = run(&dir, &["diff", "old/chart.flow", "new/chart.flow"]);
+    assert_eq!(code, 1, "changes found: {stderr}");
+    assert!(md.contains("Provincial police"), "{md}");
+    // The same files: no change at all (nothing defined in the included file is "removed").
+    let (code, md, _) = run(&dir, &["diff", "old/chart.flow", "old/chart.flow"]);
+    assert_eq!(code, 0, "{md}");
+}
+
+#[test]
+fn a_chart_larger_than_a_piece_reads_its_includes_too() {
+    // Over 8 MiB, `check` reads a chart a piece at a time; an include sends it to the whole
+    // chart's reading instead of leaving the included ids unknown.
+    let dir = folder("large");
+    write(&dir, "shared/agencies.flow", AGENCIES);
+    let padding = "# a comment that makes the chart large\n".repeat(9 << 20 >> 5);
+    write(&dir, "chart.flow", &format!("{CHART}{padding}"));
+    let (code, _, stderr) = run(&dir, &["check", "-D", "warnings", "chart.flow"]);
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -846,3 +846,30 @@ fn browser_test_dir() -> Option<PathBuf> {
 
     Some(crate::npm_install("browser", &["package.json", "package-lock.json", "live.mjs"], "the browser test"))
 }
+
+#[test]
+fn a_chart_with_includes_is_served_whole_and_a_save_of_an_included_file_updates_the_page() {
+    let dir = temp_dir("include");
+    fs::write(dir.join("agencies.flow"), "actor police \"Royal Thai Police\"\nactor mdt \"Multidisciplinary team\"\n")
+        .unwrap();
+    let chart = dir.join("chart.flow");
+    fs::write(
+        &chart,
+        "include \"agencies.flow\"\nstart tip \"Tip-off\" by police\nend closed \"Closed\" by mdt\ntip -> closed\n",
+    )
+    .unwrap();
+    let served = Served::start(&chart, &[], None);
+    let mut events = served.events();
+    let good = events.wait_for("the chart", PATIENCE, |u| u["chart"].is_object());
+    assert_eq!(good["errors"], 0, "{good}");
+    assert!(shown(&good, 0).contains("Royal Thai Police"));
+
+    // Only the included file changes.
+    save_by_rename(
+        &dir.join("agencies.flow"),
+        "actor police \"Police of the province\"\nactor mdt \"Multidisciplinary team\"\n",
+    );
+    let update = events.wait_for("the new name", PATIENCE, |u| shown(u, 0).contains("Police of the province"));
+    assert_eq!(update["errors"], 0);
+    served.interrupt();
+}

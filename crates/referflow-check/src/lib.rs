@@ -103,6 +103,8 @@ pub struct Stream<'a> {
     /// How long the text must be before it is parsed again.
     need: usize,
     after_header: bool,
+    /// An `include` was read: the chart is more than this text.
+    includes: bool,
 }
 
 impl std::fmt::Debug for Stream<'_> {
@@ -116,7 +118,16 @@ impl<'a> Stream<'a> {
     /// only reserves room.
     pub fn new(arena: &'a bumpalo::Bump, size_hint: u64) -> Self {
         let resolver = resolve::Resolver::for_text(size_hint).without_prose();
-        Stream { arena, resolver, errors: Vec::new(), text: String::new(), offset: 0, need: 0, after_header: false }
+        Stream {
+            arena,
+            resolver,
+            errors: Vec::new(),
+            text: String::new(),
+            offset: 0,
+            need: 0,
+            after_header: false,
+            includes: false,
+        }
     }
 
     /// Hands over the next piece of the text; `last` says that it ends the file. The pieces may
@@ -171,8 +182,9 @@ impl<'a> Stream<'a> {
             self.resolver.set_text_start(referflow_syntax::text_start(text));
         }
         let mut keep = Arena { arena: self.arena, offset: u32::try_from(self.offset).unwrap_or(u32::MAX) };
-        let resolver = &mut self.resolver;
+        let (resolver, includes) = (&mut self.resolver, &mut self.includes);
         let rest = referflow_syntax::parse_window(text, place, 256 << 10, |statements| {
+            *includes |= statements.iter().any(|s| matches!(s, Statement::Include(_)));
             let statements: Vec<Statement<'a>> = statements.into_iter().map(|s| s.relocate(&mut keep)).collect();
             resolver.feed(&statements);
         })
@@ -181,6 +193,12 @@ impl<'a> Stream<'a> {
         self.after_header |= rest.read > 0;
         self.offset += rest.read as u64;
         Ok(rest.read)
+    }
+
+    /// Whether the text read so far has an `include`: the chart is then more than this text,
+    /// and the files it includes must be read with it (the checker reads no file).
+    pub fn includes(&self) -> bool {
+        self.includes
     }
 
     /// The model and every diagnostic, once the last piece has been pushed.
