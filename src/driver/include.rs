@@ -240,31 +240,31 @@ impl Sources {
     }
 
     /// `diagnostics` (in the offset space) given to the file each is in, with spans counted
-    /// in that file. A related place in another file is named in the help instead (the
-    /// report of one file can only point into that file).
+    /// in that file; a related place in another file of the chart names that file.
     pub fn split(&self, diagnostics: Vec<Diagnostic>) -> Vec<Vec<Diagnostic>> {
         let mut out: Vec<Vec<Diagnostic>> = self.files.iter().map(|_| Vec::new()).collect();
         for mut d in diagnostics {
             let index = self.file_of(d.span.start);
             let base = self.files[index].base;
             d.span = unshift(d.span, base);
-            let mut elsewhere = Vec::new();
-            d.related.retain_mut(|r| {
+            for r in &mut d.related {
                 let other = self.file_of(r.span.start);
-                if other == index {
-                    r.span = unshift(r.span, base);
-                    true
-                } else {
-                    elsewhere.push(format!("{}: {}", r.label, self.place(other, r.span.start)));
-                    false
+                let file = &self.files[other];
+                r.span = unshift(r.span, file.base);
+                if other != index {
+                    let text = &file.loaded.text;
+                    let lines = referflow_syntax::LineIndex::new(text);
+                    let at = |offset: u32| {
+                        let lc = lines.line_col(text, offset as usize);
+                        (lc.line, lc.column)
+                    };
+                    r.file = Some(Box::new(referflow_check::OtherFile {
+                        name: file.loaded.name.clone(),
+                        path: file.path.clone(),
+                        start: at(r.span.start),
+                        end: at(r.span.end),
+                    }));
                 }
-            });
-            if !elsewhere.is_empty() {
-                let also = elsewhere.join("; ");
-                d.help = Some(match d.help.take() {
-                    Some(help) => format!("{help} ({also})"),
-                    None => also,
-                });
             }
             out[index].push(d);
         }
@@ -283,15 +283,6 @@ impl Sources {
             text.push_str(&file.loaded.text);
         }
         Loaded { name: self.files[0].loaded.name.clone(), text }
-    }
-
-    /// `name:line:column` of byte `offset` (in the offset space) of file `index`.
-    fn place(&self, index: usize, offset: u32) -> String {
-        let file = &self.files[index];
-        let text = &file.loaded.text;
-        let at = offset.saturating_sub(file.base) as usize;
-        let lc = referflow_syntax::LineIndex::new(text).line_col(text, at);
-        format!("{}:{}:{}", file.loaded.name, lc.line, lc.column)
     }
 }
 

@@ -52,16 +52,33 @@ pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: boo
             }
             if let Some(index) = &index {
                 for r in &d.related {
-                    let at = index.line_col(lines.text(), r.span.start as usize);
-                    let _ = write!(message, "\n{}:{}: {}", at.line, at.column, r.label);
+                    match &r.file {
+                        Some(other) => {
+                            let _ =
+                                write!(message, "\n{}:{}:{}: {}", other.name, other.start.0, other.start.1, r.label);
+                        }
+                        None => {
+                            let at = index.line_col(lines.text(), r.span.start as usize);
+                            let _ = write!(message, "\n{}:{}: {}", at.line, at.column, r.label);
+                        }
+                    }
                 }
             }
             let related: Vec<DiagnosticRelatedInformation> = d
                 .related
                 .iter()
-                .map(|r| DiagnosticRelatedInformation {
-                    location: Location { uri: uri.clone(), range: lines.range(r.span) },
-                    message: r.label.clone(),
+                .filter_map(|r| {
+                    let location = match &r.file {
+                        None => Location { uri: uri.clone(), range: lines.range(r.span) },
+                        // In an included file: its own lines, counted in the negotiated units.
+                        Some(other) => {
+                            let path = std::fs::canonicalize(&other.path).ok()?;
+                            let text = std::fs::read_to_string(&path).ok()?;
+                            let there = LineMap::new(&text, lines.encoding());
+                            Location { uri: super::file_uri(&path)?, range: there.range(r.span) }
+                        }
+                    };
+                    Some(DiagnosticRelatedInformation { location, message: r.label.clone() })
                 })
                 .collect();
             Diagnostic {

@@ -180,7 +180,8 @@
     item.append(source);
 
     for (const r of d.related) {
-      item.append(element('p', 'related', `Line ${r.line}, column ${r.column}: ${r.label}`));
+      const where = r.file ? `${r.file}, line ${r.line}` : `Line ${r.line}`;
+      item.append(element('p', 'related', `${where}, column ${r.column}: ${r.label}`));
     }
     if (d.help) item.append(element('p', 'help', `Help: ${d.help}`));
     return item;

@@ -72,6 +72,9 @@ struct PageDiagnostic<'a> {
 
 #[derive(Debug, Serialize)]
 struct PageRelated<'a> {
+    /// Another file of the chart; this one when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     line: usize,
     column: usize,
     label: &'a str,
@@ -266,9 +269,18 @@ fn page_diagnostics<'a>(text: &str, diagnostics: &'a [Diagnostic]) -> Vec<PageDi
                 related: d
                     .related
                     .iter()
-                    .map(|r| {
-                        let at = index.line_col(text, r.span.start as usize);
-                        PageRelated { line: at.line, column: at.column, label: &r.label }
+                    .map(|r| match &r.file {
+                        // In an included file: the page names the file.
+                        Some(other) => PageRelated {
+                            file: Some(&other.name),
+                            line: other.start.0,
+                            column: other.start.1,
+                            label: &r.label,
+                        },
+                        None => {
+                            let at = index.line_col(text, r.span.start as usize);
+                            PageRelated { file: None, line: at.line, column: at.column, label: &r.label }
+                        }
                     })
                     .collect(),
             }

@@ -93,9 +93,20 @@ fn a_diagnostic_is_reported_in_the_file_and_on_the_line_it_is_about() {
         .collect();
     assert!(found.contains(&("RF006".into(), "shared/agencies.flow".into(), 3)), "{found:?}");
     assert!(found.contains(&("RF002".into(), "chart.flow".into(), 7)), "{found:?}");
-    // The duplicate names the first definition, in the other file.
+    // The duplicate points at the first definition, in the other file, in every format.
     let (_, _, human) = run(&dir, &["check", "chart.flow"]);
     assert!(human.contains("shared/agencies.flow:1:7"), "{human}");
+    let duplicate = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "RF002").unwrap();
+    assert_eq!(duplicate["related"][0]["file"], "shared/agencies.flow", "{duplicate}");
+    assert_eq!(duplicate["related"][0]["span"]["line"], 1, "{duplicate}");
+    let (_, sarif, _) = run(&dir, &["check", "--format", "sarif", "chart.flow"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    crate::rules::assert_valid_sarif(&sarif);
+    let result = sarif["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "RF002").unwrap();
+    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "chart.flow");
+    let other = &result["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(other["artifactLocation"]["uri"], "shared/agencies.flow", "{result}");
+    assert_eq!(other["region"]["startLine"], 1, "{result}");
 }
 
 #[test]

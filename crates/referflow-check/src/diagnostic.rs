@@ -25,8 +25,24 @@ impl Severity {
 /// A secondary span with its label: the other definition, a stage on an offending path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
+    /// In the diagnostic's file, or in `file` when that is given.
     pub span: Span,
     pub label: String,
+    /// Another file of the chart (one it includes, or the one that includes it): set by the
+    /// program that read the files, which alone knows them.
+    pub file: Option<Box<OtherFile>>,
+}
+
+/// A file of the chart other than the diagnostic's, and where the related span is in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherFile {
+    /// As printed.
+    pub name: String,
+    /// As the user would write it (relative to the current folder when the chart's path was).
+    pub path: std::path::PathBuf,
+    /// 1-based line and column (in characters) of the span's start and end.
+    pub start: (usize, usize),
+    pub end: (usize, usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,7 +83,7 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.related.push(Related { span, label: label.into() });
+        self.related.push(Related { span, label: label.into(), file: None });
         self
     }
 

@@ -17,7 +17,7 @@ pub mod words;
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
-pub use diagnostic::{Diagnostic, Related, Severity};
+pub use diagnostic::{Diagnostic, OtherFile, Related, Severity};
 pub use model::*;
 pub use registry::{FixedRule, Level, Levels, Rule};
 pub use resolve::bad_include_path;

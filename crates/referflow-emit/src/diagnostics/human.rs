@@ -155,12 +155,27 @@ impl miette::Diagnostic for WithSource<'_> {
         miette::Diagnostic::severity(self.diagnostic)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let help = self.diagnostic.help()?.to_string();
+        // A related place in another file of the chart cannot be drawn in this file's lines:
+        // it is named after the help.
+        let elsewhere: Vec<String> = (self.diagnostic.related.iter())
+            .filter_map(|r| r.file.as_ref().map(|f| format!("{}: {}:{}:{}", r.label, f.name, f.start.0, f.start.1)))
+            .collect();
+        let help = match (self.diagnostic.help.as_deref(), elsewhere.is_empty()) {
+            (None, true) => return None,
+            (Some(help), true) => help.to_string(),
+            (None, false) => elsewhere.join("; "),
+            (Some(help), false) => format!("{help} ({})", elsewhere.join("; ")),
+        };
         Some(Box::new(visible(&help).into_owned()))
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let shown = self.source.shown;
-        Some(Box::new(self.diagnostic.labels()?.map(move |label| {
+        // The primary label first, then one per related place: those in this file.
+        let related = &self.diagnostic.related;
+        let labels = (self.diagnostic.labels()?.enumerate())
+            .filter(move |(i, _)| *i == 0 || related.get(i - 1).is_some_and(|r| r.file.is_none()))
+            .map(|(_, label)| label);
+        Some(Box::new(labels.map(move |label| {
             let text = label.label().map(|l| visible(l).into_owned());
             let span = shown.span(label.inner());
             if label.primary() {

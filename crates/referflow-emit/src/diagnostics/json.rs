@@ -42,6 +42,9 @@ struct JsonSpan {
 struct JsonRelated<'a> {
     span: JsonSpan,
     label: &'a str,
+    /// Another file of the chart (an included one); the diagnostic's own file otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -76,7 +79,23 @@ pub fn write_json<'a>(reports: &'a [FileReport<'a>], sink: &mut dyn std::io::Wri
                 span: span(d.span),
                 stage: d.stage.as_deref(),
                 help: d.help.as_deref(),
-                related: d.related.iter().map(|r| JsonRelated { span: span(r.span), label: &r.label }).collect(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| match &r.file {
+                        Some(other) => JsonRelated {
+                            span: JsonSpan {
+                                start: r.span.start,
+                                end: r.span.end,
+                                line: other.start.0,
+                                column: other.start.1,
+                            },
+                            label: &r.label,
+                            file: Some(&other.name),
+                        },
+                        None => JsonRelated { span: span(r.span), label: &r.label, file: None },
+                    })
+                    .collect(),
             }
         },
     };

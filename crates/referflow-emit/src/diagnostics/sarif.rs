@@ -93,7 +93,19 @@ pub fn write_sarif(
                 .map(|(i, r)| Location {
                     id: Some(i + 1),
                     message: Some(Text { text: r.label.clone() }),
-                    physical_location: place(r.span),
+                    physical_location: match &r.file {
+                        // In another file of the chart (an included one).
+                        Some(other) => PhysicalLocation {
+                            artifact_location: artifact_of(&other.path, root.as_deref()),
+                            region: Region {
+                                start_line: other.start.0,
+                                start_column: other.start.1,
+                                end_line: other.end.0,
+                                end_column: other.end.1,
+                            },
+                        },
+                        None => place(r.span),
+                    },
                 })
                 .collect();
             let fingerprint = file.fingerprints.borrow_mut().next(d.rule, text, &file.index, d.span.start as usize);
@@ -349,13 +361,20 @@ fn level(level: Level) -> &'static str {
 /// `file://` URI when it lies elsewhere, `stdin` (relative, with no base: there is no file)
 /// for standard input.
 fn artifact(report: &FileReport<'_>, root: Option<&Path>) -> ArtifactLocation {
-    let relative = |uri: String| ArtifactLocation { uri, uri_base_id: Some(SRCROOT) };
     let Some(path) = report.source.path else {
         if report.source.name == "<stdin>" {
             return ArtifactLocation { uri: "stdin".into(), uri_base_id: None };
         }
-        return relative(encoded(report.source.name.split('/').map(str::as_bytes)));
+        let uri = encoded(report.source.name.split('/').map(str::as_bytes));
+        return ArtifactLocation { uri, uri_base_id: Some(SRCROOT) };
     };
+    artifact_of(path, root)
+}
+
+/// The location of the file at `path` (as given on the command line, or as an included
+/// file's path is written from there).
+fn artifact_of(path: &Path, root: Option<&Path>) -> ArtifactLocation {
+    let relative = |uri: String| ArtifactLocation { uri, uri_base_id: Some(SRCROOT) };
     let absolute = match root {
         Some(root) if !path.is_absolute() => normalized(&root.join(path)),
         _ => normalized(path),
