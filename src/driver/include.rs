@@ -81,24 +81,62 @@ pub fn chart_of(path: &Path, main: &Loaded) -> Result<Option<Sources>, Failure> 
 
 /// Reads the chart at `path` (already loaded as `main`) and every file it includes.
 pub fn read(path: &Path, main: Loaded) -> Result<Sources, Failure> {
+    read_with(path, main, &HashMap::new())
+}
+
+/// The chart that includes the file at `path`, looked for in its folder and the three above
+/// (a chart includes only files of its own folder tree), nearest first, in name order: its
+/// files read with `text` for that file (as an editor has it), and the index of the file
+/// among them. For a file opened on its own that is part of a chart (a file of agencies has no
+/// `start`, and checked alone it would be all errors).
+pub fn owner_of(path: &Path, text: &str) -> Option<(Sources, usize)> {
+    let canonical = std::fs::canonicalize(path).ok()?;
+    let texts = HashMap::from([(canonical.clone(), text.to_string())]);
+    for folder in canonical.ancestors().skip(1).take(4) {
+        let Ok(entries) = std::fs::read_dir(folder) else { continue };
+        let mut charts: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "flow") && *p != canonical)
+            .collect();
+        charts.sort();
+        // A folder of thousands of charts is not searched whole on every keystroke.
+        for chart in charts.iter().take(100) {
+            let Ok(loaded) = input::load(chart) else { continue };
+            if !may_include(&loaded.text) {
+                continue;
+            }
+            let Ok(sources) = read_with(chart, loaded, &texts) else { continue };
+            if let Some(index) = sources.files.iter().skip(1).position(|f| f.canonical == canonical) {
+                return Some((sources, index + 1));
+            }
+        }
+    }
+    None
+}
+
+/// [`read`], with the text of some files (by resolved path) given instead of read: the
+/// language server's open documents, as the editor has them.
+pub fn read_with(path: &Path, main: Loaded, texts: &HashMap<PathBuf, String>) -> Result<Sources, Failure> {
     let cannot = |e: std::io::Error| Failure(format!("{}: {e}", main.name));
     let canonical = std::fs::canonicalize(path).map_err(cannot)?;
     let root = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut reader =
-        Reader { root, sources: Sources { files: Vec::new(), targets: HashMap::new(), problems: Vec::new() } };
+    let sources = Sources { files: Vec::new(), targets: HashMap::new(), problems: Vec::new() };
+    let mut reader = Reader { root, sources, texts };
     let mut stack = vec![canonical];
     let mut seen = HashMap::new();
     reader.file(main, path, &mut stack, &mut seen);
     Ok(reader.sources)
 }
 
-struct Reader {
+struct Reader<'t> {
     /// The folder of the chart given on the command line, resolved: nothing outside is read.
     root: PathBuf,
     sources: Sources,
+    /// Texts given instead of read, by resolved path.
+    texts: &'t HashMap<PathBuf, String>,
 }
 
-impl Reader {
+impl Reader<'_> {
     /// Adds `loaded` (named `shown` as the user would write it; its resolved path is the top of
     /// `stack`) and what it includes.
     fn file(&mut self, loaded: Loaded, shown: &Path, stack: &mut Vec<PathBuf>, seen: &mut HashMap<PathBuf, String>) {
@@ -194,6 +232,9 @@ impl Reader {
             ));
         }
         let shown = input::shown(&joined);
+        if let Some(text) = self.texts.get(&target) {
+            return Ok((target, Loaded { name: shown, text: text.clone() }));
+        }
         match input::load(&joined) {
             Ok(loaded) => Ok((target, loaded)),
             Err(Failure(message)) => {

@@ -11,6 +11,18 @@ use super::text::LineMap;
 use crate::driver::include::{Sources, chart_of as sources_of};
 use crate::input::Loaded;
 
+/// Whether the file has a `start` stage (at the top or in a phase).
+fn has_start(file: &referflow_syntax::File<'_>) -> bool {
+    use referflow_syntax::{PhaseItem, StageKind, Statement};
+    file.statements.iter().any(|s| match s {
+        Statement::Stage(stage) => stage.kind == StageKind::Start,
+        Statement::Phase(phase) => {
+            phase.items.iter().any(|i| matches!(i, PhaseItem::Stage(stage) if stage.kind == StageKind::Start))
+        }
+        _ => false,
+    })
+}
+
 /// The files of the chart whose first file is `text` at `path`, when it includes any.
 pub fn chart_of(path: &std::path::Path, text: &str) -> Option<Sources> {
     let main = Loaded { name: crate::input::shown(path), text: text.to_string() };
@@ -30,16 +42,24 @@ pub fn chart_of(path: &std::path::Path, text: &str) -> Option<Sources> {
 /// `referflow check` does, this document's text as the editor has it: what the included
 /// files define is known, and only this document's diagnostics are shown.
 pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: bool) -> Vec<Diagnostic> {
-    let diagnostics = match super::file_path(uri).map(|path| chart_of(&path, lines.text())) {
-        Some(Some(sources)) => {
+    let file = referflow_syntax::parse(lines.text());
+    let path = super::file_path(uri);
+    // A chart that includes files, or a file that a chart includes (it has no `start` of its
+    // own), is checked as the whole chart; the diagnostics of this file are shown.
+    let whole = path.as_ref().and_then(|path| match chart_of(path, lines.text()) {
+        Some(sources) => Some((sources, 0)),
+        None if !has_start(&file) => crate::driver::include::owner_of(path, lines.text()),
+        None => None,
+    });
+    let diagnostics = match whole {
+        Some((mut sources, index)) => {
             let arena = bumpalo::Bump::new();
             let mut found = referflow_check::check_with(&sources.merged(&arena), levels).diagnostics;
-            let mut sources = sources;
             found.append(&mut sources.problems);
             found.sort_by_key(|d| d.span.start);
-            sources.split(found).swap_remove(0)
+            sources.split(found).swap_remove(index)
         }
-        _ => referflow_check::check_with(&referflow_syntax::parse(lines.text()), levels).diagnostics,
+        None => referflow_check::check_with(&file, levels).diagnostics,
     };
     let index = (!related_shown).then(|| lines.index());
     diagnostics

@@ -10,6 +10,14 @@ use referflow_syntax::{RESERVED, Statement};
 use super::index::{Index, Kind};
 use super::text::LineMap;
 
+/// The other files of the chart whose first file is the document `uri` with `text`: the files
+/// it includes, read from disk as `referflow check` reads them, each with its URI.
+fn included(uri: &Uri, text: &str) -> Vec<(Uri, String)> {
+    let Some(path) = super::file_path(uri) else { return Vec::new() };
+    let Some(sources) = super::diagnostics::chart_of(&path, text) else { return Vec::new() };
+    sources.files.into_iter().skip(1).filter_map(|f| Some((super::file_uri(&f.canonical)?, f.loaded.text))).collect()
+}
+
 /// Where the id under the cursor is defined: every definition, so that a duplicate shows both,
 /// in this document and in the files it includes (read from disk, as `referflow check` reads
 /// them).
@@ -22,14 +30,10 @@ pub fn definition(uri: &Uri, lines: &LineMap<'_>, offset: usize) -> Vec<Location
         .filter(|o| o.defines.is_some())
         .map(|o| Location { uri: uri.clone(), range: lines.range(o.span) })
         .collect();
-    let Some(path) = super::file_path(uri) else { return found };
-    let Some(sources) = super::diagnostics::chart_of(&path, lines.text()) else { return found };
-    for source in sources.files.iter().skip(1) {
-        let text = &source.loaded.text;
-        let file = referflow_syntax::parse(text);
+    for (other_uri, text) in included(uri, lines.text()) {
+        let file = referflow_syntax::parse(&text);
         let other = Index::new(&file);
-        let there = LineMap::new(text, lines.encoding());
-        let Some(other_uri) = super::file_uri(&source.canonical) else { continue };
+        let there = LineMap::new(&text, lines.encoding());
         found.extend(
             other
                 .of(at.name)
@@ -40,16 +44,28 @@ pub fn definition(uri: &Uri, lines: &LineMap<'_>, offset: usize) -> Vec<Location
     found
 }
 
-/// Every occurrence of the id under the cursor, its definition only if asked.
+/// Every occurrence of the id under the cursor, its definition only if asked, in this document
+/// and in the files it includes.
 pub fn references(uri: &Uri, lines: &LineMap<'_>, offset: usize, include_declaration: bool) -> Vec<Location> {
     let file = referflow_syntax::parse(lines.text());
     let index = Index::new(&file);
     let Some(at) = index.at(offset) else { return Vec::new() };
-    index
+    let mut found: Vec<Location> = index
         .of(at.name)
         .filter(|o| include_declaration || o.defines.is_none())
         .map(|o| Location { uri: uri.clone(), range: lines.range(o.span) })
-        .collect()
+        .collect();
+    for (other_uri, text) in included(uri, lines.text()) {
+        let file = referflow_syntax::parse(&text);
+        let there = LineMap::new(&text, lines.encoding());
+        found.extend(
+            Index::new(&file)
+                .of(at.name)
+                .filter(|o| include_declaration || o.defines.is_none())
+                .map(|o| Location { uri: other_uri.clone(), range: there.range(o.span) }),
+        );
+    }
+    found
 }
 
 /// The occurrences of the id under the cursor, for an editor to highlight: its definition as
@@ -92,13 +108,35 @@ pub fn rename(uri: &Uri, lines: &LineMap<'_>, offset: usize, new_name: &str) -> 
     }
     let index = Index::new(&file);
     let at = index.at(offset).ok_or_else(|| Refused("put the cursor on the id of a stage, actor or phase".into()))?;
-    let edits: Vec<TextEdit> = if new_name == at.name {
-        Vec::new()
-    } else {
-        check_new_name(&index, new_name)?;
+    // The files the chart includes are renamed with it: an id defined in one is used in the other.
+    let others = included(uri, lines.text());
+    let parsed: Vec<_> = others.iter().map(|(_, text)| referflow_syntax::parse(text)).collect();
+    if parsed.iter().any(|f| !f.errors.is_empty()) {
+        return Err(Refused(
+            "a file the chart includes has syntax errors: fix them first, so that no line that names the id is missed"
+                .into(),
+        ));
+    }
+    let indexes: Vec<Index<'_>> = parsed.iter().map(Index::new).collect();
+    let mut changes = HashMap::new();
+    if new_name == at.name {
+        changes.insert(uri.clone(), Vec::new());
+        return Ok(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() });
+    }
+    for index in std::iter::once(&index).chain(&indexes) {
+        check_new_name(index, new_name)?;
+    }
+    let edit = |lines: &LineMap<'_>, index: &Index<'_>| -> Vec<TextEdit> {
         index.of(at.name).map(|o| TextEdit { range: lines.range(o.span), new_text: new_name.to_string() }).collect()
     };
-    Ok(WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..WorkspaceEdit::default() })
+    changes.insert(uri.clone(), edit(lines, &index));
+    for ((other_uri, text), other) in others.iter().zip(&indexes) {
+        let edits = edit(&LineMap::new(text, lines.encoding()), other);
+        if !edits.is_empty() {
+            changes.insert(other_uri.clone(), edits);
+        }
+    }
+    Ok(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() })
 }
 
 /// A new id must be an id, not a reserved word, and not taken (one namespace holds every id).

@@ -657,6 +657,36 @@ fn a_chart_that_includes_knows_what_the_other_file_defines_and_jumps_there() {
     let found = client.ok("textDocument/definition", position(&uri, at(chart, "police", 0, 1)));
     assert_eq!(found["uri"], format!("file://{}/shared/agencies.flow", dir.display()), "{found}");
     assert_eq!(found["range"], range(agencies, "police", 0));
+    let agencies_uri = format!("file://{}/shared/agencies.flow", dir.display());
+
+    // References and rename reach the other file too.
+    let mut params = position(&uri, at(chart, "police", 0, 1));
+    params["context"] = json!({"includeDeclaration": true});
+    let refs = client.ok("textDocument/references", params);
+    let uris: Vec<&str> = refs.as_array().unwrap().iter().map(|l| l["uri"].as_str().unwrap()).collect();
+    assert_eq!(uris, [uri.as_str(), agencies_uri.as_str()], "{refs}");
+    let mut params = position(&uri, at(chart, "police", 0, 1));
+    params["newName"] = json!("provincial_police");
+    let edit = client.ok("textDocument/rename", params);
+    assert_eq!(edit["changes"][&uri][0]["range"], range(chart, "police", 0), "{edit}");
+    assert_eq!(edit["changes"][&agencies_uri][0]["range"], range(agencies, "police", 0), "{edit}");
+    // A name an included file already uses is refused.
+    let mut params = position(&uri, at(chart, "police", 0, 1));
+    params["newName"] = json!("mdt");
+    assert!(client.request("textDocument/rename", params)["error"]["message"].as_str().unwrap().contains("already"));
+
+    // The file of agencies opened on its own is checked as part of the chart that includes it:
+    // no "no start", no unused actor; an error in it is shown in it, as the editor has it.
+    assert_eq!(client.open(&agencies_uri, agencies), Vec::<Value>::new());
+    let broken = agencies.replace("team\"", "team\" { zz \"x\" }");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": agencies_uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    let found = client.diagnostics(&agencies_uri, Some(2));
+    let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["RF006"], "a translation into an undeclared language: {found:?}");
+    assert_eq!(found[0]["range"]["start"]["line"], 1, "{found:?}");
     assert_eq!(client.shut_down(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
