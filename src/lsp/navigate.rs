@@ -99,6 +99,9 @@ pub fn prepare_rename(lines: &LineMap<'_>, offset: usize) -> Result<PrepareRenam
 ///
 /// Refused while the file has syntax errors: a line that does not parse may name the id, and a
 /// rename that missed it would quietly change what the chart means.
+// `WorkspaceEdit::changes` is lsp-types' map keyed by `Uri`, whose parts clippy cannot tell
+// are never changed through a key.
+#[allow(clippy::mutable_key_type)]
 pub fn rename(uri: &Uri, lines: &LineMap<'_>, offset: usize, new_name: &str) -> Result<WorkspaceEdit, Refused> {
     let file = referflow_syntax::parse(lines.text());
     if !file.errors.is_empty() {
