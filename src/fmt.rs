@@ -28,7 +28,7 @@ pub fn run(args: Args) -> Outcome {
     let check = args.check || args.diff;
     let mut outcome = Outcome::Clean;
     let mut stdout = std::io::stdout().lock();
-    for path in input::expand(&paths) {
+    for path in with_includes(input::expand(&paths)) {
         let file = match path.and_then(|p| input::load(&p).map(|f| (p, f))) {
             Ok(file) => file,
             Err(failure) => {
@@ -71,6 +71,36 @@ pub fn run(args: Args) -> Outcome {
         }
     }
     outcome
+}
+
+/// `paths` and, after each chart that includes files, the files it includes (each file once):
+/// formatting a chart formats every file of it, each in place.
+fn with_includes(paths: Vec<Result<PathBuf, crate::Failure>>) -> Vec<Result<PathBuf, crate::Failure>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for path in paths {
+        let Ok(path) = path else {
+            out.push(path);
+            continue;
+        };
+        if path.as_os_str() == "-" {
+            out.push(Ok(path));
+            continue;
+        }
+        let included = match input::load(&path) {
+            Ok(loaded) => crate::driver::include::chart_of(&path, &loaded).ok().flatten(),
+            Err(_) => None,
+        };
+        if seen.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+            out.push(Ok(path));
+        }
+        for file in included.into_iter().flat_map(|s| s.files.into_iter().skip(1)) {
+            if seen.insert(file.canonical) {
+                out.push(Ok(file.path));
+            }
+        }
+    }
+    out
 }
 
 fn report_syntax_errors(file: &input::Loaded, errors: &[referflow_syntax::SyntaxError]) {

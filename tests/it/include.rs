@@ -194,3 +194,25 @@ fn a_chart_larger_than_a_piece_reads_its_includes_too() {
     let (code, _, stderr) = run(&dir, &["check", "-D", "warnings", "chart.flow"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn fmt_formats_every_file_of_a_chart_in_place() {
+    let dir = folder("fmt");
+    write(
+        &dir,
+        "shared/agencies.flow",
+        "actor   police  \"Royal Thai Police\"\nactor mdt \"Multidisciplinary team\"\n",
+    );
+    write(
+        &dir,
+        "chart.flow",
+        &CHART.replace("include \"shared/agencies.flow\"", "include    \"shared/agencies.flow\""),
+    );
+    let (code, stdout, _) = run(&dir, &["fmt", "--check", "chart.flow"]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "chart.flow\nshared/agencies.flow\n");
+    let (code, _, stderr) = run(&dir, &["fmt", "chart.flow"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("shared/agencies.flow")).unwrap(), AGENCIES);
+    assert_eq!(std::fs::read_to_string(dir.join("chart.flow")).unwrap(), CHART);
+}
