@@ -165,9 +165,24 @@ struct Publishable<'s> {
     checked: Checked<'s>,
     options: RenderOptions,
     /// For a chart with includes: its files joined, one line break between two, so that an
-    /// offset of the chart's offset space is an offset of this text (the model's JSON counts
-    /// lines in it).
+    /// offset of the chart's offset space is an offset of this text; and the files.
     joined: Option<Loaded>,
+    sources: Option<crate::driver::include::Sources>,
+    /// The files' paths as written from the chart's folder, `/` between folders.
+    names: Vec<String>,
+}
+
+impl Publishable<'_> {
+    /// The chart's files for the positions in the model's JSON: `file` (the chart), or the
+    /// files of a chart with includes, named from the chart's folder.
+    fn texts<'t>(&'t self, file: &'t Loaded) -> Vec<model_json::SourceText<'t>> {
+        let Some(sources) = &self.sources else {
+            return vec![model_json::SourceText { name: "", base: 0, text: &file.text }];
+        };
+        (sources.files.iter().zip(&self.names))
+            .map(|(f, name)| model_json::SourceText { name, base: f.base, text: &f.loaded.text })
+            .collect()
+    }
 }
 
 /// Reads and checks the chart; prints its diagnostics; refuses a chart with errors.
@@ -197,7 +212,7 @@ fn prepare<'s>(
                     crate::print_diagnostics(&source.loaded, diagnostics);
                 }
             }
-            (checked, Some(joined))
+            (checked, Some((joined, sources)))
         }
         Err(failure) => {
             report_failure(&failure);
@@ -229,14 +244,24 @@ fn prepare<'s>(
         DirectionArg::Tb => Direction::TopBottom,
         DirectionArg::Lr => Direction::LeftRight,
     };
-    Ok(Publishable { checked, options: RenderOptions { lang, direction, diagram: !style.no_diagram }, joined })
+    let (joined, sources) = joined.map_or((None, None), |(joined, sources)| (Some(joined), Some(sources)));
+    let names = sources.iter().flat_map(|s| {
+        let folder = s.files[0].path.parent().unwrap_or(Path::new("")).to_path_buf();
+        s.files.iter().map(move |f| {
+            let name = f.path.strip_prefix(&folder).unwrap_or(&f.path);
+            name.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+        })
+    });
+    let names = names.collect();
+    let options = RenderOptions { lang, direction, diagram: !style.no_diagram };
+    Ok(Publishable { checked, options, joined, sources, names })
 }
 
 /// Writes the chart in one format to `sink`. The text formats go out as they are made: at a
 /// million stages they are hundreds of megabytes, which need not all be in memory at once.
 fn render(
     chart: &Chart<'_, '_>,
-    source: &str,
+    files: &[model_json::SourceText<'_>],
     format: Format,
     options: &RenderOptions,
     sink: &mut dyn Write,
@@ -244,7 +269,7 @@ fn render(
     let bytes = match format {
         Format::Dot => return Ok(dot::write_dot(chart, options, sink)?),
         Format::Md => return Ok(markdown::write_markdown(chart, options, sink)?),
-        Format::Json => return Ok(model_json::write_model_json(chart, source, sink)?),
+        Format::Json => return Ok(model_json::write_model_json_in(chart, files, sink)?),
         Format::Mermaid => mermaid::render_mermaid(chart, options).into_bytes(),
         Format::Html => html_page(chart, &canvases(chart, options)?, options).into_bytes(),
         Format::Svg | Format::Png | Format::Pdf => {
@@ -350,17 +375,23 @@ pub fn run_render(args: RenderArgs) -> Outcome {
     let chart = Chart { model: &publishable.checked.model, diagnostics: &publishable.checked.diagnostics };
     let outcome = match spec {
         Some(spec) => render_pages(&chart, &file.name, &args, &spec, &publishable.options),
-        None => render_one(&chart, file, &args, &publishable.options),
+        None => render_one(&chart, file, &publishable.texts(file), &args, &publishable.options),
     };
     crate::leave_to_exit(publishable);
     outcome
 }
 
 /// One output, to a file or standard output.
-fn render_one(chart: &Chart<'_, '_>, file: &Loaded, args: &RenderArgs, options: &RenderOptions) -> Outcome {
+fn render_one(
+    chart: &Chart<'_, '_>,
+    file: &Loaded,
+    files: &[model_json::SourceText<'_>],
+    args: &RenderArgs,
+    options: &RenderOptions,
+) -> Outcome {
     let inputs = std::slice::from_ref(&args.file);
     let mut failed = None;
-    let mut write = |sink: &mut dyn Write| match render(chart, &file.text, args.to, options, sink) {
+    let mut write = |sink: &mut dyn Write| match render(chart, files, args.to, options, sink) {
         Ok(()) => Ok(()),
         Err(RenderError::Write(error)) => Err(error),
         Err(error) => {
@@ -504,7 +535,10 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         }
         return write_all(files, &args.file);
     }
-    files.push((dir.join(format!("{stem}.json")), model_json::render_model_json(&chart, &file.text).into_bytes()));
+    files.push((
+        dir.join(format!("{stem}.json")),
+        model_json::render_model_json_in(&chart, &publishable.texts(file)).into_bytes(),
+    ));
     for lang in 0..languages.len() {
         let here = RenderOptions { lang, ..options };
         files.push((name(lang, "md"), markdown::render_markdown(&chart, &here).into_bytes()));

@@ -216,3 +216,22 @@ fn fmt_formats_every_file_of_a_chart_in_place() {
     assert_eq!(std::fs::read_to_string(dir.join("shared/agencies.flow")).unwrap(), AGENCIES);
     assert_eq!(std::fs::read_to_string(dir.join("chart.flow")).unwrap(), CHART);
 }
+
+#[test]
+fn the_model_json_places_a_stage_in_the_file_that_defines_it() {
+    let dir = folder("json");
+    write(&dir, "charts/shared/agencies.flow", AGENCIES);
+    write(&dir, "charts/shared/intake.flow", "# Intake\n\nstart tip \"Tip-off\" by police\n");
+    let chart = "include \"shared/agencies.flow\"\ninclude \"shared/intake.flow\"\nend closed \"Closed\" by mdt\ntip -> closed\n";
+    write(&dir, "charts/chart.flow", chart);
+    let (code, json, stderr) = run(&dir, &["render", "charts/chart.flow", "--to", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let stage = |id: &str| json["stages"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap().clone();
+    let tip = stage("tip");
+    assert_eq!(tip["span"]["file"], "shared/intake.flow", "{tip}");
+    assert_eq!((tip["span"]["line"].as_u64(), tip["span"]["column"].as_u64()), (Some(3), Some(1)), "{tip}");
+    let closed = stage("closed");
+    assert!(closed["span"].get("file").is_none(), "the chart's own file is not named: {closed}");
+    assert_eq!(closed["span"]["line"], 3);
+}

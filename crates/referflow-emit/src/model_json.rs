@@ -110,7 +110,7 @@ struct Stage<'a> {
     /// Legal or procedural bases, as written.
     refs: Vec<&'a str>,
     /// Where the stage is defined: from its kind keyword to the end of its block.
-    span: Span,
+    span: Span<'a>,
 }
 
 /// What a stage is: an entry point, a step, a decision or an outcome.
@@ -189,7 +189,12 @@ struct Limit<'a> {
 
 /// A position in the chart's source.
 #[derive(Serialize, JsonSchema)]
-struct Span {
+struct Span<'a> {
+    /// The file, when it is not the chart's own: one the chart includes (docs/language.md),
+    /// as its path is written from the chart's folder. Offsets, line and column are then
+    /// counted in that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     /// Byte offset of the start.
     start: u32,
     /// Byte offset just past the end.
@@ -263,26 +268,59 @@ fn format_version_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "integer", "const": FORMAT_VERSION })
 }
 
+/// One file of a chart, for the positions of spans: the chart's own first, then the files it
+/// includes, each at its `base` in the chart's offset space.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceText<'a> {
+    /// As written from the chart's folder (ignored for the chart's own file).
+    pub name: &'a str,
+    pub base: u32,
+    pub text: &'a str,
+}
+
 /// The chart as one JSON object, pretty-printed, with a trailing newline. `source` is the text
 /// the chart was checked from, for the lines and columns of spans.
 pub fn render_model_json(chart: &Chart<'_, '_>, source: &str) -> String {
+    render_model_json_in(chart, &[SourceText { name: "", base: 0, text: source }])
+}
+
+/// [`render_model_json`] of a chart of several files.
+pub fn render_model_json_in(chart: &Chart<'_, '_>, files: &[SourceText<'_>]) -> String {
     let mut bytes = Vec::with_capacity(crate::chart::output_capacity(chart, 1024));
-    write_model_json(chart, source, &mut bytes).unwrap_or_else(|e| unreachable!("writing to memory cannot fail: {e}"));
+    write_model_json_in(chart, files, &mut bytes)
+        .unwrap_or_else(|e| unreachable!("writing to memory cannot fail: {e}"));
     String::from_utf8(bytes).unwrap_or_else(|e| unreachable!("serde_json writes UTF-8: {e}"))
 }
 
 /// [`render_model_json`] straight into `sink`.
 pub fn write_model_json(chart: &Chart<'_, '_>, source: &str, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_model_json_in(chart, &[SourceText { name: "", base: 0, text: source }], sink)
+}
+
+/// [`render_model_json_in`] straight into `sink`.
+pub fn write_model_json_in(
+    chart: &Chart<'_, '_>,
+    files: &[SourceText<'_>],
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut sink = std::io::BufWriter::with_capacity(1 << 20, sink);
-    let index = LineIndex::new(source);
-    serde_json::to_writer_pretty(&mut sink, &mirror(chart, source, &index))?;
+    let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(f.text)).collect();
+    // The file a span is in, its name (none for the chart's own), and the span counted there.
+    let locate = |span: referflow_syntax::Span| {
+        let i = files.partition_point(|f| f.base <= span.start).saturating_sub(1);
+        let file = &files[i];
+        let (start, end) = (span.start - file.base.min(span.start), span.end - file.base.min(span.end));
+        let at = indexes[i].line_col(file.text, start as usize);
+        Span { file: (i > 0).then_some(file.name), start, end, line: at.line, column: at.column }
+    };
+    serde_json::to_writer_pretty(&mut sink, &mirror(chart, &locate))?;
     sink.write_all(b"\n")?;
     sink.flush()
 }
 
 /// The model in the shape of the format.
-fn mirror<'a>(chart: &Chart<'a, '_>, source: &'a str, index: &'a LineIndex) -> Model<'a> {
+fn mirror<'a>(chart: &Chart<'a, '_>, locate: &'a dyn Fn(referflow_syntax::Span) -> Span<'a>) -> Model<'a> {
     let model: &'a referflow_check::Model<'_> = chart.model;
     let stage_id = move |id: &StageId| model.stage(*id).id;
     let text_map = move |t| texts(&model.languages, t);
@@ -303,24 +341,21 @@ fn mirror<'a>(chart: &Chart<'a, '_>, source: &'a str, index: &'a LineIndex) -> M
             .map(|p| Phase { id: p.id, name: text_map(&p.name), stages: p.stages.iter().map(stage_id).collect() })
             .collect(),
         stages: Lazy::new(move || {
-            model.stages.iter().map(move |s| {
-                let at = index.line_col(source, s.span.start as usize);
-                Stage {
-                    id: s.id,
-                    kind: match s.kind {
-                        referflow_syntax::StageKind::Start => StageKind::Start,
-                        referflow_syntax::StageKind::Step => StageKind::Step,
-                        referflow_syntax::StageKind::Decision => StageKind::Decision,
-                        referflow_syntax::StageKind::End => StageKind::End,
-                    },
-                    label: text_map(&s.label),
-                    owners: s.owners.iter().map(|a| model.actor(*a).id).collect(),
-                    phase: s.phase.map(|p| model.phase(p).id),
-                    within: s.within.as_ref().map(limit),
-                    notes: s.notes.iter().map(text_map).collect(),
-                    refs: s.refs.iter().map(|r| r.as_ref()).collect(),
-                    span: Span { start: s.span.start, end: s.span.end, line: at.line, column: at.column },
-                }
+            model.stages.iter().map(move |s| Stage {
+                id: s.id,
+                kind: match s.kind {
+                    referflow_syntax::StageKind::Start => StageKind::Start,
+                    referflow_syntax::StageKind::Step => StageKind::Step,
+                    referflow_syntax::StageKind::Decision => StageKind::Decision,
+                    referflow_syntax::StageKind::End => StageKind::End,
+                },
+                label: text_map(&s.label),
+                owners: s.owners.iter().map(|a| model.actor(*a).id).collect(),
+                phase: s.phase.map(|p| model.phase(p).id),
+                within: s.within.as_ref().map(limit),
+                notes: s.notes.iter().map(text_map).collect(),
+                refs: s.refs.iter().map(|r| r.as_ref()).collect(),
+                span: locate(s.span),
             })
         }),
         edges: Lazy::new(move || {
