@@ -6,7 +6,7 @@ mod diff;
 mod driver;
 mod explain;
 mod fmt;
-mod input;
+use driver::input;
 mod lsp;
 mod output;
 mod publish;

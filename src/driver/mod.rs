@@ -1,7 +1,8 @@
-//! The order of the pipeline for a chart on disk, and the reading of a large one in pieces.
+//! The driver: everything that reads files, and the order of the pipeline for a chart on disk.
 //!
 //! `input.rs` finds and opens the files (regular files only, inside the folder walked, under
-//! the size limit) and names them; this module reads a chart and hands its text to the
+//! the size limit) and names them; `include.rs` reads the files a chart includes; this module
+//! reads a chart and hands its text to the
 //! checker, which does no I/O: whole for a file up to [`READ_WINDOW`], otherwise a piece at a
 //! time to a [`Stream`], the next piece read (and checked to be UTF-8) on a thread of its own
 //! while the checker parses the one before. The text of a large file is read again only if
@@ -13,9 +14,10 @@ use std::path::Path;
 use referflow_check::{Checked, Diagnostic, HeaderNotFirst, Levels, READ_WINDOW, Stream};
 
 use crate::Failure;
-use crate::input::{self, Loaded};
+use input::Loaded;
 
 pub mod include;
+pub mod input;
 
 /// What becomes of a chart's model once its diagnostics are out.
 #[derive(Debug, Clone, Copy)]

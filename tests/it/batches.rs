@@ -179,8 +179,8 @@ proptest! {
 }
 
 /// The checker and the syntax crate take text and give diagnostics: no file, no network, no
-/// process, no environment, no standard streams. What reads a file is `src/driver.rs` and
-/// `src/input.rs`; this is what lets the checker run in a browser (`.ci/run` builds it for
+/// process, no environment, no standard streams. What reads a file is `src/driver/`
+/// (with its `input.rs`); this is what lets the checker run in a browser (`.ci/run` builds it for
 /// wasm32-unknown-unknown).
 #[test]
 fn the_checker_does_no_io() {

@@ -1,6 +1,6 @@
 //! RF010: a path that can never be included, found while resolving names (`resolve.rs`);
 //! what only reading the files can find (a missing file, a link out of the chart's folder, a
-//! cycle) is reported by the program that reads them (`src/driver.rs`).
+//! cycle) is reported by the program that reads them (`src/driver/include.rs`).
 
 rule_doc! {
     /// ## What it finds
