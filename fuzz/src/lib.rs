@@ -97,7 +97,7 @@ pub fn check_properties(src: &str) {
 /// `referflow check` reads a large file, a piece at a time) gives the diagnostics and verdicts
 /// of checking the whole text, and says a late header is late exactly when the batches say
 /// so. (Reading the bytes and finding the first one that is not UTF-8 is the driver's, in
-/// `src/driver.rs`, with tests of its own.)
+/// `src/driver/mod.rs`, with tests of its own.)
 pub fn read_properties(data: &[u8]) {
     use referflow_check::{HeaderNotFirst, check_in_pieces};
     let Ok(src) = std::str::from_utf8(data) else { return };
