@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use referflow_check::{Diagnostic, Rule};
-use referflow_syntax::{File, Keep, Span, Statement};
+use referflow_syntax::{File, Span, Statement};
 
 use crate::Failure;
 use crate::input::{self, Loaded};
@@ -266,7 +266,7 @@ impl Sources {
         let file = &self.files[index];
         let parsed = referflow_syntax::parse(&file.loaded.text);
         out.errors.extend(parsed.errors.into_iter().map(|e| referflow_syntax::relocate_error(e, file.base)));
-        let mut keep = Copied { arena, offset: file.base };
+        let mut keep = referflow_check::InArena { arena, offset: file.base, prose: true };
         for statement in parsed.statements {
             let statement = statement.relocate(&mut keep);
             let target = match &statement {
@@ -324,24 +324,6 @@ impl Sources {
             text.push_str(&file.loaded.text);
         }
         Loaded { name: self.files[0].loaded.name.clone(), text }
-    }
-}
-
-/// Ids and texts copied into the arena, spans moved to the file's range; prose kept.
-struct Copied<'a> {
-    arena: &'a bumpalo::Bump,
-    offset: u32,
-}
-
-impl<'a> Keep<'a> for Copied<'a> {
-    fn offset(&self) -> u32 {
-        self.offset
-    }
-    fn keep(&mut self, s: &str) -> &'a str {
-        self.arena.alloc_str(s)
-    }
-    fn prose(&self) -> bool {
-        true
     }
 }
 

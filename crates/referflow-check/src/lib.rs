@@ -158,30 +158,14 @@ impl<'a> Stream<'a> {
     /// Reads the statements `text` (the file from `self.offset` on) holds whole; how many
     /// bytes that was.
     fn parse(&mut self, text: &str, last: bool) -> Result<usize, HeaderNotFirst> {
-        use referflow_syntax::{Keep, Statement, Window};
-
-        /// Ids and short texts copied into the arena; prose left behind.
-        struct Arena<'a> {
-            arena: &'a bumpalo::Bump,
-            offset: u32,
-        }
-        impl<'a> Keep<'a> for Arena<'a> {
-            fn offset(&self) -> u32 {
-                self.offset
-            }
-            fn keep(&mut self, s: &str) -> &'a str {
-                self.arena.alloc_str(s)
-            }
-            fn prose(&self) -> bool {
-                false
-            }
-        }
+        use referflow_syntax::{Statement, Window};
 
         let place = Window { first: self.offset == 0, last, after_header: self.after_header };
         if place.first {
             self.resolver.set_text_start(referflow_syntax::text_start(text));
         }
-        let mut keep = Arena { arena: self.arena, offset: u32::try_from(self.offset).unwrap_or(u32::MAX) };
+        let offset = u32::try_from(self.offset).unwrap_or(u32::MAX);
+        let mut keep = InArena { arena: self.arena, offset, prose: false };
         let (resolver, includes) = (&mut self.resolver, &mut self.includes);
         let rest = referflow_syntax::parse_window(text, place, 256 << 10, |statements| {
             *includes |= statements.iter().any(|s| matches!(s, Statement::Include(_)));
@@ -204,6 +188,28 @@ impl<'a> Stream<'a> {
     /// The model and every diagnostic, once the last piece has been pushed.
     pub fn finish(self, levels: &Levels) -> Checked<'a> {
         finish(self.resolver, &self.errors, levels)
+    }
+}
+
+/// Statements moved out of their text: spans moved by `offset` (where the text starts in the
+/// chart), ids and texts copied into `arena`, prose kept only if asked. For a piece of a
+/// large file (without prose) and for a file a chart includes (with it).
+#[derive(Debug)]
+pub struct InArena<'a> {
+    pub arena: &'a bumpalo::Bump,
+    pub offset: u32,
+    pub prose: bool,
+}
+
+impl<'a> referflow_syntax::Keep<'a> for InArena<'a> {
+    fn offset(&self) -> u32 {
+        self.offset
+    }
+    fn keep(&mut self, s: &str) -> &'a str {
+        self.arena.alloc_str(s)
+    }
+    fn prose(&self) -> bool {
+        self.prose
     }
 }
 
