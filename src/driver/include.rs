@@ -42,10 +42,14 @@ pub struct Sources {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Whether `text` may hold an `include`: the word is there at all. (A chart without one is
-/// checked as one file, the usual way.)
+/// Whether `text` may hold an `include`: the word starts a statement somewhere (at the start
+/// of a line or after `;`). A chart without one is checked as one file, the usual way, and
+/// is not parsed once more to find out (a label may well say "include").
 pub fn may_include(text: &str) -> bool {
-    text.contains("include")
+    text.match_indices("include").any(|(at, _)| {
+        let before = text[..at].trim_end_matches([' ', '\t']);
+        before.is_empty() || before.ends_with(['\n', ';'])
+    })
 }
 
 /// The files that the charts among `paths` include (resolved), to be checked as part of those
@@ -354,4 +358,17 @@ fn unshift(span: Span, base: u32) -> Span {
 fn cause(error: &std::io::Error) -> String {
     let text = error.to_string();
     text.find(" (os error").map_or(text.clone(), |i| text[..i].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_include_that_starts_a_statement_counts() {
+        assert!(may_include("include \"a.flow\""));
+        assert!(may_include("title \"T\"\n  include \"a.flow\""));
+        assert!(may_include("actor a \"A\"; include \"a.flow\""));
+        assert!(!may_include("step s \"Include the family\" by a\nnote \"include them\""));
+    }
 }
