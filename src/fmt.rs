@@ -57,7 +57,10 @@ pub fn run(args: Args) -> Outcome {
         if check {
             outcome = outcome.max(Outcome::Errors);
             if args.diff {
-                let diff = similar::TextDiff::from_lines(&loaded.text, &formatted);
+                // Lines as the reports quote them: a carriage return or an escape in a chart
+                // must not reach the terminal, nor a line break start a line of its own.
+                let (old, new) = (visible_lines(&loaded.text), visible_lines(&formatted));
+                let diff = similar::TextDiff::from_lines(&old, &new);
                 let name = loaded.name.as_str();
                 let _ = write!(stdout, "{}", diff.unified_diff().context_radius(3).header(name, name));
             } else {
@@ -71,6 +74,16 @@ pub fn run(args: Args) -> Outcome {
         }
     }
     outcome
+}
+
+/// `text` with each line's control characters made visible, the line feeds kept.
+fn visible_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let (body, end) = line.strip_suffix('\n').map_or((line, ""), |body| (body, "\n"));
+            format!("{}{end}", input::visible(body))
+        })
+        .collect()
 }
 
 /// `paths` and, after each chart that includes files, the files it includes (each file once):

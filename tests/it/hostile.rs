@@ -730,6 +730,15 @@ fn text_in_a_chart_cannot_start_a_line_or_move_the_cursor_in_any_output() {
     );
     let run = referflow(root, &["check", "quoted.flow"]);
     assert_no_injected_command(&run, "quoted lines");
+    // A diff of the layout quotes the lines too (the chart is written unformatted here).
+    dir.write(
+        "unformatted.flow",
+        "start   s \"S\r::error::cr\u{1b}[2J\" by a\nactor a \"A\"\nend e \"E\" by a\ns -> e\n",
+    );
+    let diff = referflow(root, &["fmt", "--check", "--diff", "unformatted.flow"]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert_no_injected_command(&diff, "fmt --diff");
+    assert!(String::from_utf8_lossy(&diff.stdout).contains(r#"+start s "S\r::error::cr\u{1b}[2J" by a"#));
     assert!(run.stderr.contains("[quoted.flow:2:28]"), "{}", run.stderr);
     assert!(run.stderr.contains(r#"step r "CR\r::error::cr" by nobody"#), "{}", run.stderr);
     assert!(run.stderr.contains("[quoted.flow:3:20]"), "{}", run.stderr);
