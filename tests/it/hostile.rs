@@ -702,7 +702,7 @@ fn text_in_a_chart_cannot_start_a_line_or_move_the_cursor_in_any_output() {
         phase p \"P\\n::error::phase\" {\n\
         start s \"S\\n::error::start\" by a within 1h\n\
         decision d \"D?\\n::error::decision\" by a {\n\
-        \"x\\n::error::branch\" -> e\n  \"x\\n::error::branch\" -> e\n}\n\
+        \"x\\n::error::branch\u{1b}[2J\" -> e\n  \"x\\n::error::branch\u{1b}[2J\" -> e\n}\n\
         end e \"E\u{1b}]0;title\u{7}\" by b\n}\n\
         s -> d\n";
     let dir = TempDir::new("texts");

@@ -16,10 +16,12 @@ pub fn render_github(reports: &[FileReport<'_>]) -> String {
         for d in report.diagnostics {
             let start = index.line_col(report.source.text, d.span.start as usize);
             let end = index.line_col(report.source.text, d.span.end as usize);
-            let mut message = d.message.clone();
+            // Text from the chart has its control characters made visible, as in the human
+            // report: only the line break before the help is referflow's own.
+            let mut message = crate::visible(&d.message).into_owned();
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");
-                message.push_str(help);
+                message.push_str(&crate::visible(help));
             }
             out.push_str(&format!(
                 "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
