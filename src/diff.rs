@@ -51,19 +51,10 @@ pub fn run(args: Args) -> Outcome {
         }
     }
     // A chart with includes is compared whole: its files read as `referflow check` reads them.
-    let arena = bumpalo::Bump::new();
     let mut sources = Vec::new();
-    let mut parsed = Vec::new();
     for (path, file) in [&args.old, &args.new].into_iter().zip(&files) {
         match crate::driver::include::chart_of(path, file) {
-            Ok(Some(chart)) => {
-                parsed.push(chart.merged(&arena));
-                sources.push(Some(chart));
-            }
-            Ok(None) => {
-                parsed.push(referflow_syntax::parse(&file.text));
-                sources.push(None);
-            }
+            Ok(chart) => sources.push(chart),
             Err(failure) => {
                 report_failure(&failure);
                 return Outcome::Trouble;
@@ -79,13 +70,13 @@ pub fn run(args: Args) -> Outcome {
             return Outcome::Trouble;
         }
     };
-    let mut checked: Vec<_> = parsed.iter().map(|p| referflow_check::check_with(p, &levels)).collect();
-    for (checked, chart) in checked.iter_mut().zip(&mut sources) {
-        if let Some(chart) = chart {
-            checked.diagnostics.append(&mut chart.problems);
-            checked.diagnostics.sort_by_key(|d| d.span.start);
-        }
-    }
+    let arena = bumpalo::Bump::new();
+    let checked: Vec<_> = (files.iter().zip(&sources))
+        .map(|(file, chart)| match chart {
+            Some(chart) => chart.check(&arena, &levels),
+            None => referflow_check::check_with(&referflow_syntax::parse(&file.text), &levels),
+        })
+        .collect();
     // A chart with errors of the language cannot be compared: its model is not what its author
     // meant. A requirement that fails (RF201, RF202) is an error too, but it is exactly what a
     // reviewer needs to see, so it is reported as a problem the revision introduces.
@@ -93,13 +84,7 @@ pub fn run(args: Args) -> Outcome {
     for ((file, checked), chart) in files.iter().zip(&checked).zip(&sources) {
         if checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
             match chart {
-                Some(chart) => {
-                    for (source, found) in chart.files.iter().zip(chart.split(checked.diagnostics.clone())) {
-                        if !found.is_empty() {
-                            crate::print_diagnostics(&source.loaded, &found);
-                        }
-                    }
-                }
+                Some(chart) => chart.print(&checked.diagnostics),
                 None => crate::print_diagnostics(file, &checked.diagnostics),
             }
             eprintln!("error: {}: the chart has errors of the language, so it is not compared", file.name);

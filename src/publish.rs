@@ -201,17 +201,10 @@ fn prepare<'s>(
     };
     let (checked, joined) = match crate::driver::include::chart_of(path, file) {
         Ok(None) => (referflow_check::check_source(&file.text, &levels), None),
-        Ok(Some(mut sources)) => {
-            let mut checked = referflow_check::check_with(&sources.merged(arena), &levels);
-            checked.diagnostics.append(&mut sources.problems);
-            checked.diagnostics.sort_by_key(|d| d.span.start);
+        Ok(Some(sources)) => {
+            let checked = sources.check(arena, &levels);
+            sources.print(&checked.diagnostics);
             let joined = sources.joined();
-            let split = sources.split(checked.diagnostics.clone());
-            for (source, diagnostics) in sources.files.iter().zip(&split) {
-                if !diagnostics.is_empty() {
-                    crate::print_diagnostics(&source.loaded, diagnostics);
-                }
-            }
             (checked, Some((joined, sources)))
         }
         Err(failure) => {

@@ -39,7 +39,7 @@ pub struct Sources {
     /// For each `include` followed, by where its statement starts (in the offset space): the
     /// file read in its place.
     targets: HashMap<u32, usize>,
-    pub problems: Vec<Diagnostic>,
+    problems: Vec<Diagnostic>,
 }
 
 /// Whether `text` may hold an `include`: the word starts a statement somewhere (at the start
@@ -280,6 +280,28 @@ impl Sources {
             out.statements.push(statement);
             if let Some(target) = target {
                 self.splice(target, arena, out);
+            }
+        }
+    }
+
+    /// The whole chart checked as one, with what reading its includes found: every diagnostic,
+    /// in the offset space, in order.
+    pub fn check<'a>(
+        &self,
+        arena: &'a bumpalo::Bump,
+        levels: &referflow_check::Levels,
+    ) -> referflow_check::Checked<'a> {
+        let mut checked = referflow_check::check_with(&self.merged(arena), levels);
+        checked.diagnostics.extend(self.problems.iter().cloned());
+        checked.diagnostics.sort_by_key(|d| d.span.start);
+        checked
+    }
+
+    /// Prints `diagnostics` (in the offset space), each under the file it is about.
+    pub fn print(&self, diagnostics: &[Diagnostic]) {
+        for (source, found) in self.files.iter().zip(self.split(Vec::from(diagnostics))) {
+            if !found.is_empty() {
+                crate::print_diagnostics(&source.loaded, &found);
             }
         }
     }

@@ -73,13 +73,9 @@ pub type CheckedFile = (Option<std::path::PathBuf>, Loaded, Vec<Diagnostic>);
 
 /// A chart and the files it includes, checked as one; the diagnostics given back to the file
 /// each is in, in the order of the files.
-fn check_with_includes(mut sources: include::Sources, levels: &Levels) -> Result<Vec<CheckedFile>, Failure> {
+fn check_with_includes(sources: include::Sources, levels: &Levels) -> Result<Vec<CheckedFile>, Failure> {
     let arena = bumpalo::Bump::new();
-    let file = sources.merged(&arena);
-    let mut diagnostics = referflow_check::check_with(&file, levels).diagnostics;
-    drop(file);
-    diagnostics.append(&mut sources.problems);
-    diagnostics.sort_by_key(|d| d.span.start);
+    let diagnostics = sources.check(&arena, levels).diagnostics;
     let split = sources.split(diagnostics);
     Ok(sources.files.into_iter().zip(split).map(|(f, d)| (Some(f.path), f.loaded, d)).collect())
 }

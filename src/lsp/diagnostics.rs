@@ -52,12 +52,9 @@ pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: boo
         None => None,
     });
     let diagnostics = match whole {
-        Some((mut sources, index)) => {
+        Some((sources, index)) => {
             let arena = bumpalo::Bump::new();
-            let mut found = referflow_check::check_with(&sources.merged(&arena), levels).diagnostics;
-            found.append(&mut sources.problems);
-            found.sort_by_key(|d| d.span.start);
-            sources.split(found).swap_remove(index)
+            sources.split(sources.check(&arena, levels).diagnostics).swap_remove(index)
         }
         None => referflow_check::check_with(&file, levels).diagnostics,
     };

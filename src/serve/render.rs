@@ -125,10 +125,8 @@ impl Renderer {
                 let shown = checked.diagnostics.clone();
                 (checked, shown)
             }
-            Some(mut sources) => {
-                let mut checked = referflow_check::check_with(&sources.merged(&arena), &levels);
-                checked.diagnostics.append(&mut sources.problems);
-                checked.diagnostics.sort_by_key(|d| d.span.start);
+            Some(sources) => {
+                let checked = sources.check(&arena, &levels);
                 let shown = sources.split(checked.diagnostics.clone()).swap_remove(0);
                 (checked, shown)
             }
