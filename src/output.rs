@@ -157,7 +157,7 @@ pub fn write_with(
 /// - Just before the rename, the file must still hold `read`, byte for byte: if it changed
 ///   (an editor saved it while fmt was formatting), nothing is written, so no save is lost.
 pub fn rewrite(path: &Path, name: &str, read: &[u8], bytes: &[u8]) -> Result<(), Failure> {
-    let cannot = |e: std::io::Error| Failure(format!("{name}: cannot write: {}", cause(&e)));
+    let cannot = |e: std::io::Error| Failure(format!("{name}: cannot write: {}", crate::input::io_cause(&e)));
     let real = fs::canonicalize(path).map_err(cannot)?;
     let meta = fs::metadata(&real).map_err(cannot)?;
     // Opening it to write (without truncating) asks the system whether we may.
@@ -170,7 +170,7 @@ pub fn rewrite(path: &Path, name: &str, read: &[u8], bytes: &[u8]) -> Result<(),
             "{name}: cannot give the formatted file the owner and group of the original ({}:{}): {}; nothing written",
             meta.uid(),
             meta.gid(),
-            cause(&e)
+            crate::input::io_cause(&e)
         ))
     })?;
     // After the owner: changing it clears the set-user-ID and set-group-ID bits.
@@ -203,12 +203,6 @@ pub fn holds(path: &Path, read: &[u8]) -> std::io::Result<bool> {
 
 fn changed(name: &str) -> Failure {
     Failure(format!("{name}: changed on disk while formatting; nothing written, run fmt again"))
-}
-
-/// The OS error without Rust's "(os error 2)" suffix.
-fn cause(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    text.find(" (os error").map_or(text.clone(), |i| text[..i].to_string())
 }
 
 #[cfg(test)]

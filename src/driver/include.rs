@@ -213,7 +213,7 @@ impl Reader<'_> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(("no such file".into(), "check the name; it is relative to the file that includes it"));
             }
-            Err(e) => return Err((format!("cannot be read: {}", cause(&e)), INSIDE)),
+            Err(e) => return Err((format!("cannot be read: {}", input::io_cause(&e)), INSIDE)),
         };
         if !target.starts_with(&self.root) {
             return Err(("is a symbolic link to a file outside the chart's folder".into(), INSIDE));
@@ -374,12 +374,6 @@ fn shift(span: Span, base: u32) -> Span {
 
 fn unshift(span: Span, base: u32) -> Span {
     Span { start: span.start.saturating_sub(base), end: span.end.saturating_sub(base) }
-}
-
-/// The OS error without Rust's "(os error 2)" suffix.
-fn cause(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    text.find(" (os error").map_or(text.clone(), |i| text[..i].to_string())
 }
 
 #[cfg(test)]

@@ -263,7 +263,7 @@ pub(crate) fn not_utf8(name: &str, at: u64) -> Failure {
 }
 
 /// The OS error without Rust's "(os error 2)" suffix.
-fn io_cause(error: &std::io::Error) -> String {
+pub(crate) fn io_cause(error: &std::io::Error) -> String {
     let text = error.to_string();
     match text.find(" (os error") {
         Some(i) => text[..i].to_string(),

@@ -445,19 +445,9 @@ fn refused(navigate::Refused(message): navigate::Refused) -> ResponseError {
     error(ErrorCode::RequestFailed, message)
 }
 
-/// The `file:` URI of an absolute path, every byte but the unreserved ones and `/`
-/// percent-encoded.
+/// The `file:` URI of an absolute path, encoded as SARIF encodes it.
 fn file_uri(path: &std::path::Path) -> Option<Uri> {
-    use std::os::unix::ffi::OsStrExt;
-    let mut uri = String::from("file://");
-    for &b in path.as_os_str().as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~') {
-            uri.push(b as char);
-        } else {
-            uri.push_str(&format!("%{b:02X}"));
-        }
-    }
-    uri.parse().ok()
+    referflow_emit::diagnostics::file_uri(path).parse().ok()
 }
 
 /// The path of a `file:` URI (percent-decoded); `None` for other schemes (`untitled:`, …).

@@ -409,7 +409,7 @@ fn normalized(path: &Path) -> PathBuf {
 }
 
 /// The `file://` URI of an absolute path: `file:///home/a/b.flow`, `file:///C:/a/b.flow`.
-fn file_uri(path: &Path) -> String {
+pub fn file_uri(path: &Path) -> String {
     let mut prefix = String::new();
     let mut names = Vec::new();
     for component in path.components() {
