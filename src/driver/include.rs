@@ -69,18 +69,17 @@ pub fn included_by(paths: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
     included
 }
 
-/// The files of the chart at `path` (loaded as `main`) if it has an `include`; `None` for a
-/// chart of one file (or standard input, which has no folder to include from).
+/// The files of the chart at `path` (loaded as `main`) if it includes any (or tried to);
+/// `None` for a chart of one file (or standard input, which has no folder to include from).
 pub fn chart_of(path: &Path, main: &Loaded) -> Result<Option<Sources>, Failure> {
     if path.as_os_str() == "-" || !may_include(&main.text) {
         return Ok(None);
     }
-    let parsed = referflow_syntax::parse(&main.text);
-    if !parsed.statements.iter().any(|s| matches!(s, Statement::Include(_))) {
-        return Ok(None);
-    }
-    drop(parsed);
-    read(path, Loaded { name: main.name.clone(), text: main.text.clone() }).map(Some)
+    let sources = read(path, Loaded { name: main.name.clone(), text: main.text.clone() })?;
+    // Nothing was included, and nothing failed to be (an include whose path the checker
+    // refuses on its own is left to it): a chart of one file.
+    let alone = sources.files.len() == 1 && sources.problems.is_empty();
+    Ok((!alone).then_some(sources))
 }
 
 /// Reads the chart at `path` (already loaded as `main`) and every file it includes.
