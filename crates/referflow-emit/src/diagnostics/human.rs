@@ -38,7 +38,8 @@ struct Named<'a> {
 /// shown as a plain line end). Spans and columns still count the original text.
 struct Shown<'a> {
     original: &'a str,
-    original_lines: LineIndex,
+    /// The lines of the original text, when it differs from the shown one.
+    original_lines: Option<LineIndex>,
     text: Cow<'a, str>,
     lines: LineIndex,
     /// For each character replaced, in order: its offset in the original text and how much
@@ -68,7 +69,8 @@ impl<'a> Shown<'a> {
             Cow::Borrowed(original)
         };
         let lines = LineIndex::new(&text);
-        Shown { original, original_lines: LineIndex::new(original), text, lines, shifts }
+        let original_lines = matches!(text, Cow::Owned(_)).then(|| LineIndex::new(original));
+        Shown { original, original_lines, text, lines, shifts }
     }
 
     /// Where byte `offset` of the original text is in the shown text.
@@ -129,7 +131,7 @@ impl Named<'_> {
         let before = shown.shifts.partition_point(|&(at, _)| shown.offset(at) < offset);
         let shift = before.checked_sub(1).map_or(0, |i| shown.shifts[i].1);
         let original = offset.saturating_add_signed(-shift).min(shown.original.len());
-        shown.original_lines.line_col(shown.original, original).column - 1
+        shown.original_lines.as_ref().unwrap_or(&shown.lines).line_col(shown.original, original).column - 1
     }
 }
 
