@@ -166,7 +166,7 @@ impl Reader<'_> {
             }
             match self.follow(&folder, &path, stack, seen) {
                 Ok((target, loaded)) => {
-                    let shown = normal(&shown_folder.join(&path));
+                    let shown = referflow_emit::diagnostics::normalized(&shown_folder.join(&path));
                     let loaded = Loaded { name: input::shown(&shown), ..loaded };
                     stack.push(target);
                     self.sources.targets.insert(span.start, self.sources.files.len());
@@ -350,21 +350,6 @@ impl Sources {
         }
         Loaded { name: self.files[0].loaded.name.clone(), text }
     }
-}
-
-/// `path` with `.` and `a/..` taken out, as written (no link followed).
-fn normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn shift(span: Span, base: u32) -> Span {

@@ -8,7 +8,7 @@ mod sarif;
 pub use github::render_github;
 pub use human::{HumanOptions, render_human, summary_line};
 pub use json::{render_json, write_json};
-pub use sarif::{file_uri, render_sarif, write_sarif};
+pub use sarif::{file_uri, normalized, render_sarif, write_sarif};
 
 use referflow_check::Diagnostic;
 use serde::Serialize;

@@ -390,7 +390,7 @@ fn artifact_of(path: &Path, root: Option<&Path>) -> ArtifactLocation {
 
 /// `path` with `.` dropped and each `..` taking away the name before it, without asking the
 /// file system (a chart's name, not the file a link leads to, is what code scanning knows).
-fn normalized(path: &Path) -> PathBuf {
+pub fn normalized(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
