@@ -11,7 +11,7 @@
 //! opened.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use referflow_check::{Diagnostic, Rule};
 use referflow_syntax::{File, Span, Statement};
@@ -192,18 +192,9 @@ impl Reader<'_> {
     ) -> Result<(PathBuf, Loaded), (String, &'static str)> {
         const INSIDE: &str = "keep the files of a chart in its folder, and name them from the file that includes them";
         // `..` is taken as written, before any link is followed: a path that leaves the
-        // folder on paper is refused even if a link would bring it back.
-        let mut joined = folder.to_path_buf();
-        for part in Path::new(path).components() {
-            match part {
-                Component::Normal(p) => joined.push(p),
-                Component::ParentDir => {
-                    joined.pop();
-                }
-                Component::CurDir => {}
-                Component::RootDir | Component::Prefix(_) => return Err(("is not a relative path".into(), INSIDE)),
-            }
-        }
+        // folder on paper is refused even if a link would bring it back. (An absolute path
+        // never gets here: the checker refuses it.)
+        let joined = referflow_emit::diagnostics::normalized(&folder.join(path));
         if !joined.starts_with(&self.root) {
             return Err(("leads out of the chart's folder".into(), INSIDE));
         }
