@@ -51,13 +51,16 @@ pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: boo
         None if !has_start(&file) => crate::driver::include::owner_of(path, lines.text()),
         None => None,
     });
-    let diagnostics = match whole {
+    let (diagnostics, sources) = match whole {
         Some((sources, index)) => {
             let arena = bumpalo::Bump::new();
-            sources.split(sources.check(&arena, levels).diagnostics).swap_remove(index)
+            let diagnostics = sources.split(sources.check(&arena, levels).diagnostics).swap_remove(index);
+            (diagnostics, Some(sources))
         }
-        None => referflow_check::check_with(&file, levels).diagnostics,
+        None => (referflow_check::check_with(&file, levels).diagnostics, None),
     };
+    // The other files of the chart, as they were checked: where a related place in one is.
+    let other_file = |path: &std::path::Path| sources.as_ref()?.files.iter().find(|f| f.path == path);
     let index = (!related_shown).then(|| lines.index());
     diagnostics
         .iter()
@@ -89,10 +92,9 @@ pub fn check(uri: &Uri, lines: &LineMap<'_>, levels: &Levels, related_shown: boo
                         None => Location { uri: uri.clone(), range: lines.range(r.span) },
                         // In an included file: its own lines, counted in the negotiated units.
                         Some(other) => {
-                            let path = std::fs::canonicalize(&other.path).ok()?;
-                            let text = std::fs::read_to_string(&path).ok()?;
-                            let there = LineMap::new(&text, lines.encoding());
-                            Location { uri: super::file_uri(&path)?, range: there.range(r.span) }
+                            let file = other_file(&other.path)?;
+                            let there = LineMap::new(&file.loaded.text, lines.encoding());
+                            Location { uri: super::file_uri(&file.canonical)?, range: there.range(r.span) }
                         }
                     };
                     Some(DiagnosticRelatedInformation { location, message: r.label.clone() })

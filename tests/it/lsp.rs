@@ -675,6 +675,16 @@ fn a_chart_that_includes_knows_what_the_other_file_defines_and_jumps_there() {
     params["newName"] = json!("mdt");
     assert!(client.request("textDocument/rename", params)["error"]["message"].as_str().unwrap().contains("already"));
 
+    // A duplicate of an id the included file defines points there.
+    let dup = "include \"shared/agencies.flow\"\nactor police \"Again\"\nstart tip \"Tip-off\" by police\nend closed \"Closed\" by mdt\ntip -> closed\n";
+    std::fs::write(dir.join("dup.flow"), dup).unwrap();
+    let dup_uri = format!("file://{}/dup.flow", dir.display());
+    let found = client.open(&dup_uri, dup);
+    let duplicate = found.iter().find(|d| d["code"] == "RF002").expect("RF002");
+    let related = &duplicate["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], agencies_uri.as_str(), "{duplicate}");
+    assert_eq!(related["range"], range(agencies, "police", 0), "{duplicate}");
+
     // The file of agencies opened on its own is checked as part of the chart that includes it:
     // no "no start", no unused actor; an error in it is shown in it, as the editor has it.
     assert_eq!(client.open(&agencies_uri, agencies), Vec::<Value>::new());
