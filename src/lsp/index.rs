@@ -100,7 +100,12 @@ impl<'s> Index<'s> {
 
     fn statement(&mut self, statement: &'s Statement<'s>) {
         match statement {
-            Statement::Title(_) | Statement::Version(_) | Statement::Languages(_) | Statement::Include(_) => {}
+            Statement::Title(_)
+            | Statement::Version(_)
+            | Statement::Languages(_)
+            | Statement::Include(_)
+            | Statement::Numbering(_)
+            | Statement::Retired(_) => {}
             Statement::Actor(actor) => {
                 // An actor's block holds only texts: no ids.
                 self.define(&actor.id, Kind::Actor, Some(&actor.name.value));

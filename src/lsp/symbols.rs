@@ -53,7 +53,9 @@ fn outline(file: &File<'_>, lines: &LineMap<'_>) -> Vec<DocumentSymbol> {
             | Statement::Languages(_)
             | Statement::Edge(_)
             | Statement::Require(_)
-            | Statement::Include(_) => {}
+            | Statement::Include(_)
+            | Statement::Numbering(_)
+            | Statement::Retired(_) => {}
         }
     }
     out

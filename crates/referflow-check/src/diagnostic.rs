@@ -58,6 +58,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The stage the diagnostic is about, where it is about one stage.
     pub stage: Option<String>,
+    /// That stage's number, when the chart numbers its stages (`step 14 screen "…"`).
+    pub step: Option<u32>,
 }
 
 impl Diagnostic {
@@ -72,6 +74,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             stage: None,
+            step: None,
         }
     }
 

@@ -290,6 +290,28 @@ fn run_rules<'s>(model: Model<'s>, mut diagnostics: Vec<Diagnostic>, levels: &Le
     if !blocking {
         model.verdicts = rules::run(&model, levels, &mut diagnostics);
     }
+    number_stages(&model, &mut diagnostics);
     diagnostics.sort_by_key(|d| d.span.start);
     Checked { model, diagnostics }
+}
+
+/// Gives each diagnostic about one stage that stage's number, and names the step next to the
+/// stage's id in its message: "stage `screen` (step 14) cannot be reached".
+fn number_stages(model: &Model<'_>, diagnostics: &mut [Diagnostic]) {
+    if !model.is_numbered() {
+        return;
+    }
+    let numbers: HashMap<&str, u32> = model.stages.iter().filter_map(|s| Some((s.id, s.number?.value))).collect();
+    for d in diagnostics {
+        let Some(&number) = d.stage.as_deref().and_then(|id| numbers.get(id)) else { continue };
+        d.step = Some(number);
+        let quoted = format!("`{}`", d.stage.as_deref().unwrap_or_default());
+        let step = format!("step {number}");
+        if d.message.contains(&step) {
+            continue;
+        }
+        if let Some(at) = d.message.find(&quoted) {
+            d.message.insert_str(at + quoted.len(), &format!(" ({step})"));
+        }
+    }
 }

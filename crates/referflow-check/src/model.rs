@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+pub use referflow_syntax::Number;
 use referflow_syntax::{Span, StageKind};
 
 use crate::duration::Minutes;
@@ -36,6 +37,42 @@ pub struct Model<'s> {
     /// Whether each requirement holds, in `requirements` order, by the rules RF201–RF204
     /// whatever their levels; empty when errors kept the flow rules from running.
     pub verdicts: Vec<crate::Verdict>,
+    /// How the stages are numbered: the `numbering` and `retired` statements.
+    pub numbering: Numbering<'s>,
+}
+
+/// The `numbering` and `retired` statements of a chart.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Numbering<'s> {
+    /// `numbering required`: where the word `required` is.
+    pub required: Option<Span>,
+    /// `numbering last N`: the highest number ever given.
+    pub last: Option<Number>,
+    /// The `numbering` statement, if there is one.
+    pub span: Option<Span>,
+    /// The retired numbers, in source order.
+    pub retired: Vec<RetiredNumber<'s>>,
+}
+
+/// A number that a removed stage had, with the stage's text when the chart records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetiredNumber<'s> {
+    pub number: Number,
+    pub text: Option<Cow<'s, str>>,
+}
+
+impl Numbering<'_> {
+    /// The highest number in use or ever given: the next number given is the one after it.
+    pub fn highest(&self, stages: &[Stage<'_>]) -> u32 {
+        let used = stages.iter().filter_map(|s| s.number).map(|n| n.value);
+        let retired = self.retired.iter().map(|r| r.number.value);
+        used.chain(retired).chain(self.last.map(|l| l.value)).max().unwrap_or(0)
+    }
+
+    /// Whether `number` is retired: given once to a stage that is no longer there.
+    pub fn is_retired(&self, number: u32) -> bool {
+        self.retired.iter().any(|r| r.number.value == number)
+    }
 }
 
 impl<'s> Model<'s> {
@@ -49,6 +86,12 @@ impl<'s> Model<'s> {
 
     pub fn phase(&self, id: PhaseId) -> &Phase<'s> {
         &self.phases[id.index()]
+    }
+
+    /// Whether any stage carries a number written in the chart. A chart without any is
+    /// numbered in reading order by the documents.
+    pub fn is_numbered(&self) -> bool {
+        self.stages.iter().any(|s| s.number.is_some())
     }
 }
 
@@ -95,6 +138,8 @@ pub struct Stage<'s> {
     pub id: &'s str,
     pub id_span: Span,
     pub kind: StageKind,
+    /// The public number written in the chart (`step 14 screen "…"`), which people cite.
+    pub number: Option<Number>,
     pub label: Texts<'s>,
     /// The first owner is the lead and decides the swimlane.
     pub owners: Box<[ActorId]>,

@@ -60,7 +60,7 @@ impl Levels {
         self.levels[rule as usize]
     }
 
-    /// Sets a rule's level; the errors of the language (RF001–RF010) stay errors.
+    /// Sets a rule's level; the errors of the language (RF001–RF012) stay errors.
     pub fn set(&mut self, rule: Rule, level: Level) -> Result<(), FixedRule> {
         if rule.is_fixed() && level != Level::Deny {
             return Err(FixedRule(rule));
@@ -141,6 +141,8 @@ rules! {
     EndHasExit => "RF008", "end-has-exit", Deny, end_has_exit;
     RepeatedAttribute => "RF009", "repeated-attribute", Deny, repeated_attribute;
     BadInclude => "RF010", "bad-include", Deny, bad_include;
+    DuplicateNumber => "RF011", "duplicate-number", Deny, duplicate_number;
+    RetiredNumber => "RF012", "retired-number", Deny, retired_number;
     UnreachableStage => "RF101", "unreachable-stage", Warn, unreachable_stage;
     DeadEnd => "RF102", "dead-end", Warn, dead_end;
     NoWayOut => "RF103", "no-way-out", Warn, no_way_out;
@@ -151,6 +153,7 @@ rules! {
     UnownedStage => "RF108", "unowned-stage", Warn, unowned_stage;
     UnusedActor => "RF109", "unused-actor", Warn, unused_actor;
     MissingTranslation => "RF110", "missing-translation", Warn, missing_translation;
+    UnnumberedStage => "RF111", "unnumbered-stage", Warn, unnumbered_stage;
     RequirementViolated => "RF201", "requirement-violated", Deny, requirement_violated;
     DeadlineExceeded => "RF202", "deadline-exceeded", Deny, deadline_exceeded;
     DeadlineUnprovable => "RF203", "deadline-unprovable", Warn, deadline_unprovable;
@@ -163,7 +166,7 @@ impl Rule {
         Rule::ALL.iter().copied().find(|r| r.code().eq_ignore_ascii_case(code_or_name) || r.name() == code_or_name)
     }
 
-    /// Errors of the language itself (RF001–RF010): a file with one cannot be read as a chart,
+    /// Errors of the language itself (RF001–RF012): a file with one cannot be read as a chart,
     /// so their level cannot be changed.
     pub fn is_fixed(self) -> bool {
         self.code() < "RF100"

@@ -339,6 +339,7 @@ impl<'s> Resolver<'s> {
         for require in std::mem::take(&mut self.requires) {
             self.requirement(&require);
         }
+        self.numbers();
         // A syntax error may hide the start, so RF007 waits until the file parses.
         if !self.saw_start && parsed {
             self.diagnostics.push(
@@ -347,6 +348,57 @@ impl<'s> Resolver<'s> {
             );
         }
         (self.model, self.diagnostics)
+    }
+
+    /// RF011 and RF012: a number given to two stages, a retired number given to a stage.
+    fn numbers(&mut self) {
+        let numbering = &self.model.numbering;
+        let mut first: crate::HashMap<u32, StageId> = crate::HashMap::default();
+        let mut retired: crate::HashMap<u32, Span> = crate::HashMap::default();
+        for r in &numbering.retired {
+            retired.entry(r.number.value).or_insert(r.number.span);
+        }
+        for (i, stage) in self.model.stages.iter().enumerate() {
+            let Some(number) = stage.number else { continue };
+            if let Some(&at) = retired.get(&number.value) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Rule::RetiredNumber,
+                        number.span,
+                        format!("step {} is retired: a removed stage had it, and `{}` cannot have it again", number.value, stage.id),
+                        "retired number",
+                    )
+                    .with_related(at, "retired here")
+                    .with_stage(stage.id)
+                    .with_help(
+                        "a number once published keeps pointing at the stage it was given to; remove this number and run `referflow number` to give the stage a new one",
+                    ),
+                );
+                continue;
+            }
+            match first.entry(number.value) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(StageId(i as u32));
+                }
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    let other = &self.model.stages[o.get().index()];
+                    let at = other.number.map_or(other.id_span, |n| n.span);
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Rule::DuplicateNumber,
+                            number.span,
+                            format!("step {} is given to both `{}` and `{}`", number.value, other.id, stage.id),
+                            "given again here",
+                        )
+                        .with_related(at, format!("first given to `{}` here", other.id))
+                        .with_stage(stage.id)
+                        .with_help(
+                            "each stage needs a number of its own: remove this one and run `referflow number` to give the stage the next free number",
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------ header
@@ -472,6 +524,30 @@ impl<'s> Resolver<'s> {
                         );
                     }
                 }
+                Statement::Numbering(numbering) => {
+                    let model = &mut self.model.numbering;
+                    match model.span {
+                        Some(first) => self.repeated(
+                            numbering.span,
+                            first,
+                            "the chart's numbering is declared twice",
+                            "write one `numbering` line, such as `numbering required last 38`",
+                        ),
+                        None => {
+                            model.span = Some(numbering.span);
+                            model.required = numbering.required;
+                            model.last = numbering.last;
+                        }
+                    }
+                }
+                Statement::Retired(retired) => {
+                    self.model.numbering.retired.extend(
+                        retired.numbers.iter().map(|r| RetiredNumber {
+                            number: r.number,
+                            text: r.text.as_ref().map(|t| t.value.clone()),
+                        }),
+                    );
+                }
                 Statement::Title(_)
                 | Statement::Version(_)
                 | Statement::Languages(_)
@@ -494,6 +570,7 @@ impl<'s> Resolver<'s> {
             id: stage.id.name,
             id_span: stage.id.span,
             kind: stage.kind,
+            number: stage.number,
             label: Texts::default(),
             owners: Box::default(),
             phase,
@@ -586,7 +663,9 @@ impl<'s> Resolver<'s> {
                 | Statement::Version(_)
                 | Statement::Languages(_)
                 | Statement::Broken(_)
-                | Statement::Include(_) => {}
+                | Statement::Include(_)
+                | Statement::Numbering(_)
+                | Statement::Retired(_) => {}
             }
         }
     }

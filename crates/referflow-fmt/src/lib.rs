@@ -84,6 +84,8 @@ fn statement_span(statement: &Statement<'_>) -> Span {
         Statement::Title(t) => t.span,
         Statement::Version(v) => v.span,
         Statement::Include(i) => i.span,
+        Statement::Numbering(n) => n.span,
+        Statement::Retired(r) => r.span,
         Statement::Languages(l) => l.span,
         Statement::Actor(a) => a.span,
         Statement::Phase(p) => p.span,
@@ -260,6 +262,27 @@ impl<'a> Printer<'a> {
                 self.out.push_str("include ");
                 self.out.push_str(&quote(&i.path.value));
             }
+            Statement::Numbering(n) => {
+                self.out.push_str("numbering");
+                if n.required.is_some() {
+                    self.out.push_str(" required");
+                }
+                if let Some(last) = n.last {
+                    self.out.push_str(&format!(" last {}", last.value));
+                }
+            }
+            Statement::Retired(r) => {
+                self.out.push_str("retired ");
+                let items: Vec<String> = r
+                    .numbers
+                    .iter()
+                    .map(|n| match &n.text {
+                        Some(text) => format!("{} {}", n.number.value, quote(&text.value)),
+                        None => n.number.value.to_string(),
+                    })
+                    .collect();
+                self.out.push_str(&items.join(", "));
+            }
             Statement::Languages(l) => {
                 self.out.push_str("languages");
                 for lang in &l.langs {
@@ -286,7 +309,8 @@ impl<'a> Printer<'a> {
     }
 
     fn stage(&mut self, stage: &Stage<'_>, depth: usize) {
-        let mut line = format!("{} {} {}", stage.kind.keyword(), stage.id.name, quote(&stage.label.value));
+        let number = stage.number.map(|n| format!("{} ", n.value)).unwrap_or_default();
+        let mut line = format!("{} {number}{} {}", stage.kind.keyword(), stage.id.name, quote(&stage.label.value));
         // `by` and `within` go on the stage's line, `by` first, unless a comment at the end of
         // their line in the block holds them there.
         let close = stage.block.map_or(0, |b| b.end as usize - 1);

@@ -129,8 +129,43 @@ pub enum Statement<'s> {
     /// `include "agencies.flow"`: the statements of another file, read in its place by the
     /// program that reads the files (the checker does no I/O and leaves it alone).
     Include(Include<'s>),
+    /// `numbering required last 38`: how the chart's stages are numbered.
+    Numbering(Numbering),
+    /// `retired 14 "…", 20`: numbers of removed stages, never given again.
+    Retired(Retired<'s>),
     /// A statement that did not parse; see [`Broken`].
     Broken(Broken<'s>),
+}
+
+/// A step number as written: the number people cite (`step 14`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number {
+    pub value: u32,
+    pub span: Span,
+}
+
+/// `numbering [required] [last N]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbering {
+    /// The word `required`: every stage must carry a number.
+    pub required: Option<Span>,
+    /// The highest number ever given, which no stage may be given again once removed.
+    pub last: Option<Number>,
+    pub span: Span,
+}
+
+/// `retired N ["TEXT"], …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retired<'s> {
+    pub numbers: Vec<RetiredNumber<'s>>,
+    pub span: Span,
+}
+
+/// One retired number, with the text its stage had when it is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetiredNumber<'s> {
+    pub number: Number,
+    pub text: Option<Text<'s>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +250,8 @@ impl StageKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stage<'s> {
     pub kind: StageKind,
+    /// The public number, written between the kind and the id: `step 14 screen "…"`.
+    pub number: Option<Number>,
     pub id: Ident<'s>,
     pub label: Text<'s>,
     /// Inline `by`/`within` first, then the block's items, in source order.

@@ -28,6 +28,7 @@ pub(crate) fn stage<'s>(src: &'s str, chunk: &Chunk) -> Option<Stage<'s>> {
         "end" => StageKind::End,
         _ => return None,
     };
+    let number = head.number();
     let id = head.ident()?;
     let label = head.text()?;
     let mut items = Vec::new();
@@ -52,7 +53,7 @@ pub(crate) fn stage<'s>(src: &'s str, chunk: &Chunk) -> Option<Stage<'s>> {
             items.push(Cursor::new(src, item.head)?.stage_item()?);
         }
     }
-    Some(Stage { kind, id, label, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
+    Some(Stage { kind, number, id, label, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() })
 }
 
 /// Reads one statement head: the text of `span`, which the splitter trimmed and cut before
@@ -107,6 +108,26 @@ impl<'s> Cursor<'s> {
             return None;
         }
         Some(&self.src[start..self.at])
+    }
+
+    /// A stage's number, if the next word is one that pest would read as a valid number; a
+    /// word of digits that is not (zero, too large) leaves the cursor where it was, and the
+    /// `ident` that follows then gives up.
+    fn number(&mut self) -> Option<Number> {
+        self.blank();
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        let value = self.src[start..self.at].parse::<u32>().ok().filter(|&v| v > 0);
+        let ends = !matches!(self.peek(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'-' | 0x80..));
+        match value {
+            Some(value) if ends => Some(Number { value, span: Span::new(start, self.at) }),
+            _ => {
+                self.at = start;
+                None
+            }
+        }
     }
 
     fn ident(&mut self) -> Option<Ident<'s>> {

@@ -33,6 +33,8 @@ pub enum Role {
     Attribute,
     /// Joins the parts of a requirement: `before`, `unless`, `from`, `to`.
     Requirement,
+    /// Says how the stages are numbered, in a `numbering` statement: `required`, `last`.
+    Numbering,
     /// A branch label the tool translates: `yes`, `no`.
     Branch,
 }
@@ -57,7 +59,7 @@ const ACTOR_AND_STAGE: &[Place] = &[Place::Actor, Place::Stage];
 
 /// Every keyword, in the order of the guide's list of reserved words (docs/language.md), which
 /// is also the order completion offers them in.
-pub const KEYWORDS: [Keyword; 21] = [
+pub const KEYWORDS: [Keyword; 25] = [
     kw("title", Role::Statement, TOP, "the title of the chart, with its translations"),
     kw("version", Role::Statement, TOP, "which draft this is"),
     kw("languages", Role::Statement, TOP, "the languages of the chart; the first is that of plain texts"),
@@ -73,6 +75,10 @@ pub const KEYWORDS: [Keyword; 21] = [
     kw("ref", Role::Attribute, STAGE, "the legal basis of a stage"),
     kw("require", Role::Statement, TOP, "a promise the checker tests on every path"),
     kw("include", Role::Statement, TOP, "the statements of another file of the chart, read in its place"),
+    kw("numbering", Role::Statement, TOP, "how the stages are numbered: `numbering required last 38`"),
+    kw("required", Role::Numbering, NOWHERE, "`numbering required`: every stage must carry a number"),
+    kw("last", Role::Numbering, NOWHERE, "`numbering last 38`: the highest number ever given"),
+    kw("retired", Role::Statement, TOP, "numbers of removed stages, never given again"),
     kw("before", Role::Requirement, NOWHERE, "`require A before B`: every case reaching B went through A"),
     kw("unless", Role::Requirement, NOWHERE, "`… unless C, D`: or through C or D instead"),
     kw("from", Role::Requirement, NOWHERE, "`require within D from A to B`: where the time starts"),
@@ -152,7 +158,7 @@ const fn shape(
 }
 
 /// Every statement and block item.
-pub const SHAPES: [Shape; 19] = [
+pub const SHAPES: [Shape; 21] = [
     shape("the title", Some("title"), "title \"TEXT\" [LANG \"TEXT\"]...", TOP),
     shape("the version", Some("version"), "version \"TEXT\"", TOP),
     shape("the languages", Some("languages"), "languages LANG LANG...", TOP),
@@ -161,12 +167,14 @@ pub const SHAPES: [Shape; 19] = [
     shape(
         "a stage",
         None,
-        "start|step|decision|end ID \"LABEL\" [by ACTOR, ACTOR...] [within DURATION] [{ ... }]",
+        "start|step|decision|end [NUMBER] ID \"LABEL\" [by ACTOR, ACTOR...] [within DURATION] [{ ... }]",
         TOP_AND_PHASE,
     ),
     shape("an edge", None, "ID -> ID [-> ID]... [: yes | : no | : \"LABEL\" [LANG \"TEXT\"]...]", TOP_AND_PHASE),
     shape("a requirement", Some("require"), "require ID before ID [unless ID, ID...]", TOP),
     shape("an include", Some("include"), "include \"PATH\"", TOP),
+    shape("the numbering", Some("numbering"), "numbering [required] [last NUMBER]", TOP),
+    shape("the retired numbers", Some("retired"), "retired NUMBER [\"TEXT\"], NUMBER [\"TEXT\"]...", TOP),
     shape("a requirement", Some("require"), "require within DURATION from ID to ID", TOP),
     shape("a translation", None, "LANG \"TEXT\"", &[Place::Phase, Place::Actor, Place::Stage]),
     shape("a note", Some("note"), "note \"TEXT\" [LANG \"TEXT\"]...", ACTOR_AND_STAGE),

@@ -127,7 +127,10 @@ pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rul
     }
 
     let mut expected: Vec<&'static str> = Vec::new();
-    for rule in &positives {
+    // Where an id may follow a stage's kind, so may a number (`step 14 screen`); the id is
+    // what is missing far more often, and "expected an id" says so.
+    let optional_number = positives.contains(&Rule::ident);
+    for rule in positives.iter().filter(|r| !(optional_number && **r == Rule::number)) {
         if let Some(words) = describe(*rule, context)
             && !expected.contains(&words)
         {
@@ -200,6 +203,7 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         Rule::string => "a text in quotes",
         Rule::lang => "a language code such as `th`",
         Rule::duration => "a duration such as `24h` or `7d`",
+        Rule::number => "a step number such as `14`",
         Rule::arrow | Rule::next_item => "`->`",
         Rule::comma => "`,`",
         Rule::colon => "`:`",
@@ -223,6 +227,11 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         Rule::kw_to => "`to`",
         Rule::kw_yes => "`yes`",
         Rule::kw_no => "`no`",
+        Rule::kw_numbering => "`numbering`",
+        Rule::kw_required => "`required`",
+        Rule::kw_last => "`last`",
+        Rule::kw_retired => "`retired`",
+        Rule::retired_item => "a step number such as `14`",
         Rule::translation => "a translation such as `th \"…\"`",
         Rule::branch_label | Rule::branch_item => "a branch (`yes`, `no` or a text in quotes)",
         Rule::require_before => "a stage id",
@@ -233,7 +242,9 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         | Rule::languages_stmt
         | Rule::actor_stmt
         | Rule::phase_stmt
-        | Rule::require_stmt => match context {
+        | Rule::require_stmt
+        | Rule::numbering_stmt
+        | Rule::retired_stmt => match context {
             Context::Top => "a statement",
             _ => "an item of this block",
         },

@@ -434,6 +434,33 @@ impl<'s> Lower<'s> {
                 })
             }
             Rule::stage_stmt => Statement::Stage(self.stage(pair, block, chunk)),
+            Rule::numbering_stmt => {
+                self.no_block(chunk, "a `numbering` statement");
+                let span = self.span(&pair, chunk);
+                let (mut required, mut last) = (None, None);
+                let mut inner = pair.into_inner();
+                inner.next(); // kw_numbering
+                while let Some(word) = inner.next() {
+                    match word.as_rule() {
+                        Rule::kw_required => required = required.or(Some(self.pair_span(&word))),
+                        Rule::kw_last => last = self.number(next(&mut inner)).or(last),
+                        rule => unreachable!("rule {rule:?} in a numbering statement"),
+                    }
+                }
+                Statement::Numbering(Numbering { required, last, span })
+            }
+            Rule::retired_stmt => {
+                self.no_block(chunk, "a `retired` statement");
+                let span = self.span(&pair, chunk);
+                let mut numbers = Vec::new();
+                for item in pair.into_inner().filter(|p| p.as_rule() == Rule::retired_item) {
+                    let mut inner = item.into_inner();
+                    let number = self.number(next(&mut inner));
+                    let text = inner.next().map(|t| self.text(t));
+                    numbers.extend(number.map(|number| RetiredNumber { number, text }));
+                }
+                Statement::Retired(Retired { numbers, span })
+            }
             Rule::require_stmt => {
                 self.no_block(chunk, "a requirement");
                 Statement::Require(self.require(pair, chunk))
@@ -511,14 +538,37 @@ impl<'s> Lower<'s> {
             Some(Rule::kw_end) => StageKind::End,
             rule => unreachable!("rule {rule:?} is not a stage kind"),
         };
-        let id = self.ident(next(&mut inner));
+        let mut first = next(&mut inner);
+        let mut number = None;
+        if first.as_rule() == Rule::number {
+            number = self.number(first);
+            first = next(&mut inner);
+        }
+        let id = self.ident(first);
         let label = self.text(next(&mut inner));
         let mut items: Vec<StageItem<'s>> = inner.map(|clause| self.stage_clause(clause, true)).collect();
         match block {
             Some(pairs) => items.extend(pairs.map(|p| self.stage_clause(p, false))),
             None => items.extend(self.stage_items(chunk)),
         }
-        Stage { kind, id, label, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() }
+        Stage { kind, number, id, label, items, block: chunk.block.as_ref().map(|b| b.span()), span: chunk.span() }
+    }
+
+    /// A step number, or `None` (reported) when it is zero or too large to be one.
+    fn number(&mut self, pair: Pair<'s, Rule>) -> Option<Number> {
+        let span = self.pair_span(&pair);
+        match pair.as_str().parse::<u32>() {
+            Ok(value) if value > 0 => Some(Number { value, span }),
+            _ => {
+                self.errors.push(SyntaxError {
+                    span,
+                    message: format!("`{}` is not a step number", pair.as_str()),
+                    label: "not a step number".into(),
+                    help: Some(format!("step numbers are whole numbers from 1 to {}", u32::MAX)),
+                });
+                None
+            }
+        }
     }
 
     fn stage_items(&mut self, chunk: &Chunk) -> Vec<StageItem<'s>> {
@@ -726,7 +776,10 @@ impl<'s> Lower<'s> {
             "end" => DefinitionKind::Stage(StageKind::End),
             _ => return None,
         };
-        let word = words.next()?;
+        let mut word = words.next()?;
+        if matches!(kind, DefinitionKind::Stage(_)) && word.bytes().all(|b| b.is_ascii_digit()) {
+            word = words.next()?; // the stage's number
+        }
         let pair = Grammar::parse(Rule::ident, word).ok()?.next()?;
         if pair.as_str() != word {
             return None;

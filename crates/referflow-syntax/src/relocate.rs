@@ -147,12 +147,17 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             .collect();
         Stage {
             kind: stage.kind,
+            number: stage.number.map(|n| self.number(n)),
             id: self.ident(&stage.id),
             label: self.prose_text(stage.label),
             items,
             block: stage.block.map(|b| self.span(b)),
             span: self.span(stage.span),
         }
+    }
+
+    fn number(&self, number: Number) -> Number {
+        Number { value: number.value, span: self.span(number.span) }
     }
 
     fn statement(&mut self, statement: Statement<'_>) -> Statement<'a> {
@@ -164,6 +169,19 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             }),
             Statement::Version(v) => Statement::Version(Version { text: self.text(v.text), span: self.span(v.span) }),
             Statement::Include(i) => Statement::Include(Include { path: self.text(i.path), span: self.span(i.span) }),
+            Statement::Numbering(n) => Statement::Numbering(Numbering {
+                required: n.required.map(|s| self.span(s)),
+                last: n.last.map(|l| self.number(l)),
+                span: self.span(n.span),
+            }),
+            Statement::Retired(r) => Statement::Retired(Retired {
+                numbers: r
+                    .numbers
+                    .into_iter()
+                    .map(|n| RetiredNumber { number: self.number(n.number), text: n.text.map(|t| self.text(t)) })
+                    .collect(),
+                span: self.span(r.span),
+            }),
             Statement::Languages(l) => Statement::Languages(Languages {
                 langs: l.langs.into_iter().map(|lang| self.lang(&lang)).collect(),
                 span: self.span(l.span),

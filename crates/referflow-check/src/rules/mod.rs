@@ -30,6 +30,7 @@ pub(crate) mod deadline_unprovable;
 pub(crate) mod duplicate_branch;
 pub(crate) mod duplicate_edge;
 pub(crate) mod duplicate_id;
+pub(crate) mod duplicate_number;
 pub(crate) mod end_has_exit;
 pub(crate) mod invalid_duration;
 pub(crate) mod lonely_decision;
@@ -39,10 +40,12 @@ pub(crate) mod no_way_out;
 pub(crate) mod repeated_attribute;
 pub(crate) mod requirement_vacuous;
 pub(crate) mod requirement_violated;
+pub(crate) mod retired_number;
 pub(crate) mod syntax_error;
 pub(crate) mod unknown_language;
 pub(crate) mod unknown_reference;
 pub(crate) mod unlabelled_branch;
+pub(crate) mod unnumbered_stage;
 pub(crate) mod unowned_stage;
 pub(crate) mod unreachable_stage;
 pub(crate) mod unused_actor;
@@ -52,7 +55,7 @@ pub(crate) mod wrong_kind_reference;
 type Check = fn(&Context<'_, '_, '_>, &mut Vec<Diagnostic>);
 
 /// The rules that look at the flow, in code order.
-const FLOW_RULES: [(Rule, Check); 14] = [
+const FLOW_RULES: [(Rule, Check); 15] = [
     (Rule::UnreachableStage, |cx, out| unreachable_stage::check(cx.flow, out)),
     (Rule::DeadEnd, |cx, out| dead_end::check(cx.flow, out)),
     (Rule::NoWayOut, |cx, out| no_way_out::check(cx.flow, out)),
@@ -63,6 +66,7 @@ const FLOW_RULES: [(Rule, Check); 14] = [
     (Rule::UnownedStage, |cx, out| unowned_stage::check(cx.flow, out)),
     (Rule::UnusedActor, |cx, out| unused_actor::check(cx.flow, out)),
     (Rule::MissingTranslation, |cx, out| missing_translation::check(cx.flow, out)),
+    (Rule::UnnumberedStage, |cx, out| unnumbered_stage::check(cx.flow, out)),
     (Rule::RequirementViolated, requirement_violated::check),
     (Rule::DeadlineExceeded, deadline_exceeded::check),
     (Rule::DeadlineUnprovable, deadline_unprovable::check),

@@ -23,6 +23,9 @@ struct JsonDiagnostic<'a> {
     span: JsonSpan,
     #[serde(skip_serializing_if = "Option::is_none")]
     stage: Option<&'a str>,
+    /// The stage's number, when the chart numbers its stages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
     /// Secondary spans: the other definition, the stages of an offending path.
@@ -78,6 +81,7 @@ pub fn write_json<'a>(reports: &'a [FileReport<'a>], sink: &mut dyn std::io::Wri
                 file: report.source.name,
                 span: span(d.span),
                 stage: d.stage.as_deref(),
+                step: d.step,
                 help: d.help.as_deref(),
                 related: d
                     .related
