@@ -169,7 +169,7 @@ impl<'c> Plan<'c> {
             lanes,
             bands,
             lane_of,
-            numbers: crate::markdown::step_numbers(chart),
+            numbers: crate::markdown::reading_order_numbers(chart),
             edges,
             rows: vec![0; n],
             band_edges,

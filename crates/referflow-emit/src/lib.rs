@@ -13,6 +13,7 @@ pub mod html;
 pub mod markdown;
 pub mod mermaid;
 pub mod model_json;
+pub mod numbers;
 mod out;
 pub mod pages;
 pub mod pdf;

@@ -801,9 +801,8 @@ fn numbered_sections(chart: &Chart<'_, '_>) -> (Vec<Section>, Vec<usize>) {
     (sections, numbers)
 }
 
-/// The step number of each stage (by stage index, from 1), as the narrative numbers them: the
-/// diagram's boxes and continuation markers use the same.
-pub(crate) fn step_numbers(chart: &Chart<'_, '_>) -> Vec<usize> {
+/// The place of each stage (by stage index, from 1) in the narrative's reading order.
+pub(crate) fn reading_order_numbers(chart: &Chart<'_, '_>) -> Vec<usize> {
     numbered_sections(chart).1
 }
 
