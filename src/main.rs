@@ -8,6 +8,7 @@ mod explain;
 mod fmt;
 use driver::input;
 mod lsp;
+mod number;
 mod output;
 mod publish;
 mod serve;
@@ -40,6 +41,8 @@ enum Command {
     Diff(diff::Args),
     /// Rewrite charts in the canonical layout, keeping every comment.
     Fmt(fmt::Args),
+    /// Give every stage without a number the next free number, and retire removed numbers.
+    Number(number::Args),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain(explain::Args),
     /// A live preview of a chart in the browser, updated on every save.
@@ -103,6 +106,7 @@ fn main() -> ExitCode {
         Command::Build(args) => publish::run_build(args),
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Number(args) => number::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Lsp { stdio: _ } => lsp::run(),

@@ -185,15 +185,23 @@ impl Publishable<'_> {
     }
 }
 
-/// Reads and checks the chart; prints its diagnostics; refuses a chart with errors.
+/// Reads and checks the chart; prints its diagnostics; refuses a chart with errors. For the
+/// hearing pack, a stage without a number in a chart that requires numbers is an error
+/// (RF111): the hearing comments on steps by number.
 fn prepare<'s>(
     file: &'s Loaded,
     path: &Path,
     style: &StyleArgs,
     arena: &'s bumpalo::Bump,
+    hearing: bool,
 ) -> Result<Publishable<'s>, Outcome> {
     let levels = match crate::config::levels_for(path) {
-        Ok(levels) => levels,
+        Ok(mut levels) => {
+            if hearing {
+                let _ = levels.set(referflow_check::Rule::UnnumberedStage, referflow_check::Level::Deny);
+            }
+            levels
+        }
         Err(failure) => {
             report_failure(&failure);
             return Err(Outcome::Trouble);
@@ -360,7 +368,7 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         }
     };
     let arena = bumpalo::Bump::new();
-    let publishable = match prepare(&file, &args.file, &args.style, &arena) {
+    let publishable = match prepare(&file, &args.file, &args.style, &arena, false) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
@@ -481,7 +489,7 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         }
     };
     let arena = bumpalo::Bump::new();
-    let publishable = match prepare(&file, &args.file, &args.style, &arena) {
+    let publishable = match prepare(&file, &args.file, &args.style, &arena, args.hearing) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };

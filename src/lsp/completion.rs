@@ -352,7 +352,9 @@ mod tests {
                 "decision",
                 "end",
                 "require",
-                "include"
+                "include",
+                "numbering",
+                "retired"
             ]
         );
         assert_eq!(

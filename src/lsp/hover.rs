@@ -27,6 +27,14 @@ fn describe(model: &Model<'_>, name: &str) -> Option<String> {
     let mut out = String::new();
     if let Some(stage) = model.stages.iter().find(|s| s.id == name) {
         let _ = write!(out, "**{}** `{}`", stage.kind.keyword(), stage.id);
+        // The number the documents cite it by, in a chart that numbers its stages.
+        match stage.number {
+            Some(number) => {
+                let _ = write!(out, " · step {}", number.value);
+            }
+            None if model.is_numbered() => out.push_str(" · no number yet (`referflow number` gives one)"),
+            None => {}
+        }
         if let Some(phase) = stage.phase.and_then(|p| model.phases.get(p.index())) {
             let _ = write!(out, " in phase `{}`", phase.id);
         }

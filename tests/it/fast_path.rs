@@ -67,6 +67,11 @@ const LANGS: (&[&str], &[&str]) = (
     &["th", "en", "pt-BR", "no", "to-x", "zh-Hant-TW", "fil"],
     &["to", "yes", "ref", "thai", "EN", "zh-", "ab-_", "by", "th--x", "ab1", "no-x", "yes-x", "thก", "end"],
 );
+/// What may stand between a stage's kind and its id: nothing (most charts), or a number.
+const NUMBERS: (&[&str], &[&str]) = (
+    &["", "", "", "14 ", "1\t", "4294967295 "],
+    &["0 ", "4294967296 ", "007 ", "14", "14x ", "1٣ ", "-1 ", "1.5 ", "99999999999999999999 ", "2 3 "],
+);
 const SEPS: (&[&str], &[&str]) = (&["\n", ";", "; ", "\n\n", "\r\n", " ;\n"], &[" # a comment\n", "\n# c\n"]);
 
 /// A choice from `good`, or now and then from `edge`.
@@ -117,10 +122,10 @@ fn stage() -> impl Strategy<Value = String> {
             }),
         1 => prop::collection::vec(item(), 0..3).prop_map(|items| format!(" {{ {} }}", items.join("; "))),
     ];
-    (pick(KINDS), pick(BLANKS), pick(IDS), pick(BLANKS), pick(TEXTS), prop::collection::vec(clause, 0..3), block)
-        .prop_map(|(kind, b1, id, b2, text, clauses, block)| {
-            format!("{kind}{b1}{id}{b2}{text}{}{block}", clauses.concat())
-        })
+    let head = (pick(KINDS), pick(BLANKS), pick(NUMBERS), pick(IDS), pick(BLANKS), pick(TEXTS));
+    (head, prop::collection::vec(clause, 0..3), block).prop_map(|((kind, b1, number, id, b2, text), clauses, block)| {
+        format!("{kind}{b1}{number}{id}{b2}{text}{}{block}", clauses.concat())
+    })
 }
 
 proptest! {
@@ -224,9 +229,10 @@ impl Rng {
 
     fn stage(&mut self) -> String {
         let mut s = format!(
-            "{}{}{}{}{}",
+            "{}{}{}{}{}{}",
             self.pick(KINDS),
             self.pick(BLANKS),
+            self.pick(NUMBERS),
             self.pick(IDS),
             self.pick(BLANKS),
             self.pick(TEXTS)

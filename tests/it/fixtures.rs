@@ -154,12 +154,28 @@ impl Spans<'_> {
                     }
                 }
             }
+            Statement::Numbering(n) => {
+                assert!(self.at(n.span).starts_with("numbering"));
+                n.required.iter().for_each(|r| assert_eq!(self.at(*r), "required"));
+                n.last.iter().for_each(|l| self.number(l));
+            }
+            Statement::Retired(r) => {
+                assert!(self.at(r.span).starts_with("retired"));
+                for n in &r.numbers {
+                    self.number(&n.number);
+                    n.text.iter().for_each(|t| self.text(t));
+                }
+            }
             Statement::Broken(b) => {
                 if let Some((_, ident)) = &b.defines {
                     self.ident(ident);
                 }
             }
         }
+    }
+
+    fn number(&self, number: &Number) {
+        assert_eq!(self.at(number.span), number.value.to_string());
     }
 
     fn note(&mut self, note: &Note<'_>) {

@@ -503,6 +503,47 @@ fn exit_without_shutdown_is_code_1() {
     assert_eq!(client.exit_code(), 1, "the client went away");
 }
 
+/// A numbered chart: hover names the step; a rename changes the id and leaves the number, which
+/// is what people cite.
+#[test]
+fn hover_names_the_step_and_rename_keeps_the_number() {
+    let (mut client, _) = Client::initialized(capabilities());
+    let text = "numbering required last 3\nactor police \"Police\"\nstart 1 tip_off \"Tip-off\" by police\n\
+                step 3 screen \"Screen\" by police\nstep verify \"Verify\" by police\nend 2 closed \"Closed\" by police\n\
+                tip_off -> screen -> verify -> closed\n";
+    client.open(URI, text);
+    let hover = client.ok("textDocument/hover", position(URI, at(text, "screen", 1, 0)));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("**step** `screen` · step 3\n"), "{value}");
+    let hover = client.ok("textDocument/hover", position(URI, at(text, "verify", 0, 0)));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("**step** `verify` · no number yet"), "{value}");
+    let mut params = position(URI, at(text, "screen", 0, 0));
+    params["newName"] = json!("triage");
+    let edit = client.ok("textDocument/rename", params);
+    let mut renamed = text.to_string();
+    let mut edits: Vec<(usize, usize, String)> = edit["changes"][URI]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let offset = |p: &Value| {
+                let line = p["line"].as_u64().unwrap() as usize;
+                let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+                start + p["character"].as_u64().unwrap() as usize
+            };
+            (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string())
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (start, end, new) in edits {
+        renamed.replace_range(start..end, &new);
+    }
+    assert!(renamed.contains("step 3 triage \"Screen\""), "{renamed}");
+    assert!(renamed.contains("tip_off -> triage -> verify"), "{renamed}");
+    assert_eq!(client.shut_down(), 0);
+}
+
 #[test]
 fn phases_hold_their_stages_in_the_outline() {
     let (mut client, _) = Client::initialized(capabilities());

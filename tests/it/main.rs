@@ -18,6 +18,7 @@ mod lsp;
 mod markdown_output;
 mod mermaid_output;
 mod model_output;
+mod number;
 mod output_safety;
 mod publish;
 mod rules;

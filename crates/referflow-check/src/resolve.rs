@@ -354,18 +354,22 @@ impl<'s> Resolver<'s> {
     fn numbers(&mut self) {
         let numbering = &self.model.numbering;
         let mut first: crate::HashMap<u32, StageId> = crate::HashMap::default();
-        let mut retired: crate::HashMap<u32, Span> = crate::HashMap::default();
+        let mut retired: crate::HashMap<u32, (Span, Option<&str>)> = crate::HashMap::default();
         for r in &numbering.retired {
-            retired.entry(r.number.value).or_insert(r.number.span);
+            retired.entry(r.number.value).or_insert((r.number.span, r.text.as_deref()));
         }
         for (i, stage) in self.model.stages.iter().enumerate() {
             let Some(number) = stage.number else { continue };
-            if let Some(&at) = retired.get(&number.value) {
+            if let Some(&(at, text)) = retired.get(&number.value) {
+                let was = text.map(|t| format!(" (it was \"{t}\")")).unwrap_or_default();
                 self.diagnostics.push(
                     Diagnostic::new(
                         Rule::RetiredNumber,
                         number.span,
-                        format!("step {} is retired: a removed stage had it, and `{}` cannot have it again", number.value, stage.id),
+                        format!(
+                            "step {} is retired{was}: a removed stage had it, and `{}` cannot have it again",
+                            number.value, stage.id
+                        ),
                         "retired number",
                     )
                     .with_related(at, "retired here")

@@ -1,0 +1,309 @@
+//! `referflow number FILE...`: gives every stage without a number the next free number, in
+//! reading order, and records the numbers of removed stages as retired.
+//!
+//! The numbers already written never change. The next free number is one above every number
+//! in use, retired or recorded as given (`numbering last N`), so a number is never given twice
+//! even when the stage that had the highest one was removed. A number up to `last` that no
+//! stage carries any more is retired (`retired 14`, with the stage's text when `--previous`
+//! names the revision it comes from). The chart is edited in place, as text: only the numbers
+//! and the `numbering` and `retired` lines are written, every comment and line stays as it is,
+//! and each file is written atomically (`output::rewrite`).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use referflow_check::{Checked, Diagnostic, Levels, Model, Rule, StageId};
+use referflow_emit::chart::Chart;
+use referflow_syntax::{Span, Statement};
+
+use crate::driver::include::{self, Sources};
+use crate::input::{self, Loaded};
+use crate::{Failure, Outcome, output, report_failure};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The charts to number (each with the files it includes), or `-`: standard input to
+    /// standard output.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Change nothing: say what would be numbered or retired, and exit 1 if anything would.
+    #[arg(long)]
+    check: bool,
+    /// The chart's previous revision: the numbers its stages had that no stage has now are
+    /// retired, with the text the stage had.
+    #[arg(long, value_name = "OLD")]
+    previous: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let previous = match &args.previous {
+        None => Vec::new(),
+        Some(path) => match previous_numbers(path) {
+            Ok(numbers) => numbers,
+            Err(failure) => {
+                report_failure(&failure);
+                return Outcome::Trouble;
+            }
+        },
+    };
+    let mut outcome = Outcome::Clean;
+    for path in &args.files {
+        let done = number_file(path, &args, &previous).unwrap_or_else(|failure| {
+            report_failure(&failure);
+            Outcome::Trouble
+        });
+        outcome = outcome.max(done);
+    }
+    outcome
+}
+
+/// A chart's files: one, or the chart and those it includes, in the offset space of
+/// [`Sources`] (a file of its own starts at 0).
+enum Files {
+    One(Loaded),
+    Many(Sources),
+}
+
+impl Files {
+    fn texts(&self) -> Vec<(&str, u32)> {
+        match self {
+            Files::One(loaded) => vec![(loaded.text.as_str(), 0)],
+            Files::Many(sources) => sources.files.iter().map(|f| (f.loaded.text.as_str(), f.base)).collect(),
+        }
+    }
+
+    fn file_of(&self, offset: u32) -> usize {
+        match self {
+            Files::One(_) => 0,
+            Files::Many(sources) => sources.file_of(offset),
+        }
+    }
+
+    fn print(&self, diagnostics: &[Diagnostic]) {
+        match self {
+            Files::One(loaded) => crate::print_diagnostics(loaded, diagnostics),
+            Files::Many(sources) => sources.print(diagnostics),
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Files, Failure> {
+    let loaded = input::load(path)?;
+    Ok(match include::chart_of(path, &loaded)? {
+        Some(sources) => Files::Many(sources),
+        None => Files::One(loaded),
+    })
+}
+
+fn check<'a>(files: &Files, arena: &'a bumpalo::Bump) -> Checked<'a> {
+    match files {
+        Files::One(loaded) => {
+            let text: &'a str = arena.alloc_str(&loaded.text);
+            referflow_check::check_with(&referflow_syntax::parse(text), &Levels::default())
+        }
+        Files::Many(sources) => sources.check(arena, &Levels::default()),
+    }
+}
+
+/// The numbers of the previous revision's stages, with their texts (in its first language).
+fn previous_numbers(path: &Path) -> Result<Vec<(u32, String)>, Failure> {
+    let files = load(path)?;
+    let arena = bumpalo::Bump::new();
+    let checked = check(&files, &arena);
+    if checked.diagnostics.iter().any(|d| d.rule == Rule::SyntaxError) {
+        files.print(&checked.diagnostics);
+        return Err(Failure(format!("{}: the previous revision does not parse", input::shown(path))));
+    }
+    let model = &checked.model;
+    Ok(model.stages.iter().filter_map(|s| Some((s.number?.value, s.label.get(0).to_string()))).collect())
+}
+
+/// What numbering a chart changes.
+struct Plan {
+    /// Stages given a number, in reading order.
+    given: Vec<(StageId, u32)>,
+    /// Numbers retired now, with the removed stage's text when known.
+    retired: Vec<(u32, Option<String>)>,
+    /// The highest number given, as `numbering last` will record it.
+    last: u32,
+}
+
+fn plan(model: &Model<'_>, chart: &Chart<'_, '_>, previous: &[(u32, String)]) -> Plan {
+    let numbering = &model.numbering;
+    let used: std::collections::HashSet<u32> = model.stages.iter().filter_map(|s| s.number).map(|n| n.value).collect();
+    let free = |n: &u32| !used.contains(n) && !numbering.is_retired(*n);
+    // Numbers given before (up to `last`, or by the previous revision) that no stage has now.
+    let mut gone: Vec<u32> = (1..=numbering.last.map_or(0, |l| l.value)).filter(free).collect();
+    gone.extend(previous.iter().map(|(n, _)| *n).filter(free));
+    gone.sort_unstable();
+    gone.dedup();
+    let text_of = |n: u32| previous.iter().find(|(p, _)| *p == n).map(|(_, text)| text.clone());
+    let retired = gone.into_iter().map(|n| (n, text_of(n))).collect::<Vec<_>>();
+    let mut next = numbering.highest(&model.stages).max(retired.last().map_or(0, |r| r.0));
+    let mut given = Vec::new();
+    for stage in referflow_emit::numbers::in_reading_order(chart) {
+        if model.stage(stage).number.is_none() {
+            next += 1;
+            given.push((stage, next));
+        }
+    }
+    Plan { given, retired, last: next }
+}
+
+/// A change to the text: `text` in place of the bytes `span` (in the offset space).
+struct Edit {
+    span: Span,
+    text: String,
+}
+
+fn edits(model: &Model<'_>, files: &Files, plan: &Plan) -> Vec<Edit> {
+    let mut out: Vec<Edit> = plan
+        .given
+        .iter()
+        .map(|&(stage, n)| {
+            let at = model.stage(stage).id_span.start as usize;
+            Edit { span: Span::new(at, at), text: format!("{n} ") }
+        })
+        .collect();
+    let numbering = &model.numbering;
+    if plan.last == 0 {
+        return out; // no stage, nothing ever given
+    }
+    let required = if numbering.required.is_some() { " required" } else { "" };
+    let line = format!("numbering{required} last {}", plan.last);
+    let texts = files.texts();
+    let newline = |offset: u32| {
+        let (text, _) = texts[files.file_of(offset)];
+        if text.contains("\r\n") { "\r\n" } else { "\n" }
+    };
+    let retired: String = plan
+        .retired
+        .iter()
+        .map(|(n, text)| match text {
+            Some(text) => format!("retired {n} {}", referflow_fmt::quote(text)),
+            None => format!("retired {n}"),
+        })
+        .map(|line| line + newline(numbering.span.map_or(0, |s| s.start)))
+        .collect();
+    match numbering.span {
+        Some(span) => {
+            if numbering.last.map(|l| l.value) != Some(plan.last) {
+                out.push(Edit { span, text: line });
+            }
+            if !retired.is_empty() {
+                let at = line_end(&texts, files, span.end);
+                out.push(Edit { span: Span::new(at, at), text: retired });
+            }
+        }
+        None => {
+            let at = after_header(texts[0].0);
+            let nl = newline(0);
+            out.push(Edit { span: Span::new(at, at), text: format!("{line}{nl}{retired}") });
+        }
+    }
+    out
+}
+
+/// Where the line holding `offset` ends, after its line break (in the offset space).
+fn line_end(texts: &[(&str, u32)], files: &Files, offset: u32) -> usize {
+    let (text, base) = texts[files.file_of(offset)];
+    let local = (offset - base) as usize;
+    base as usize + text[local..].find('\n').map_or(text.len(), |i| local + i + 1)
+}
+
+/// Where a new `numbering` line goes in the chart's first file: on the line after its
+/// `title`, `version` or `languages` (whichever comes last), else at the top.
+fn after_header(text: &str) -> usize {
+    let parsed = referflow_syntax::parse(text);
+    let header = parsed.statements.iter().filter_map(|s| match s {
+        Statement::Title(t) => Some(t.span),
+        Statement::Version(v) => Some(v.span),
+        Statement::Languages(l) => Some(l.span),
+        _ => None,
+    });
+    match header.map(|s| s.end as usize).max() {
+        Some(end) => text[end..].find('\n').map_or(text.len(), |i| end + i + 1),
+        None => referflow_syntax::text_start(text),
+    }
+}
+
+fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<Outcome, Failure> {
+    let files = load(path)?;
+    let arena = bumpalo::Bump::new();
+    let checked = check(&files, &arena);
+    // A stage defined twice is not in the model, and would be left without a number.
+    let blocking = [Rule::SyntaxError, Rule::DuplicateId, Rule::DuplicateNumber, Rule::RetiredNumber];
+    let problems: Vec<Diagnostic> =
+        checked.diagnostics.iter().filter(|d| blocking.contains(&d.rule)).cloned().collect();
+    let name = input::shown(path);
+    if !problems.is_empty() {
+        files.print(&problems);
+        let _ = writeln!(std::io::stderr(), "error: {name}: fix these before numbering; nothing was changed");
+        return Ok(Outcome::Errors);
+    }
+    let model = &checked.model;
+    let chart = Chart { model, diagnostics: &checked.diagnostics };
+    let plan = plan(model, &chart, previous);
+    let edits = edits(model, &files, &plan);
+    let stdin = path.as_os_str() == "-";
+    if edits.is_empty() {
+        if stdin {
+            write_stdout(files.texts()[0].0)?;
+        }
+        return Ok(Outcome::Clean);
+    }
+    let summary = summary(model, &plan);
+    if args.check {
+        let _ = writeln!(std::io::stderr(), "{name}: would change: {summary}");
+        return Ok(Outcome::Errors);
+    }
+    let texts = files.texts();
+    let mut changed: Vec<String> = texts.iter().map(|(text, _)| text.to_string()).collect();
+    let mut edits = edits;
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+    for edit in edits {
+        let file = files.file_of(edit.span.start);
+        let base = texts[file].1 as usize;
+        changed[file].replace_range(edit.span.start as usize - base..edit.span.end as usize - base, &edit.text);
+    }
+    if stdin {
+        write_stdout(&changed[0])?;
+    } else {
+        for (k, text) in changed.iter().enumerate() {
+            if *text == texts[k].0 {
+                continue;
+            }
+            let (target, shown) = match &files {
+                Files::One(loaded) => (path.to_path_buf(), loaded.name.clone()),
+                Files::Many(sources) => (sources.files[k].path.clone(), sources.files[k].loaded.name.clone()),
+            };
+            output::rewrite(&target, &shown, texts[k].0.as_bytes(), text.as_bytes())?;
+        }
+    }
+    let _ = writeln!(std::io::stderr(), "{name}: {summary}");
+    Ok(Outcome::Clean)
+}
+
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| Failure(format!("standard output: {e}")))
+}
+
+/// "numbered 2 stages (`intake` 38, `review` 39); retired 14".
+fn summary(model: &Model<'_>, plan: &Plan) -> String {
+    let mut parts = Vec::new();
+    if !plan.given.is_empty() {
+        let shown: Vec<String> =
+            plan.given.iter().take(5).map(|&(s, n)| format!("`{}` {n}", model.stage(s).id)).collect();
+        let more = if plan.given.len() > 5 { ", …" } else { "" };
+        let count = plan.given.len();
+        parts.push(format!("numbered {count} stage{} ({}{more})", if count == 1 { "" } else { "s" }, shown.join(", ")));
+    }
+    if !plan.retired.is_empty() {
+        let numbers: Vec<String> = plan.retired.iter().map(|(n, _)| n.to_string()).collect();
+        parts.push(format!("retired {}", numbers.join(", ")));
+    }
+    if parts.is_empty() {
+        parts.push(format!("recorded the last number given, {}", plan.last));
+    }
+    parts.join("; ")
+}
