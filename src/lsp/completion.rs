@@ -286,7 +286,19 @@ fn wanted<'a>(tokens: &[Token<'a>], block: Block) -> Want<'a> {
         };
     }
 
-    let header = first.is_some_and(is_stage_keyword) && tokens.get(2) == Some(&Token::Text);
+    if first == Some("numbering") {
+        let written = |kw: &str| tokens.contains(&Token::Word(kw));
+        let keywords = match *last {
+            Token::Word("last") => Vec::new(), // a number comes next
+            _ => ["required", "last"].into_iter().filter(|kw| !written(kw)).collect(),
+        };
+        return Want { keywords, ..Want::default() };
+    }
+
+    // `step screen "…"`, or with its number, `step 14 screen "…"`.
+    let numbered = word(1).is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()));
+    let label_at = if numbered { 3 } else { 2 };
+    let header = first.is_some_and(is_stage_keyword) && tokens.get(label_at) == Some(&Token::Text);
     if header && matches!(last, Token::Text | Token::Word(_)) && word(tokens.len() - 1) != Some("within") {
         let written = |kw: &str| tokens.contains(&Token::Word(kw));
         let keywords = ["by", "within"].into_iter().filter(|kw| !written(kw)).collect();
@@ -333,6 +345,11 @@ mod tests {
         assert_eq!(labels(&format!("{CHART}require tip_off before closed unless |")), ["tip_off", "closed"]);
         assert_eq!(labels(&format!("{CHART}require within 2d from tip_off to |")), ["tip_off", "closed"]);
         assert_eq!(labels(&format!("{CHART}step s \"S\" by police |")), ["within"]);
+        assert_eq!(labels(&format!("{CHART}step 14 s \"S\" by |")), ["police", "mdt"]);
+        assert_eq!(labels(&format!("{CHART}step 14 s \"S\" by police |")), ["within"]);
+        assert_eq!(labels(&format!("{CHART}numbering |")), ["required", "last"]);
+        assert_eq!(labels(&format!("{CHART}numbering required |")), ["last"]);
+        assert!(labels(&format!("{CHART}numbering last |")).is_empty());
     }
 
     #[test]
