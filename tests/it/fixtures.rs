@@ -137,6 +137,11 @@ impl Spans<'_> {
                     }
                 }
             }
+            Statement::Numbering(n) => assert!(self.at(n.span).starts_with("numbering")),
+            Statement::Retired(r) => {
+                assert!(self.at(r.span).starts_with("retired"));
+                r.numbers.iter().filter_map(|n| n.text.as_ref()).for_each(|t| self.text(t));
+            }
             Statement::Stage(s) => self.stage(s),
             Statement::Edge(e) => self.edge(e),
             Statement::Require(r) => {
