@@ -20,7 +20,7 @@ fn referflow(args: &[&str]) -> Run {
     Run { code: out.status.code().unwrap(), stdout: out.stdout, stderr: String::from_utf8(out.stderr).unwrap() }
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("referflow-diagram-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -28,7 +28,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// Whether the system has fonts to lay text out with; under `CI=true` their absence fails.
-fn fonts() -> bool {
+pub(crate) fn fonts() -> bool {
     let found = referflow_emit::fonts::fonts().available();
     assert!(found || !crate::ci(), "no fonts found, and CI=true: install fonts-noto-core and fonts-thai-tlwg");
     found
@@ -80,7 +80,7 @@ fn shape_box(group: roxmltree::Node<'_, '_>) -> Box4 {
     (x0, y0, x1 - x0, y1 - y0)
 }
 
-fn groups<'a, 'i>(doc: &'a roxmltree::Document<'i>, class: &str) -> Vec<roxmltree::Node<'a, 'i>> {
+pub(crate) fn groups<'a, 'i>(doc: &'a roxmltree::Document<'i>, class: &str) -> Vec<roxmltree::Node<'a, 'i>> {
     doc.descendants()
         .filter(|n| {
             n.has_tag_name("g") && n.attribute("class").is_some_and(|c| c.split_whitespace().any(|c| c == class))
@@ -89,7 +89,7 @@ fn groups<'a, 'i>(doc: &'a roxmltree::Document<'i>, class: &str) -> Vec<roxmltre
 }
 
 /// The text of a group, its lines joined and every run of white space one space.
-fn text_of(group: roxmltree::Node<'_, '_>) -> String {
+pub(crate) fn text_of(group: roxmltree::Node<'_, '_>) -> String {
     let lines: Vec<&str> = group.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
     lines.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -297,7 +297,7 @@ fn inserting_a_stage_into_one_phase_leaves_every_other_phase_as_it_was() {
 }
 
 /// The pages of `render --to svg --page …` as SVG texts.
-fn svg_pages(chart: &str, args: &[&str], dir: &Path) -> Vec<String> {
+pub(crate) fn svg_pages(chart: &str, args: &[&str], dir: &Path) -> Vec<String> {
     let out = dir.join("page.svg");
     let mut all = vec!["render", chart, "--to", "svg", "-o", out.to_str().unwrap()];
     all.extend_from_slice(args);
@@ -453,7 +453,7 @@ fn pdf_facts(pdf: &Path) -> serde_json::Value {
 }
 
 /// Text without white space, Thai SARA AM written as its two parts (pdftotext splits it).
-fn squeezed(text: &str) -> String {
+pub(crate) fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace('\u{0E33}', "\u{0E4D}\u{0E32}")
 }
 

@@ -235,7 +235,18 @@ fn the_example_chart_has_the_documented_shape() {
     let top: Keys = serde_json::from_str(&json).unwrap();
     assert_eq!(
         top.0,
-        ["version", "title", "chart_version", "languages", "actors", "phases", "stages", "edges", "requirements"]
+        [
+            "version",
+            "title",
+            "chart_version",
+            "languages",
+            "actors",
+            "phases",
+            "stages",
+            "edges",
+            "requirements",
+            "numbering"
+        ]
     );
     #[derive(Deserialize)]
     struct Stages {
@@ -244,7 +255,7 @@ fn the_example_chart_has_the_documented_shape() {
     let stage_keys = serde_json::from_str::<Stages>(&json).unwrap().stages;
     assert_eq!(stage_keys.len(), 6);
     for keys in stage_keys {
-        assert_eq!(keys.0, ["id", "kind", "label", "owners", "phase", "within", "notes", "refs", "span"]);
+        assert_eq!(keys.0, ["id", "kind", "label", "owners", "phase", "within", "notes", "refs", "span", "number"]);
     }
     assert_eq!(model["version"], json!(1));
     assert_eq!(
@@ -283,6 +294,10 @@ fn the_example_chart_has_the_documented_shape() {
     assert_eq!(stages[0]["kind"], json!("start"));
     assert_eq!(stages[2]["kind"], json!("decision"));
     assert_eq!(stages[5]["kind"], json!("end"));
+    // The chart writes no numbers: each stage's is its place in reading order.
+    let numbers: Vec<&Value> = stages.iter().map(|s| &s["number"]).collect();
+    assert_eq!(numbers, [&json!(1), &json!(2), &json!(3), &json!(4), &json!(6), &json!(5)]);
+    assert_eq!(model["numbering"], json!({"required": false, "last": null, "retired": [], "numbered": false}));
 
     let edges = model["edges"].as_array().unwrap();
     let yes = edges.iter().find(|e| e["from"] == "indicators" && e["to"] == "shelter").unwrap();

@@ -90,8 +90,8 @@ pub(crate) struct Plan<'c> {
     pub lanes: Vec<Lane>,
     pub bands: Vec<Band>,
     pub lane_of: Vec<usize>,
-    /// The step number of each stage, as in the narrative.
-    pub numbers: Vec<usize>,
+    /// The number each stage is cited by, as in the narrative ([`crate::numbers::step_numbers`]).
+    pub numbers: Vec<Option<u32>>,
     /// The edges as (from, to, label), each distinct edge once, in source order.
     pub edges: Vec<(StageId, StageId, Option<String>)>,
     /// Each stage's row in its band.
@@ -169,7 +169,7 @@ impl<'c> Plan<'c> {
             lanes,
             bands,
             lane_of,
-            numbers: crate::markdown::reading_order_numbers(chart),
+            numbers: crate::numbers::step_numbers(chart),
             edges,
             rows: vec![0; n],
             band_edges,
@@ -267,7 +267,10 @@ impl<'c> Plan<'c> {
 
     pub fn label(&self, stage: StageId) -> String {
         let text = self.chart.text(&self.chart.model.stage(stage).label, &self.options);
-        format!("{} · {}", self.numbers[stage.index()], text.trim())
+        match self.numbers[stage.index()] {
+            Some(n) => format!("{n} · {}", text.trim()),
+            None => text.trim().to_owned(),
+        }
     }
 }
 

@@ -337,7 +337,14 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         let style: Cow<'_, str> = if stage.owners.is_empty() { format!("{style},dashed").into() } else { style.into() };
         let width = if stage.kind == StageKind::Decision { DECISION_WIDTH } else { LABEL_WIDTH };
         let mut label = Block::default();
-        label.text(self.chart.text(&stage.label, self.options), width, ty.label, |line| line);
+        // The number the chart writes, as the laid-out diagram shows it; a chart without numbers
+        // of its own is drawn as before, without the reading-order numbers (crate::numbers).
+        let text = self.chart.text(&stage.label, self.options);
+        let text: Cow<'_, str> = match stage.number {
+            Some(n) => format!("{} · {}", n.value, text.trim()).into(),
+            None => text.into(),
+        };
+        label.text(&text, width, ty.label, |line| line);
         self.caption(stage, &mut label);
         let fill = stage.phase.map_or(NO_PHASE_FILL, |p| PHASE_FILLS[p.index() % PHASE_FILLS.len()]);
         let mark: Cow<'_, str> = match self.marks.and_then(|m| m.stages.get(index).copied().flatten()) {

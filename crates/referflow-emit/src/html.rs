@@ -71,16 +71,24 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
     page
 }
 
-/// The narrative in the language of `options`, as HTML (without its Mermaid diagram). Its
-/// anchors start with the language's index (`1-step-3`), so that the narratives of several
-/// languages can share a page.
+/// The narrative in the language of `options`, as HTML (without its Mermaid diagram).
+///
+/// The first language's anchors are the narrative's own (`step-14`, `actors`), so that
+/// `page.html#step-14` names step 14 in every revision of the page; every other language's
+/// start with its code (`th-step-14`, `th-actors`), so that the narratives of several languages
+/// can share a page with every id unique. A code is two or three lowercase letters with
+/// subtags (`pt-BR`), ASCII like the ids, and the declared codes are distinct (RF009); the
+/// diagrams' ids start with `l0-`, `l1-` …, which no code does.
 pub fn render_narrative(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
     let markdown = render_markdown(chart, &RenderOptions { diagram: false, ..*options });
     let mut body = String::new();
     html::push_html(&mut body, Parser::new_ext(&markdown, Options::ENABLE_TABLES));
+    if options.lang == 0 {
+        return body;
+    }
     // User text cannot contain `id="` or `href="#`: pulldown-cmark escapes its quotes.
-    let i = options.lang;
-    body.replace("id=\"", &format!("id=\"{i}-")).replace("href=\"#", &format!("href=\"#{i}-"))
+    let code = chart.lang(options);
+    body.replace("id=\"", &format!("id=\"{code}-")).replace("href=\"#", &format!("href=\"#{code}-"))
 }
 
 /// The CSS that shows the section of the checked language and marks its switch.

@@ -12,9 +12,14 @@
 //! the top whatever their section); a chart without phases has a single "Steps" section. Then the outcomes, the requirements with their verdicts,
 //! and the Mermaid diagram unless [`RenderOptions::diagram`] is false.
 //!
-//! Steps are numbered 1, 2, 3 … down the document, without restarting, so a number names one
-//! step everywhere; inside a section they follow [`Chart::reading_order`]. Every stage appears
-//! exactly once.
+//! Inside a section the steps follow [`Chart::reading_order`], and every stage appears exactly
+//! once. A chart without numbers of its own has its steps numbered 1, 2, 3 … down the document,
+//! without restarting, so a number names one step everywhere. A chart that writes its numbers
+//! (`step 14 screen "…"`) is cited by those ([`crate::numbers::step_numbers`]): they stay the
+//! same from one revision to the next, so down the document they may be out of order (a step
+//! added later, 38, between 2 and 3) and the introduction says so; the table of contents lists
+//! each section's numbers as runs (`steps 2–3, 38`), never a `first–last` that would misstate
+//! them. A stage without a number in such a chart is shown by its label alone.
 //!
 //! The words the document writes itself are English, or Thai for a Thai rendering (`th`);
 //! user text is shown in the chosen language, falling back to the first.
@@ -23,10 +28,12 @@
 //!
 //! Links never point at the slugs a renderer makes from heading text (GitHub, pulldown-cmark
 //! and others each make different ones, and user text would decide them). Each target carries
-//! an explicit `<a id="…"></a>` whose id the tool makes from numbers alone: `step-N` for step
-//! N, `phase-N` for the N-th phase of the source, and the fixed ids `entry-points`, `actors`,
-//! `other-steps` (or `steps` without phases), `outcomes`, `requirements`, `diagram`. The HTML
-//! page relies on the `step-` prefix to keep anchors unique per language.
+//! an explicit `<a id="…"></a>` whose id the tool makes in ASCII, never from user text:
+//! `step-N` for step N (a stage without a number: [`crate::numbers::Anchor`]), `phase-N` for
+//! the N-th phase of the source, and the fixed ids `entry-points`, `actors`, `other-steps` (or
+//! `steps` without phases), `outcomes`, `requirements`, `diagram`. The HTML page puts the
+//! language before the ids of every language but the first (`th-step-14`), to keep them
+//! unique on a page that holds several.
 //!
 //! # Escaping
 //!
@@ -72,6 +79,7 @@ use referflow_check::{ByStage, Label, Requirement, Rule, StageId};
 use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, RenderOptions, RequirementStatus};
+use crate::numbers::Anchor;
 use crate::out::Out;
 
 /// The narrative of `chart` in the language of `options`.
@@ -97,6 +105,8 @@ pub(crate) struct Words {
     pub(crate) untitled: &'static str,
     version: &'static str,
     intro: &'static str,
+    /// The introduction of a chart that writes its own step numbers.
+    intro_numbered: &'static str,
     contents: &'static str,
     entry_points: &'static str,
     entry_points_intro: &'static str,
@@ -162,6 +172,10 @@ const ENGLISH: Words = Words {
     intro: "This document describes the referral chart step by step: who is responsible, within what time, on \
             what legal basis, and what happens next. The steps are numbered in reading order, starting from the \
             entry points, and every “Next” entry links to the step it leads to.",
+    intro_numbered: "This document describes the referral chart step by step: who is responsible, within what time, \
+                     on what legal basis, and what happens next. Each step keeps the number the chart gives it, \
+                     which stays the same from one revision to the next, so the numbers need not run in order; \
+                     every “Next” entry links to the step it leads to.",
     contents: "Contents",
     entry_points: "Entry points",
     entry_points_intro: "A case can start at any of these steps:",
@@ -223,6 +237,9 @@ const THAI: Words = Words {
     intro: "เอกสารนี้อธิบายแผนผังการส่งต่อทีละขั้นตอน ได้แก่ ผู้รับผิดชอบ กรอบเวลา ฐานทางกฎหมาย และขั้นตอนถัดไป \
             ขั้นตอนต่าง ๆ มีหมายเลขเรียงตามลำดับการอ่านโดยเริ่มจากจุดเริ่มต้น \
             และทุกรายการใน “ขั้นตอนถัดไป” เชื่อมโยงไปยังขั้นตอนนั้น",
+    intro_numbered: "เอกสารนี้อธิบายแผนผังการส่งต่อทีละขั้นตอน ได้แก่ ผู้รับผิดชอบ กรอบเวลา ฐานทางกฎหมาย และขั้นตอนถัดไป \
+                     แต่ละขั้นตอนมีหมายเลขที่กำหนดไว้ในแผนผังและคงเดิมในทุกฉบับที่แก้ไข หมายเลขจึงอาจไม่เรียงตามลำดับ \
+                     และทุกรายการใน “ขั้นตอนถัดไป” เชื่อมโยงไปยังขั้นตอนนั้น",
     contents: "สารบัญ",
     entry_points: "จุดเริ่มต้น",
     entry_points_intro: "กรณีอาจเริ่มต้นได้จากขั้นตอนใดขั้นตอนหนึ่งต่อไปนี้",
@@ -327,8 +344,8 @@ struct Narrative<'c, 'a, 's> {
     options: &'c RenderOptions,
     words: &'static Words,
     sections: Vec<Section>,
-    /// The step number of each stage (by stage index), from 1.
-    numbers: Vec<usize>,
+    /// The number each stage is cited by (by stage index): [`crate::numbers::step_numbers`].
+    numbers: Vec<Option<u32>>,
     /// The stages in document order.
     in_order: Vec<StageId>,
     outgoing: ByStage<Link<'a, 's>>,
@@ -340,7 +357,8 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
     fn new(chart: &'c Chart<'a, 's>, options: &'c RenderOptions) -> Self {
         let model = chart.model;
         let n = model.stages.len();
-        let (sections, numbers) = numbered_sections(chart);
+        let (sections, reading) = numbered_sections(chart);
+        let numbers = crate::numbers::shown(chart, &reading);
         let in_order: Vec<StageId> = sections.iter().flat_map(|s| s.stages.iter().copied()).collect();
 
         // A repeated edge (RF107) says nothing new to a reader: only the first of each counts.
@@ -432,7 +450,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         if let Some(version) = &model.version {
             let _ = write!(out, "**{}:** {}\n\n", self.words.version, escape(version, Breaks::Html));
         }
-        out.push_str(self.words.intro);
+        out.push_str(if model.is_numbered() { self.words.intro_numbered } else { self.words.intro });
         out.push_str("\n\n");
     }
 
@@ -447,13 +465,13 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
         for section in &self.sections {
             let mut line = format!("- [{}](#{})", self.section_title(section, Breaks::Space), section.kind.anchor());
-            let numbers: Vec<usize> = section.stages.iter().map(|s| self.numbers[s.index()]).collect();
-            match (numbers.first(), numbers.last()) {
+            let numbers: Vec<u32> = section.stages.iter().filter_map(|s| self.numbers[s.index()]).collect();
+            match &numbers[..] {
                 // "Steps (steps 1–6)" says nothing.
                 _ if matches!(section.kind, SectionKind::All) => {}
-                (Some(first), Some(last)) if first == last => line.push_str(&format!(" ({} {first})", w.step_range)),
-                (Some(first), Some(last)) => line.push_str(&format!(" ({} {first}–{last})", w.steps_range)),
-                _ => {}
+                [] => {}
+                [one] => line.push_str(&format!(" ({} {one})", w.step_range)),
+                many => line.push_str(&format!(" ({} {})", w.steps_range, crate::numbers::runs(many.iter().copied()))),
             }
             out.push_str(&line);
             out.push('\n');
@@ -529,8 +547,13 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                 out.push_str("—");
             }
             for (k, s) in stages.iter().enumerate() {
-                let n = self.numbers[s.index()];
-                let _ = write!(out, "{}[{n}](#step-{n})", if k == 0 { "" } else { ", " });
+                out.push_str(if k == 0 { "" } else { ", " });
+                match self.numbers[s.index()] {
+                    Some(n) => {
+                        let _ = write!(out, "[{n}](#{})", self.anchor(*s));
+                    }
+                    None => self.write_label_link(out, *s),
+                }
             }
         };
         for (i, actor) in model.actors.iter().enumerate() {
@@ -581,13 +604,13 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
     fn step(&self, out: &mut Out<'_>, id: StageId) {
         let w = self.words;
         let stage = self.chart.model.stage(id);
-        let n = self.numbers[id.index()];
-        let _ = write!(
-            out,
-            "### <a id=\"step-{n}\"></a>{} {n}: {}\n\n",
-            w.step,
-            escape(self.chart.text(&stage.label, self.options), Breaks::Space)
-        );
+        let label = escape(self.chart.text(&stage.label, self.options), Breaks::Space);
+        let _ = match self.numbers[id.index()] {
+            Some(n) => write!(out, "### <a id=\"{}\"></a>{} {n}: {label}\n\n", self.anchor(id), w.step),
+            // A heading of its label alone: a stage without a number has nothing else to be named by.
+            None if label.trim().is_empty() => write!(out, "### <a id=\"{}\"></a>—\n\n", self.anchor(id)),
+            None => write!(out, "### <a id=\"{}\"></a>{label}\n\n", self.anchor(id)),
+        };
         let kind = match stage.kind {
             StageKind::Start => w.kinds[0],
             StageKind::Step => w.kinds[1],
@@ -635,8 +658,13 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         if !incoming.is_empty() {
             let _ = write!(out, "- **{}:** ", w.comes_after);
             for (k, link) in incoming.iter().enumerate() {
-                let n = self.numbers[link.stage.index()];
-                let _ = write!(out, "{}[{} {n}](#step-{n})", if k == 0 { "" } else { ", " }, w.step_in_text);
+                out.push_str(if k == 0 { "" } else { ", " });
+                match self.numbers[link.stage.index()] {
+                    Some(n) => {
+                        let _ = write!(out, "[{} {n}](#{})", w.step_in_text, self.anchor(link.stage));
+                    }
+                    None => self.write_label_link(out, link.stage),
+                }
                 if let Some(label) = link.label {
                     let _ = write!(out, " ({})", self.branch(label));
                 }
@@ -690,7 +718,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         if case.is_empty() || thai { format!("{case}{shown}") } else { format!("{case} {shown}") }
     }
 
-    /// `[Step 3: label](#step-3)`.
+    /// `[Step 3: label](#step-3)`; `[label](#stage-…)` for a stage without a number.
     fn step_link(&self, id: StageId) -> String {
         let mut out = Out::string(64);
         self.write_step_link(&mut out, id);
@@ -698,9 +726,21 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
     }
 
     fn write_step_link(&self, out: &mut Out<'_>, id: StageId) {
-        let n = self.numbers[id.index()];
+        let Some(n) = self.numbers[id.index()] else { return self.write_label_link(out, id) };
         let label = escape(self.chart.text(&self.chart.model.stage(id).label, self.options), Breaks::Space);
-        let _ = write!(out, "[{} {n}: {label}](#step-{n})", self.words.step);
+        let _ = write!(out, "[{} {n}: {label}](#{})", self.words.step, self.anchor(id));
+    }
+
+    /// `[label](#stage-…)`: a link to a stage without a number, which has only its label to
+    /// be named by.
+    fn write_label_link(&self, out: &mut Out<'_>, id: StageId) {
+        let label = escape(self.chart.text(&self.chart.model.stage(id).label, self.options), Breaks::Space);
+        let label = if label.trim().is_empty() { "—".to_string() } else { label };
+        let _ = write!(out, "[{label}](#{})", self.anchor(id));
+    }
+
+    fn anchor(&self, id: StageId) -> Anchor<'a> {
+        Anchor::of(self.chart, &self.numbers, id)
     }
 
     /// `24h` as `24 hours`; a text the tool does not recognise stays as written.

@@ -20,7 +20,10 @@
 //!
 //! A circle would also say "outcome", but a circle grows with its label in both directions and
 //! outcome labels are sentences. A stage's time limit is a second line of its label, `≤ 24h`,
-//! the limit as the author wrote it. Branch labels sit on their edges (`-->|"yes"|`), in the
+//! the limit as the author wrote it. A chart that writes step numbers (`step 14 screen …`) has
+//! each number before its label, `14 · Screen with the national form`, as in the laid-out
+//! diagram; a chart without them shows none (its narrative numbers steps in reading order,
+//! which Mermaid never showed). Branch labels sit on their edges (`-->|"yes"|`), in the
 //! chosen language, `yes`/`no` translated by the tool. The chart's title becomes `accTitle` (the
 //! SVG's accessible title); Mermaid has no visible title for a flowchart other than YAML front
 //! matter, which would be a second escaping context for the same text, and every page that shows
@@ -111,6 +114,12 @@ pub fn render_mermaid(chart: &Chart<'_, '_>, options: &RenderOptions) -> String 
             StageKind::End => ("[[", "]]"),
         };
         let mut label = String::new();
+        // The number the chart writes, as the laid-out diagram shows it; a chart without numbers
+        // of its own is drawn as before, without the reading-order numbers (crate::numbers).
+        if let Some(number) = stage.number {
+            label.push_str(&number.value.to_string());
+            label.push_str(" · ");
+        }
         push_escaped(&mut label, chart.text(&stage.label, options), "<br>");
         if let Some(limit) = &stage.within {
             if !label.is_empty() {

@@ -41,6 +41,35 @@ struct Model<'a> {
     stages: Lazy<'a, Stage<'a>>,
     edges: Lazy<'a, Edge<'a>>,
     requirements: Vec<Requirement<'a>>,
+    /// How the chart numbers its stages: the `numbering` and `retired` statements.
+    numbering: Numbering<'a>,
+}
+
+/// The `numbering` and `retired` statements, and whether the chart writes numbers at all.
+#[derive(Serialize, JsonSchema)]
+struct Numbering<'a> {
+    /// `numbering required`: every stage must carry a number (RF111 warns about one without).
+    required: bool,
+    /// `numbering last N`: the highest number ever given, or null.
+    #[schemars(range(min = 1))]
+    last: Option<u32>,
+    /// `retired`: numbers of stages that are gone, never to be given again (RF012), in source
+    /// order.
+    retired: Vec<Retired<'a>>,
+    /// True when some stage has a number written in the chart (`step 14 screen …`): then each
+    /// stage's `number` is the chart's and stays the same from one revision to the next. False
+    /// when the chart writes none: then each `number` is the stage's place in reading order,
+    /// which an inserted stage moves.
+    numbered: bool,
+}
+
+/// A retired number, with the text of the stage that had it when the chart records it.
+#[derive(Serialize, JsonSchema)]
+struct Retired<'a> {
+    #[schemars(range(min = 1))]
+    number: u32,
+    /// The text written after the number (`retired 14 "Old screening"`), or null.
+    text: Option<&'a str>,
 }
 
 /// A sequence made as it is written out: a large chart's stages and edges never all exist in
@@ -111,6 +140,12 @@ struct Stage<'a> {
     refs: Vec<&'a str>,
     /// Where the stage is defined: from its kind keyword to the end of its block.
     span: Span<'a>,
+    /// The number the stage is cited by, as every output shows it: the number written in the
+    /// chart (`step 14 screen …`), or, in a chart that writes none, the stage's place in
+    /// reading order from 1. Null only for a stage without a number in a chart that numbers
+    /// its stages.
+    #[schemars(range(min = 1))]
+    number: Option<u32>,
 }
 
 /// What a stage is: an entry point, a step, a decision or an outcome.
@@ -314,13 +349,18 @@ pub fn write_model_json_in(
         let at = indexes[i].line_col(file.text, start as usize);
         Span { file: (i > 0).then_some(file.name), start, end, line: at.line, column: at.column }
     };
-    serde_json::to_writer_pretty(&mut sink, &mirror(chart, &locate))?;
+    let numbers = crate::numbers::step_numbers(chart);
+    serde_json::to_writer_pretty(&mut sink, &mirror(chart, &locate, &numbers))?;
     sink.write_all(b"\n")?;
     sink.flush()
 }
 
 /// The model in the shape of the format.
-fn mirror<'a>(chart: &Chart<'a, '_>, locate: &'a dyn Fn(referflow_syntax::Span) -> Span<'a>) -> Model<'a> {
+fn mirror<'a>(
+    chart: &Chart<'a, '_>,
+    locate: &'a dyn Fn(referflow_syntax::Span) -> Span<'a>,
+    numbers: &'a [Option<u32>],
+) -> Model<'a> {
     let model: &'a referflow_check::Model<'_> = chart.model;
     let stage_id = move |id: &StageId| model.stage(*id).id;
     let text_map = move |t| texts(&model.languages, t);
@@ -341,7 +381,7 @@ fn mirror<'a>(chart: &Chart<'a, '_>, locate: &'a dyn Fn(referflow_syntax::Span) 
             .map(|p| Phase { id: p.id, name: text_map(&p.name), stages: p.stages.iter().map(stage_id).collect() })
             .collect(),
         stages: Lazy::new(move || {
-            model.stages.iter().map(move |s| Stage {
+            model.stages.iter().zip(numbers).map(move |(s, number)| Stage {
                 id: s.id,
                 kind: match s.kind {
                     referflow_syntax::StageKind::Start => StageKind::Start,
@@ -356,6 +396,7 @@ fn mirror<'a>(chart: &Chart<'a, '_>, locate: &'a dyn Fn(referflow_syntax::Span) 
                 notes: s.notes.iter().map(text_map).collect(),
                 refs: s.refs.iter().map(|r| r.as_ref()).collect(),
                 span: locate(s.span),
+                number: *number,
             })
         }),
         edges: Lazy::new(move || {
@@ -396,6 +437,17 @@ fn mirror<'a>(chart: &Chart<'a, '_>, locate: &'a dyn Fn(referflow_syntax::Span) 
                 }
             })
             .collect(),
+        numbering: Numbering {
+            required: model.numbering.required.is_some(),
+            last: model.numbering.last.map(|n| n.value),
+            retired: model
+                .numbering
+                .retired
+                .iter()
+                .map(|r| Retired { number: r.number.value, text: r.text.as_deref() })
+                .collect(),
+            numbered: model.is_numbered(),
+        },
     }
 }
 

@@ -389,8 +389,13 @@ fn range_block(
     let page_word = words(lang).page;
     // Markers name steps by number (the number every box and the narrative show): a label
     // would make them as tall as the boxes and split pages more. No-break spaces keep
-    // `page 3` on one line.
+    // `page 3` on one line. A stage without a number (in a chart that numbers its stages) has
+    // only its label to be named by.
     let step_word = crate::markdown::words_for(lang).step_in_text;
+    let cite = |s: &StageId| match plan.numbers[s.index()] {
+        Some(n) => n.to_string(),
+        None => plan.chart.text(&plan.chart.model.stage(*s).label, &plan.options).trim().to_owned(),
+    };
     let page = |s: &StageId| page_of.get(s).copied().unwrap_or(placeholder);
     let mut block = Block::default();
     let mut index: BTreeMap<StageId, usize> = BTreeMap::new();
@@ -445,7 +450,10 @@ fn range_block(
         let lane = if shown.contains(&target_lane) { target_lane } else { block.nodes[sources[0].0].lane };
         let below = sources.iter().map(|(f, _)| block.nodes[*f].row + 1).max().unwrap_or(0);
         let row = free(lane, below, 1);
-        let text = format!("→ {step_word}\u{a0}{} ({page_word}\u{a0}{})", plan.numbers[to.index()], page(&to));
+        let text = match plan.numbers[to.index()] {
+            Some(n) => format!("→ {step_word}\u{a0}{n} ({page_word}\u{a0}{})", page(&to)),
+            None => format!("→ {} ({page_word}\u{a0}{})", cite(&to), page(&to)),
+        };
         block.nodes.push(Node { what: What::To(to), lane, row, text });
         let marker = block.nodes.len() - 1;
         for (f, label) in sources {
@@ -461,18 +469,17 @@ fn range_block(
         let above = targets.iter().map(|t| block.nodes[*t].row - 1).min().unwrap_or(0);
         let row = free(lane, above, -1);
         // `← step 2, 11 (page 2); 16 (page 4)`: the steps it comes from, by page.
-        let mut by_page: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut by_page: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for s in &sources {
-            by_page.entry(page(s)).or_default().push(plan.numbers[s.index()]);
+            by_page.entry(page(s)).or_default().push(cite(s));
         }
-        let parts: Vec<String> = by_page
-            .iter()
-            .map(|(p, numbers)| {
-                let numbers: Vec<String> = numbers.iter().map(ToString::to_string).collect();
-                format!("{} ({page_word}\u{a0}{p})", numbers.join(", "))
-            })
-            .collect();
-        let text = format!("← {step_word}\u{a0}{}", parts.join("; "));
+        let parts: Vec<String> =
+            by_page.iter().map(|(p, cited)| format!("{} ({page_word}\u{a0}{p})", cited.join(", "))).collect();
+        let text = if sources.iter().any(|s| plan.numbers[s.index()].is_some()) {
+            format!("← {step_word}\u{a0}{}", parts.join("; "))
+        } else {
+            format!("← {}", parts.join("; "))
+        };
         block.nodes.push(Node { what: What::From(sources[0]), lane, row, text });
         for t in targets {
             block.links.push((block.nodes.len() - 1, t, None));
@@ -835,13 +842,20 @@ fn overview(
         let pages: Vec<usize> =
             ranges.iter().enumerate().filter(|(_, r)| r.0 == b).map(|(k, _)| number + 1 + k).collect();
         let (Some(first), Some(last)) = (pages.first(), pages.last()) else { continue };
-        let numbers: Vec<usize> = band.stages.iter().map(|s| plan.numbers[s.index()]).collect();
-        let (lo, hi) = (numbers.iter().min().copied().unwrap_or(0), numbers.iter().max().copied().unwrap_or(0));
-        let steps = if lo == hi { format!("{steps_word} {lo}") } else { format!("{steps_word} {lo}–{hi}") };
+        // Runs of the band's numbers (`steps 1–5`; with numbers written in the chart, which need
+        // not be in order, `steps 2–3, 38`).
+        let numbers = crate::numbers::runs(band.stages.iter().filter_map(|s| plan.numbers[s.index()]));
+        let steps = if numbers.is_empty() { String::new() } else { format!("{steps_word} {numbers}") };
         let pages =
             if first == last { format!("{} {first}", words.page) } else { format!("{} {first}–{last}", words.page) };
-        let title = if band.title.is_empty() { steps.clone() } else { band.title.clone() };
-        boxes.push((band.id.clone(), [title, format!("{steps} · {pages}")].to_vec()));
+        let lines = match (band.title.is_empty(), steps.is_empty()) {
+            (false, false) => vec![band.title.clone(), format!("{steps} · {pages}")],
+            (true, false) => vec![steps.clone(), format!("{steps} · {pages}")],
+            // A band of stages without numbers only.
+            (false, true) => vec![band.title.clone(), pages],
+            (true, true) => vec![pages],
+        };
+        boxes.push((band.id.clone(), lines));
     }
     let gap = m.size * 1.5;
     let available = height - y - frame.margin;
