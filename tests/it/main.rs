@@ -22,6 +22,7 @@ mod output_safety;
 mod publish;
 mod rules;
 mod serve;
+mod since;
 
 use std::path::Path;
 

@@ -434,6 +434,9 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
         out.push_str(self.words.intro);
         out.push_str("\n\n");
+        out.push_str(&crate::since::narrative_note(self.chart, self.chart.lang(self.options), |v| {
+            escape(v, Breaks::Space)
+        }));
     }
 
     fn contents(&self, out: &mut Out<'_>) {
@@ -584,9 +587,10 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         let n = self.numbers[id.index()];
         let _ = write!(
             out,
-            "### <a id=\"step-{n}\"></a>{} {n}: {}\n\n",
+            "### <a id=\"step-{n}\"></a>{} {n}: {}{}\n\n",
             w.step,
-            escape(self.chart.text(&stage.label, self.options), Breaks::Space)
+            escape(self.chart.text(&stage.label, self.options), Breaks::Space),
+            crate::since::heading_mark(self.chart, self.chart.lang(self.options), id)
         );
         let kind = match stage.kind {
             StageKind::Start => w.kinds[0],
