@@ -1,15 +1,15 @@
 //! `referflow diff OLD NEW [--format md|json|dot|svg]`
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use referflow_check::diff;
+use referflow_check::{Checked, Levels, diff};
 use referflow_emit::chart::{Chart, RenderOptions};
 use referflow_emit::diff_report;
 use referflow_emit::graphviz::{self, ImageFormat};
 
-use crate::input;
+use crate::input::{self, Loaded};
 use crate::{Outcome, report_failure};
 
 #[derive(Debug, clap::Args)]
@@ -40,21 +40,10 @@ pub fn run(args: Args) -> Outcome {
         report_failure(&crate::Failure("only one side of a diff can be read from standard input".into()));
         return Outcome::Trouble;
     }
-    let mut files = Vec::new();
+    let mut sides = Vec::new();
     for path in [&args.old, &args.new] {
-        match input::load(path) {
-            Ok(file) => files.push(file),
-            Err(failure) => {
-                report_failure(&failure);
-                return Outcome::Trouble;
-            }
-        }
-    }
-    // A chart with includes is compared whole: its files read as `referflow check` reads them.
-    let mut sources = Vec::new();
-    for (path, file) in [&args.old, &args.new].into_iter().zip(&files) {
-        match crate::driver::include::chart_of(path, file) {
-            Ok(chart) => sources.push(chart),
+        match Side::read(path) {
+            Ok(side) => sides.push(side),
             Err(failure) => {
                 report_failure(&failure);
                 return Outcome::Trouble;
@@ -71,36 +60,23 @@ pub fn run(args: Args) -> Outcome {
         }
     };
     let arena = bumpalo::Bump::new();
-    let checked: Vec<_> = (files.iter().zip(&sources))
-        .map(|(file, chart)| match chart {
-            Some(chart) => chart.check(&arena, &levels),
-            None => referflow_check::check_with(&referflow_syntax::parse(&file.text), &levels),
-        })
-        .collect();
-    // A chart with errors of the language cannot be compared: its model is not what its author
-    // meant. A requirement that fails (RF201, RF202) is an error too, but it is exactly what a
-    // reviewer needs to see, so it is reported as a problem the revision introduces.
+    let checked: Vec<_> = sides.iter().map(|side| side.check(&arena, &levels)).collect();
+    // Every chart that cannot be compared is reported, not only the first.
     let mut broken = false;
-    for ((file, checked), chart) in files.iter().zip(&checked).zip(&sources) {
-        if checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
-            match chart {
-                Some(chart) => chart.print(&checked.diagnostics),
-                None => crate::print_diagnostics(file, &checked.diagnostics),
-            }
-            eprintln!("error: {}: the chart has errors of the language, so it is not compared", file.name);
-            broken = true;
-        }
+    for (side, checked) in sides.iter().zip(&checked) {
+        broken |= side.refused(checked);
     }
     if broken {
         return Outcome::Trouble;
     }
+    let files: Vec<&Loaded> = sides.iter().map(|side| &side.file).collect();
     let (old, new) = (&checked[0], &checked[1]);
     let changes = diff::compare(old, new, &levels);
     let text = match args.format {
         Format::Md => diff_report::render_diff_markdown(&changes, &files[0].name, &files[1].name),
         Format::Json => diff_report::render_diff_json(&changes),
         Format::Dot | Format::Svg => {
-            let chart = Chart { model: &new.model, diagnostics: &new.diagnostics };
+            let chart = Chart { model: &new.model, diagnostics: &new.diagnostics, since: None };
             let options = RenderOptions::default();
             let marks = diff_report::marks(&changes, &chart, &options);
             let dot = referflow_emit::dot::render_dot_with_marks(&chart, &options, &marks);
@@ -119,4 +95,43 @@ pub fn run(args: Args) -> Outcome {
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if changes.is_empty() { Outcome::Clean } else { Outcome::Errors }
+}
+
+/// One revision of a chart to compare, read as `referflow check` reads it: the file, and the
+/// files it includes when it has any. `render --since` reads its old revision this way too.
+pub struct Side {
+    pub file: Loaded,
+    sources: Option<crate::driver::include::Sources>,
+}
+
+impl Side {
+    pub fn read(path: &Path) -> Result<Side, crate::Failure> {
+        let file = input::load(path)?;
+        // A chart with includes is compared whole: its files read as `referflow check` reads them.
+        let sources = crate::driver::include::chart_of(path, &file)?;
+        Ok(Side { file, sources })
+    }
+
+    pub fn check<'a>(&'a self, arena: &'a bumpalo::Bump, levels: &Levels) -> Checked<'a> {
+        match &self.sources {
+            Some(chart) => chart.check(arena, levels),
+            None => referflow_check::check_with(&referflow_syntax::parse(&self.file.text), levels),
+        }
+    }
+
+    /// Whether the chart cannot be compared, reporting why: errors of the language mean its model
+    /// is not what its author meant. A requirement that fails (RF201, RF202) is an error too,
+    /// but it is exactly what a reviewer needs to see, so it is reported as a problem the
+    /// revision introduces.
+    pub fn refused(&self, checked: &Checked<'_>) -> bool {
+        if !checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
+            return false;
+        }
+        match &self.sources {
+            Some(chart) => chart.print(&checked.diagnostics),
+            None => crate::print_diagnostics(&self.file, &checked.diagnostics),
+        }
+        eprintln!("error: {}: the chart has errors of the language, so it is not compared", self.file.name);
+        true
+    }
 }

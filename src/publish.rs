@@ -9,6 +9,7 @@ use referflow_emit::chart::{Chart, Direction, RenderOptions};
 use referflow_emit::hearing::{self, Cover};
 use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
 use referflow_emit::scene::{self, Page};
+use referflow_emit::since::Changes;
 use referflow_emit::{dot, html, markdown, mermaid, model_json, pdf, png};
 
 use crate::input::{self, Loaded};
@@ -49,6 +50,10 @@ pub struct RenderArgs {
     style: StyleArgs,
     #[command(flatten)]
     paper: PaperArgs,
+    /// Mark the stages added or changed since this earlier revision of the chart, with a legend
+    /// (dot, md, svg, png, pdf, html).
+    #[arg(long, value_name = "OLD.flow")]
+    since: Option<PathBuf>,
 }
 
 /// Pages of a fixed size for svg, png and pdf.
@@ -116,6 +121,10 @@ pub struct BuildArgs {
     status: Option<String>,
     #[command(flatten)]
     paper: PaperArgs,
+    /// Mark the stages added or changed since this earlier revision of the chart, with a legend,
+    /// in every document of the bundle (or the hearing pack) but the model's JSON.
+    #[arg(long, value_name = "OLD.flow")]
+    since: Option<PathBuf>,
 }
 
 fn parse_date(text: &str) -> Result<[u16; 3], String> {
@@ -170,6 +179,8 @@ struct Publishable<'s> {
     sources: Option<crate::driver::include::Sources>,
     /// The files' paths as written from the chart's folder, `/` between folders.
     names: Vec<String>,
+    /// The rule levels it was checked at, which `--since` checks the old revision at.
+    levels: referflow_check::Levels,
 }
 
 impl Publishable<'_> {
@@ -255,7 +266,29 @@ fn prepare<'s>(
     });
     let names = names.collect();
     let options = RenderOptions { lang, direction, diagram: !style.no_diagram };
-    Ok(Publishable { checked, options, joined, sources, names })
+    Ok(Publishable { checked, options, joined, sources, names, levels })
+}
+
+/// The stages of the chart at `new` added or changed since the revision at `old` (`--since`):
+/// the old chart read, checked and compared as `referflow diff` does, at the levels the chart
+/// was checked at. An old chart that cannot be compared is reported as `diff` reports it.
+fn changes_since(old: &Path, new: &Path, publishable: &Publishable<'_>) -> Result<Changes, Outcome> {
+    if old.as_os_str() == "-" && new.as_os_str() == "-" {
+        report_failure(&Failure("only one of the chart and --since can be read from standard input".into()));
+        return Err(Outcome::Trouble);
+    }
+    let side = crate::diff::Side::read(old).map_err(|failure| {
+        report_failure(&failure);
+        Outcome::Trouble
+    })?;
+    let arena = bumpalo::Bump::new();
+    let checked = side.check(&arena, &publishable.levels);
+    if side.refused(&checked) {
+        return Err(Outcome::Trouble);
+    }
+    let changes = referflow_check::diff::compare(&checked, &publishable.checked, &publishable.levels);
+    let model = &publishable.checked.model;
+    Ok(Changes::between(&changes, model, checked.model.version.as_deref()))
 }
 
 /// Writes the chart in one format to `sink`. The text formats go out as they are made: at a
@@ -360,6 +393,10 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         report_failure(&Failure("--page applies to --to svg, png and pdf".into()));
         return Outcome::Trouble;
     }
+    if args.since.is_some() && matches!(args.to, Format::Json | Format::Mermaid) {
+        report_failure(&Failure("--since applies to --to dot, md, svg, png, pdf and html".into()));
+        return Outcome::Trouble;
+    }
     let file = match input::load(&args.file) {
         Ok(file) => file,
         Err(failure) => {
@@ -372,8 +409,19 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    let since = match &args.since {
+        Some(old) => match changes_since(old, &args.file, &publishable) {
+            Ok(changes) => Some(changes),
+            Err(outcome) => return outcome,
+        },
+        None => None,
+    };
     let file = publishable.joined.as_ref().unwrap_or(&file);
-    let chart = Chart { model: &publishable.checked.model, diagnostics: &publishable.checked.diagnostics };
+    let chart = Chart {
+        model: &publishable.checked.model,
+        diagnostics: &publishable.checked.diagnostics,
+        since: since.as_ref(),
+    };
     let outcome = match spec {
         Some(spec) => render_pages(&chart, &file.name, &args, &spec, &publishable.options),
         None => render_one(&chart, file, &publishable.texts(file), &args, &publishable.options),
@@ -493,6 +541,13 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    let since = match &args.since {
+        Some(old) => match changes_since(old, &args.file, &publishable) {
+            Ok(changes) => Some(changes),
+            Err(outcome) => return outcome,
+        },
+        None => None,
+    };
     let file = publishable.joined.as_ref().unwrap_or(&file);
     let stem = if args.file.as_os_str() == "-" {
         "chart".to_string()
@@ -507,7 +562,11 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         report_failure(&Failure(format!("{}: cannot create the folder: {e}", crate::input::shown(&dir))));
         return Outcome::Trouble;
     }
-    let chart = Chart { model: &publishable.checked.model, diagnostics: &publishable.checked.diagnostics };
+    let chart = Chart {
+        model: &publishable.checked.model,
+        diagnostics: &publishable.checked.diagnostics,
+        since: since.as_ref(),
+    };
     let options = publishable.options;
     let languages = &chart.model.languages;
 

@@ -219,7 +219,14 @@ fn a_problem_introduced_next_to_a_rename_is_reported_in_the_new_ids() {
     let a = referflow_check::check(&referflow_syntax::parse(&old));
     let b = referflow_check::check(&referflow_syntax::parse(&new));
     let changes = diff::compare(&a, &b, &Default::default());
-    assert_eq!(changes.stages, [diff::StageChange::Renamed { old: "tip_off".into(), new: "report".into() }]);
+    assert_eq!(
+        changes.stages,
+        [diff::StageChange::Renamed {
+            old: "tip_off".into(),
+            new: "report".into(),
+            number: diff::Change { old: None, new: None }
+        }]
+    );
     let messages = |f: &[diff::Finding]| f.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
     assert_eq!(
         messages(&changes.fixed),
@@ -296,4 +303,72 @@ fn problems_are_compared_at_the_levels_of_the_new_charts_referflow_toml() {
     assert_eq!(code, 2, "a bad referflow.toml is trouble, as for check: {stderr}");
     assert!(stderr.contains("unknown rule `no-such-rule`"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A chart that numbers its stages is cited by those numbers: a stage given another number is a
+/// change (a comment on "step 14" would point elsewhere), and every stage is named by its step.
+#[test]
+fn a_renumbered_stage_is_a_change_named_by_its_steps() {
+    let old = std::fs::read_to_string(crate::root().join("tests/fixtures/diff/numbered/old.flow")).unwrap();
+    let renumbered = old.replace("step 14 screen", "step 39 screen").replace("last 38", "last 39");
+    let path = "tests/fixtures/diff/numbered/old.flow";
+    let (code, md, stderr) = referflow(&["diff", path, "-"], renumbered.as_bytes());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(md.contains("stages: 1 changed; numbering: 1 changed."), "{md}");
+    assert!(md.contains("- changed step 39 (`screen`)\n  - number: 14 → 39\n"), "{md}");
+    let (code, json, _) = referflow(&["diff", "--format", "json", path, "-"], renumbered.as_bytes());
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["stages"],
+        serde_json::json!([{
+            "change": "changed",
+            "id": "screen",
+            "fields": [{"field": "number", "old": 14, "new": 39}],
+            "number": {"old": 14, "new": 39}
+        }])
+    );
+    // A number taken away, or given, is a change too.
+    let unnumbered = old.replace("step 14 screen", "step screen").replace("numbering required last 38", "");
+    let (code, md, _) = referflow(&["diff", path, "-"], unnumbered.as_bytes());
+    assert_eq!(code, 1);
+    assert!(md.contains("- changed step 14 (`screen`)\n  - number: 14 → none\n"), "{md}");
+    assert!(md.contains("- numbering no longer required\n- last number given: 38 → none\n"), "{md}");
+    // The same chart: no change.
+    let (code, md, _) = referflow(&["diff", path, "-"], old.as_bytes());
+    assert_eq!(code, 0, "{md}");
+}
+
+/// Added, removed, renamed and changed stages of a numbered chart are named by their steps.
+#[test]
+fn the_stages_of_a_numbered_chart_are_named_by_their_steps() {
+    let (old, new) = ("tests/fixtures/diff/numbered/old.flow", "tests/fixtures/diff/numbered/new.flow");
+    let (code, md, _) = referflow(&["diff", old, new], b"");
+    assert_eq!(code, 1);
+    for line in [
+        "- renamed step 1: `tip_off` → `report`\n",
+        "- changed step 20 (`shelter`)\n  - label:",
+        "- added step 40 (`identified`, end): “Identified as a victim”\n",
+        "- removed step 22 (`assisted`, end): “Assistance plan agreed”\n",
+        "- step 22 retired: “Assistance plan agreed”\n",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+    let (_, json, _) = referflow(&["diff", "--format", "json", old, new], b"");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let numbers: Vec<_> = value["stages"].as_array().unwrap().iter().map(|s| s["number"].clone()).collect();
+    assert_eq!(
+        numbers,
+        [
+            serde_json::json!({"old": 1, "new": 1}),
+            serde_json::json!({"old": 14, "new": 39}),
+            serde_json::json!({"old": 20, "new": 20}),
+            serde_json::json!({"old": null, "new": 40}),
+            serde_json::json!({"old": 22, "new": null}),
+        ]
+    );
+    assert_eq!(
+        value["numbering"][1],
+        serde_json::json!({"change": "retired", "number": 22, "text": "Assistance plan agreed"})
+    );
 }

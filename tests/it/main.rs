@@ -23,6 +23,7 @@ mod output_safety;
 mod publish;
 mod rules;
 mod serve;
+mod since;
 mod step_numbers;
 
 use std::path::Path;

@@ -26,6 +26,9 @@ pub struct ModelDiff {
     pub stages: Vec<StageChange>,
     pub edges: Vec<EdgeChange>,
     pub requirements: Vec<RequirementChange>,
+    /// The `numbering` and `retired` statements: numbers retired or no longer retired, the
+    /// numbering made required or not, the last number given.
+    pub numbering: Vec<NumberingChange>,
     /// Diagnostics the new chart has and the old did not, and the other way round.
     pub introduced: Vec<Finding>,
     pub fixed: Vec<Finding>,
@@ -66,12 +69,37 @@ pub enum EntityChange {
     },
 }
 
+/// A stage's public number (`step 14`), in the chart that has the stage; `None` when it has
+/// none (every stage of a chart that does not number its stages).
+pub type StepNumber = Option<u32>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StageChange {
-    Added { id: String, kind: StageKind, label: Translations },
-    Removed { id: String, kind: StageKind, label: Translations },
-    Renamed { old: String, new: String },
-    Changed { id: String, fields: Vec<FieldChange> },
+    Added {
+        id: String,
+        kind: StageKind,
+        label: Translations,
+        number: StepNumber,
+    },
+    Removed {
+        id: String,
+        kind: StageKind,
+        label: Translations,
+        number: StepNumber,
+    },
+    /// The id changed; the content did not. The number may have changed with it.
+    Renamed {
+        old: String,
+        new: String,
+        number: Change<StepNumber>,
+    },
+    /// `number` is the stage's number in the new chart; a number that changed is also one of
+    /// the `fields` ([`FieldChange::Number`]).
+    Changed {
+        id: String,
+        fields: Vec<FieldChange>,
+        number: StepNumber,
+    },
 }
 
 impl StageChange {
@@ -94,6 +122,21 @@ pub enum FieldChange {
     Phase(Change<Option<String>>),
     Refs(Change<Vec<String>>),
     Notes(Change<Vec<Translations>>),
+    /// Renumbered (14 → 39), or a number given or taken away.
+    Number(Change<StepNumber>),
+}
+
+/// A change to the `numbering` and `retired` statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberingChange {
+    /// A number newly retired, with the removed stage's text when the chart records it.
+    Retired { number: u32, text: Option<String> },
+    /// A number no longer in the retired list.
+    Unretired { number: u32 },
+    /// `numbering required` written or taken away.
+    Required(Change<bool>),
+    /// `numbering last N`: the highest number ever given.
+    Last(Change<StepNumber>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,27 +229,43 @@ pub fn compare(old_checked: &Checked<'_>, new_checked: &Checked<'_>, levels: &Le
     }
     let renamed_to: HashMap<&str, &str> = stage_map.iter().map(|(o, n)| (n.as_str(), o.as_str())).collect();
     let old_by_id: HashMap<&str, &StageContent> = old_stages.iter().map(|(id, c)| (id.as_str(), c)).collect();
-    for (id, new_content) in &new_stages {
+    // Numbers are not content: a stage renumbered is the same stage (its id says so), and a
+    // renamed stage may be renumbered too.
+    let old_numbers: HashMap<&str, StepNumber> = old.stages.iter().map(|s| (s.id, s.number.map(|n| n.value))).collect();
+    let old_number = |id: &str| old_numbers.get(id).copied().flatten();
+    for ((id, new_content), stage) in new_stages.iter().zip(&new.stages) {
+        let number = stage.number.map(|n| n.value);
         if let Some(old_id) = renamed_to.get(id.as_str()) {
-            diff.stages.push(StageChange::Renamed { old: old_id.to_string(), new: id.clone() });
+            let number = Change { old: old_number(old_id), new: number };
+            diff.stages.push(StageChange::Renamed { old: old_id.to_string(), new: id.clone(), number });
         } else if let Some(old_content) = old_by_id.get(id.as_str()) {
-            let fields = old_content.changes(new_content);
+            let mut fields = old_content.changes(new_content);
+            if old_number(id) != number {
+                fields.push(FieldChange::Number(Change { old: old_number(id), new: number }));
+            }
             if !fields.is_empty() {
-                diff.stages.push(StageChange::Changed { id: id.clone(), fields });
+                diff.stages.push(StageChange::Changed { id: id.clone(), fields, number });
             }
         } else {
             diff.stages.push(StageChange::Added {
                 id: id.clone(),
                 kind: new_content.kind,
                 label: new_content.label.clone(),
+                number,
             });
         }
     }
     for (id, c) in &old_stages {
         if !new_ids.contains(id.as_str()) && !stage_map.contains_key(id) {
-            diff.stages.push(StageChange::Removed { id: id.clone(), kind: c.kind, label: c.label.clone() });
+            diff.stages.push(StageChange::Removed {
+                id: id.clone(),
+                kind: c.kind,
+                label: c.label.clone(),
+                number: old_number(id),
+            });
         }
     }
+    diff.numbering = numbering(old, new);
 
     // Edges, as multisets of (from, to, label) in the new chart's ids.
     let edge_key = |m: &Model<'_>, map: Option<&Renames>, e: &crate::model::Edge<'_>| {
@@ -296,6 +355,33 @@ pub fn compare(old_checked: &Checked<'_>, new_checked: &Checked<'_>, levels: &Le
 }
 
 type Renames = HashMap<String, String>;
+
+/// What changed in the `numbering` and `retired` statements: retired numbers by number, in the
+/// new chart's order then the old one's.
+fn numbering(old: &Model<'_>, new: &Model<'_>) -> Vec<NumberingChange> {
+    let (old_n, new_n) = (&old.numbering, &new.numbering);
+    let mut changes = Vec::new();
+    let (old_required, new_required) = (old_n.required.is_some(), new_n.required.is_some());
+    if old_required != new_required {
+        changes.push(NumberingChange::Required(Change { old: old_required, new: new_required }));
+    }
+    let (old_last, new_last) = (old_n.last.map(|n| n.value), new_n.last.map(|n| n.value));
+    if old_last != new_last {
+        changes.push(NumberingChange::Last(Change { old: old_last, new: new_last }));
+    }
+    for retired in &new_n.retired {
+        if !old_n.is_retired(retired.number.value) {
+            let text = retired.text.as_deref().map(String::from);
+            changes.push(NumberingChange::Retired { number: retired.number.value, text });
+        }
+    }
+    for retired in &old_n.retired {
+        if !new_n.is_retired(retired.number.value) {
+            changes.push(NumberingChange::Unretired { number: retired.number.value });
+        }
+    }
+    changes
+}
 
 /// The old model with its renamed stages, actors and phases under their new ids.
 fn renamed<'a>(model: &Model<'a>, stages: &'a Renames, actors: &'a Renames, phases: &'a Renames) -> Model<'a> {

@@ -18,6 +18,8 @@ pub(crate) fn output_capacity(chart: &Chart<'_, '_>, bytes_per_stage: usize) -> 
 pub struct Chart<'a, 's> {
     pub model: &'a Model<'s>,
     pub diagnostics: &'a [Diagnostic],
+    /// The stages added or changed since an earlier revision, to mark (`render --since`).
+    pub since: Option<&'a crate::since::Changes>,
 }
 
 /// Top to bottom or left to right.

@@ -640,11 +640,15 @@ pub(crate) fn lay_out(
     let mut items = Vec::new();
     for (i, (node, b)) in block.nodes.iter().zip(&boxes).enumerate() {
         let kind = kind_of(plan, node.what);
+        let since = match node.what {
+            What::Stage(s) => crate::since::mark(plan.chart, s),
+            _ => None,
+        };
         let (id, class, paint) = match node.what {
             What::Stage(s) => {
                 let stage = model.stage(s);
                 let paint = if stage.kind == StageKind::End { Paint::Outcome } else { Paint::Box };
-                (format!("stage-{}", stage.id), "stage", paint)
+                (format!("stage-{}", stage.id), crate::since::class(since), paint)
             }
             What::To(s) => (format!("to-{}-{i}", model.stage(s).id), "marker", Paint::Marker),
             What::From(s) => (format!("from-{}-{i}", model.stage(s).id), "marker", Paint::Marker),
@@ -670,6 +674,9 @@ pub(crate) fn lay_out(
             Some(StageKind::Step) => items.push(Item::Rect { x, y, w, h, radius: 0.0, paint }),
             None => items.push(Item::Rect { x, y, w, h, radius: m.size * 0.3, paint }),
         }
+        if since.is_some() {
+            crate::since::outline(&mut items);
+        }
         let lines = &texts[i];
         let first = y + (h - lines.len() as f32 * m.line) / 2.0 + (m.line - m.size) / 2.0 + m.size * 0.8;
         for (k, line) in lines.iter().enumerate() {
@@ -677,7 +684,8 @@ pub(crate) fn lay_out(
                 x: x + w / 2.0,
                 y: first + k as f32 * m.line,
                 size: m.size,
-                bold: false,
+                // A marked stage's first line is the mark's word.
+                bold: since.is_some() && k == 0,
                 anchor: Anchor::Middle,
                 text: line.clone(),
             });
@@ -834,7 +842,7 @@ mod tests {
 
     fn rows_of(source: &str) -> BTreeMap<String, u32> {
         let checked = referflow_check::check_source(source, &referflow_check::Levels::default());
-        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics };
+        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
         let plan = Plan::new(&chart, &RenderOptions::default());
         checked.model.stages.iter().enumerate().map(|(i, s)| (s.id.to_owned(), plan.rows[i])).collect()
     }

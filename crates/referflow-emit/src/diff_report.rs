@@ -3,8 +3,8 @@
 
 use referflow_check::StageId;
 use referflow_check::diff::{
-    Change, EdgeChange, EntityChange, FieldChange, Finding, ModelDiff, RequirementChange, StageChange, Translations,
-    label_texts,
+    Change, EdgeChange, EntityChange, FieldChange, Finding, ModelDiff, NumberingChange, RequirementChange, StageChange,
+    StepNumber, Translations, label_texts,
 };
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -70,6 +70,16 @@ pub fn summary(diff: &ModelDiff) -> String {
         "requirement",
         "requirements",
     ));
+    let retired = |f: fn(&NumberingChange) -> bool| diff.numbering.iter().filter(|x| f(x)).count();
+    groups.extend(count(
+        &[
+            (retired(|x| matches!(x, NumberingChange::Retired { .. })), "retired"),
+            (retired(|x| matches!(x, NumberingChange::Unretired { .. })), "no longer retired"),
+            (retired(|x| matches!(x, NumberingChange::Required(_) | NumberingChange::Last(_))), "changed"),
+        ],
+        "number",
+        "numbering",
+    ));
     groups.extend(count(&[(diff.introduced.len(), "introduced"), (diff.fixed.len(), "fixed")], "problem", "problems"));
     let header: Vec<&str> = [
         diff.title.as_ref().map(|_| "title changed"),
@@ -108,17 +118,24 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
         out.push_str("\n## Stages\n\n");
         for change in &diff.stages {
             match change {
-                StageChange::Added { id, kind, label } => {
-                    out.push_str(&format!("- added {} {}: {}\n", kind.keyword(), code(id), texts(label)))
+                StageChange::Added { id, kind, label, number } => {
+                    out.push_str(&format!("- added {}: {}\n", kind_and_name(*kind, id, *number), texts(label)))
                 }
-                StageChange::Removed { id, kind, label } => {
-                    out.push_str(&format!("- removed {} {}: {}\n", kind.keyword(), code(id), texts(label)))
+                StageChange::Removed { id, kind, label, number } => {
+                    out.push_str(&format!("- removed {}: {}\n", kind_and_name(*kind, id, *number), texts(label)))
                 }
-                StageChange::Renamed { old, new } => {
-                    out.push_str(&format!("- renamed {} → {}\n", code(old), code(new)))
-                }
-                StageChange::Changed { id, fields } => {
-                    out.push_str(&format!("- changed {}\n", code(id)));
+                StageChange::Renamed { old, new, number } => match (number.old, number.new) {
+                    (Some(n), Some(m)) if n == m => {
+                        out.push_str(&format!("- renamed step {n}: {} → {}\n", code(old), code(new)))
+                    }
+                    _ => out.push_str(&format!(
+                        "- renamed {} → {}\n",
+                        stage_name(old, number.old),
+                        stage_name(new, number.new)
+                    )),
+                },
+                StageChange::Changed { id, fields, number } => {
+                    out.push_str(&format!("- changed {}\n", stage_name(id, shown_number(fields, *number))));
                     for field in fields {
                         out.push_str(&format!("  - {}\n", field_line(field)));
                     }
@@ -164,6 +181,23 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
             });
         }
     }
+    if !diff.numbering.is_empty() {
+        out.push_str("\n## Numbering\n\n");
+        for change in &diff.numbering {
+            out.push_str(&match change {
+                NumberingChange::Retired { number, text: Some(text) } => {
+                    format!("- step {number} retired: “{}”\n", escape(text, Breaks::Html))
+                }
+                NumberingChange::Retired { number, text: None } => format!("- step {number} retired\n"),
+                NumberingChange::Unretired { number } => format!("- step {number} no longer retired\n"),
+                NumberingChange::Required(c) if c.new => "- numbering made required\n".to_string(),
+                NumberingChange::Required(_) => "- numbering no longer required\n".to_string(),
+                NumberingChange::Last(c) => {
+                    format!("- last number given: {} → {}\n", optional_number(c.old), optional_number(c.new))
+                }
+            });
+        }
+    }
     if !diff.introduced.is_empty() || !diff.fixed.is_empty() {
         out.push_str("\n## Problems\n\n");
         for (what, list) in [("introduced", &diff.introduced), ("fixed", &diff.fixed)] {
@@ -179,6 +213,36 @@ pub fn render_diff_markdown(diff: &ModelDiff, old_name: &str, new_name: &str) ->
         }
     }
     out
+}
+
+/// A stage as a reader cites it: `step 14 (`screen`)` when it has a number, else its id.
+fn stage_name(id: &str, number: StepNumber) -> String {
+    match number {
+        Some(n) => format!("step {n} ({})", code(id)),
+        None => code(id),
+    }
+}
+
+/// An added or removed stage: `step `screen`` as before numbers, or `step 14 (`screen`, step)`.
+fn kind_and_name(kind: referflow_syntax::StageKind, id: &str, number: StepNumber) -> String {
+    match number {
+        Some(n) => format!("step {n} ({}, {})", code(id), kind.keyword()),
+        None => format!("{} {}", kind.keyword(), code(id)),
+    }
+}
+
+/// The number a changed stage is named by: its new one, or the one it lost.
+fn shown_number(fields: &[FieldChange], number: StepNumber) -> StepNumber {
+    number.or_else(|| {
+        fields.iter().find_map(|f| match f {
+            FieldChange::Number(c) => c.old,
+            _ => None,
+        })
+    })
+}
+
+fn optional_number(number: StepNumber) -> String {
+    number.map_or_else(|| "none".to_string(), |n| n.to_string())
 }
 
 fn field_line(field: &FieldChange) -> String {
@@ -208,6 +272,7 @@ fn field_line(field: &FieldChange) -> String {
             };
             format!("notes: {} → {}", notes(&c.old), notes(&c.new))
         }
+        FieldChange::Number(c) => format!("number: {} → {}", optional_number(c.old), optional_number(c.new)),
     }
 }
 
@@ -269,6 +334,7 @@ pub fn render_diff_json(diff: &ModelDiff) -> String {
         stages: diff.stages.iter().map(stage).collect(),
         edges: diff.edges.iter().map(edge).collect(),
         requirements: diff.requirements.iter().map(requirement).collect(),
+        numbering: diff.numbering.iter().map(numbering).collect(),
         diagnostics: Diagnostics { introduced: findings(&diff.introduced), fixed: findings(&diff.fixed) },
     };
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_else(|e| unreachable!("plain data serializes: {e}"));
@@ -289,6 +355,10 @@ struct Report<'a> {
     stages: Vec<Json<'a>>,
     edges: Vec<Json<'a>>,
     requirements: Vec<Json<'a>>,
+    /// Only when the `numbering` or `retired` statements changed: the shape of a chart without
+    /// numbers stays as it was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    numbering: Vec<Json<'a>>,
     diagnostics: Diagnostics<'a>,
 }
 
@@ -340,6 +410,9 @@ enum Value<'a> {
     OptStr(Option<&'a str>),
     NoteLists(&'a [Translations]),
     Fields(Vec<Json<'a>>),
+    Number(StepNumber),
+    Numbers(Change<StepNumber>),
+    Bool(bool),
 }
 
 impl Serialize for Json<'_> {
@@ -354,6 +427,9 @@ impl Serialize for Json<'_> {
                 Value::OptStr(s) => map.serialize_entry(key, s)?,
                 Value::NoteLists(n) => map.serialize_entry(key, &n.iter().map(Texts).collect::<Vec<_>>())?,
                 Value::Fields(f) => map.serialize_entry(key, f)?,
+                Value::Number(n) => map.serialize_entry(key, n)?,
+                Value::Numbers(c) => map.serialize_entry(key, &Pair { old: c.old, new: c.new })?,
+                Value::Bool(b) => map.serialize_entry(key, b)?,
             }
         }
         map.end()
@@ -381,28 +457,53 @@ fn entity(change: &EntityChange) -> Json<'_> {
 }
 
 fn stage(change: &StageChange) -> Json<'_> {
-    Json(match change {
-        StageChange::Added { id, kind, label } => vec![
-            ("change", Value::Str("added")),
-            ("id", Value::Str(id)),
-            ("kind", Value::Str(kind.keyword())),
-            ("label", Value::Texts(label)),
-        ],
-        StageChange::Removed { id, kind, label } => vec![
-            ("change", Value::Str("removed")),
-            ("id", Value::Str(id)),
-            ("kind", Value::Str(kind.keyword())),
-            ("label", Value::Texts(label)),
-        ],
-        StageChange::Renamed { old, new } => {
-            vec![("change", Value::Str("renamed")), ("old", Value::Str(old)), ("new", Value::Str(new))]
+    let (mut entry, number) = match change {
+        StageChange::Added { id, kind, label, number } => (
+            vec![
+                ("change", Value::Str("added")),
+                ("id", Value::Str(id)),
+                ("kind", Value::Str(kind.keyword())),
+                ("label", Value::Texts(label)),
+            ],
+            Change { old: None, new: *number },
+        ),
+        StageChange::Removed { id, kind, label, number } => (
+            vec![
+                ("change", Value::Str("removed")),
+                ("id", Value::Str(id)),
+                ("kind", Value::Str(kind.keyword())),
+                ("label", Value::Texts(label)),
+            ],
+            Change { old: *number, new: None },
+        ),
+        StageChange::Renamed { old, new, number } => (
+            vec![("change", Value::Str("renamed")), ("old", Value::Str(old)), ("new", Value::Str(new))],
+            number.clone(),
+        ),
+        StageChange::Changed { id, fields, number } => {
+            let old = fields
+                .iter()
+                .find_map(|f| match f {
+                    FieldChange::Number(c) => Some(c.old),
+                    _ => None,
+                })
+                .unwrap_or(*number);
+            (
+                vec![
+                    ("change", Value::Str("changed")),
+                    ("id", Value::Str(id)),
+                    ("fields", Value::Fields(fields.iter().map(field).collect())),
+                ],
+                Change { old, new: *number },
+            )
         }
-        StageChange::Changed { id, fields } => vec![
-            ("change", Value::Str("changed")),
-            ("id", Value::Str(id)),
-            ("fields", Value::Fields(fields.iter().map(field).collect())),
-        ],
-    })
+    };
+    // The stage's numbers, old and new, where either chart gives it one: added after the keys
+    // of a chart without numbers, which keeps its shape.
+    if number.old.is_some() || number.new.is_some() {
+        entry.push(("number", Value::Numbers(number)));
+    }
+    Json(entry)
 }
 
 fn field(change: &FieldChange) -> Json<'_> {
@@ -439,6 +540,28 @@ fn field(change: &FieldChange) -> Json<'_> {
         }
         FieldChange::Notes(c) => {
             vec![("field", Value::Str("notes")), ("old", Value::NoteLists(&c.old)), ("new", Value::NoteLists(&c.new))]
+        }
+        FieldChange::Number(c) => {
+            vec![("field", Value::Str("number")), ("old", Value::Number(c.old)), ("new", Value::Number(c.new))]
+        }
+    })
+}
+
+fn numbering(change: &NumberingChange) -> Json<'_> {
+    Json(match change {
+        NumberingChange::Retired { number, text } => vec![
+            ("change", Value::Str("retired")),
+            ("number", Value::Number(Some(*number))),
+            ("text", Value::OptStr(text.as_deref())),
+        ],
+        NumberingChange::Unretired { number } => {
+            vec![("change", Value::Str("unretired")), ("number", Value::Number(Some(*number)))]
+        }
+        NumberingChange::Required(c) => {
+            vec![("change", Value::Str("required")), ("old", Value::Bool(c.old)), ("new", Value::Bool(c.new))]
+        }
+        NumberingChange::Last(c) => {
+            vec![("change", Value::Str("last")), ("old", Value::Number(c.old)), ("new", Value::Number(c.new))]
         }
     })
 }
@@ -496,7 +619,7 @@ pub fn marks(diff: &ModelDiff, chart: &crate::chart::Chart<'_, '_>, options: &cr
                     marks.stages[i] = Some(Mark::Changed);
                 }
             }
-            StageChange::Removed { id, kind, label } => {
+            StageChange::Removed { id, kind, label, .. } => {
                 marks.removed_stages.push((id.clone(), *kind, in_lang(label).unwrap_or_default()));
             }
         }

@@ -215,6 +215,9 @@ pub enum Endpoint {
 const ADDED: &str = "#1A7F37";
 const CHANGED: &str = "#BF8700";
 const REMOVED: &str = "#CF222E";
+/// The outline of a stage marked by `render --since`: thick and dashed, unlike the thin dashed
+/// outline of a stage no agency owns.
+const SINCE_PENWIDTH: &str = "3";
 
 impl<'c, 'a, 's> Dot<'c, 'a, 's> {
     fn new(chart: &'c Chart<'a, 's>, options: &'c RenderOptions, marks: Option<&'c Marks>) -> Self {
@@ -334,9 +337,14 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         let ty = &self.ty;
         let stage = self.chart.model.stage(StageId(index as u32));
         let (shape, style) = shape(stage.kind);
-        let style: Cow<'_, str> = if stage.owners.is_empty() { format!("{style},dashed").into() } else { style.into() };
+        let since = crate::since::mark(self.chart, StageId(index as u32));
+        let style: Cow<'_, str> =
+            if stage.owners.is_empty() || since.is_some() { format!("{style},dashed").into() } else { style.into() };
         let width = if stage.kind == StageKind::Decision { DECISION_WIDTH } else { LABEL_WIDTH };
         let mut label = Block::default();
+        if let Some(since) = since {
+            self.since_tag(&mut label, since);
+        }
         // The number the chart writes, as the laid-out diagram shows it; a chart without numbers
         // of its own is drawn as before, without the reading-order numbers (crate::numbers).
         let text = self.chart.text(&stage.label, self.options);
@@ -350,6 +358,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         let mark: Cow<'_, str> = match self.marks.and_then(|m| m.stages.get(index).copied().flatten()) {
             Some(Mark::Added) => format!(", color=\"{ADDED}\", penwidth=3.5").into(),
             Some(Mark::Changed) => format!(", color=\"{CHANGED}\", penwidth=3.5").into(),
+            None if since.is_some() => format!(", penwidth={SINCE_PENWIDTH}").into(),
             None => "".into(),
         };
         writeln!(
@@ -359,6 +368,38 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             HtmlLabel(&label.html(ty)),
             id = quoted(stage.id),
         )
+    }
+
+    /// The word of a stage marked new or changed since a revision (`render --since`), bold
+    /// above its label: with the thick dashed outline, a mark that needs no colour.
+    fn since_tag(&self, label: &mut Block, mark: crate::since::Mark) {
+        let tag = crate::since::tag(self.chart.lang(self.options), mark);
+        label.row(sized(self.ty.small, None, &bold(&html_line(tag))), self.ty.small);
+    }
+
+    /// The legend's samples of the marks of `render --since`: a box drawn as a marked stage is,
+    /// with what the mark means.
+    fn write_since_legend(&self, out: &mut Out<'_>, samples: &mut Vec<String>) -> fmt::Result {
+        let Some(changes) = self.chart.since else { return Ok(()) };
+        let lang = self.chart.lang(self.options);
+        for (name, mark) in [("legend_new", crate::since::Mark::New), ("legend_changed", crate::since::Mark::Changed)] {
+            if !changes.shows(mark) {
+                continue;
+            }
+            let text = crate::since::legend_text(changes, lang, mark);
+            let mut label = Block::default();
+            self.since_tag(&mut label, mark);
+            label.text(&text, LEGEND_WIDTH, self.ty.small, |line| line);
+            let (shape, style) = shape(StageKind::Step);
+            writeln!(
+                out,
+                "    {name} [tooltip=\"{}\", {shape}, style=\"{style},dashed\", penwidth={SINCE_PENWIDTH}, label={}];",
+                quoted(crate::since::tag(lang, mark)),
+                HtmlLabel(&label.html(&self.ty))
+            )?;
+            samples.push(name.to_owned());
+        }
+        Ok(())
     }
 
     /// The small print of a stage: its phase mark and time limit, then the owners after the
@@ -498,6 +539,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             let (shape, style) = shape(StageKind::Step);
             sample("legend_unowned", shape, &format!("{style},dashed"), words.unowned)?;
         }
+        self.write_since_legend(out, &mut samples)?;
         let mut rows = String::new();
         let mut row = |mark: &str, fill: Option<&str>, text: &str| {
             let mut block = Block::flush_left();

@@ -20,6 +20,7 @@ pub mod pdf;
 pub mod png;
 pub mod rules_doc;
 pub mod scene;
+pub mod since;
 pub mod wrap;
 
 /// A checked source file, as the emitters need it: its name for messages, and its text.

@@ -452,6 +452,9 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         }
         out.push_str(if model.is_numbered() { self.words.intro_numbered } else { self.words.intro });
         out.push_str("\n\n");
+        out.push_str(&crate::since::narrative_note(self.chart, self.chart.lang(self.options), |v| {
+            escape(v, Breaks::Space)
+        }));
     }
 
     fn contents(&self, out: &mut Out<'_>) {
@@ -605,11 +608,12 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         let w = self.words;
         let stage = self.chart.model.stage(id);
         let label = escape(self.chart.text(&stage.label, self.options), Breaks::Space);
+        let mark = crate::since::heading_mark(self.chart, self.chart.lang(self.options), id);
         let _ = match self.numbers[id.index()] {
-            Some(n) => write!(out, "### <a id=\"{}\"></a>{} {n}: {label}\n\n", self.anchor(id), w.step),
+            Some(n) => write!(out, "### <a id=\"{}\"></a>{} {n}: {label}{mark}\n\n", self.anchor(id), w.step),
             // A heading of its label alone: a stage without a number has nothing else to be named by.
-            None if label.trim().is_empty() => write!(out, "### <a id=\"{}\"></a>—\n\n", self.anchor(id)),
-            None => write!(out, "### <a id=\"{}\"></a>{label}\n\n", self.anchor(id)),
+            None if label.trim().is_empty() => write!(out, "### <a id=\"{}\"></a>—{mark}\n\n", self.anchor(id)),
+            None => write!(out, "### <a id=\"{}\"></a>{label}{mark}\n\n", self.anchor(id)),
         };
         let kind = match stage.kind {
             StageKind::Start => w.kinds[0],

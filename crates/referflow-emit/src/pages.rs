@@ -356,7 +356,7 @@ fn whole_blocks(plan: &Plan<'_>) -> Vec<(usize, Block)> {
                 what: What::Stage(*s),
                 lane: plan.lane_of[s.index()],
                 row: i64::from(plan.rows[s.index()]),
-                text: plan.label(*s),
+                text: crate::since::box_text(plan, *s),
             });
         }
         blocks.push((b, block));
@@ -407,7 +407,7 @@ fn range_block(
                 what: What::Stage(*s),
                 lane: plan.lane_of[s.index()],
                 row: i64::from(row),
-                text: plan.label(*s),
+                text: crate::since::box_text(plan, *s),
             });
         }
     }
@@ -664,6 +664,7 @@ fn compose(
     }
     items.push(Item::Close);
     y += title.len() as f32 * title_line + m.size * 0.6;
+    let y = crate::since::legend(plan, chain, m, &mut items, head_left, y, head_width);
     let top = y;
 
     // The titles at the head of the flow: the lanes' going down, the bands' going right.

@@ -167,8 +167,10 @@ fn draw(
 
 fn shape(surface: &mut Surface<'_>, path: PathBuilder, paint: scene::Paint) {
     if let Some(path) = path.finish() {
-        surface.set_fill(Some(fill(paint.rgb())));
-        surface.set_stroke(if paint.stroked() { Some(stroke(1.0)) } else { None });
+        surface.set_fill(paint.filled().then(|| fill(paint.rgb())));
+        let (width, dashes) = paint.outline();
+        let dash = dashes.map(|[on, off]| krilla::paint::StrokeDash { array: vec![on, off], offset: 0.0 });
+        surface.set_stroke(paint.stroked().then(|| Stroke { dash, ..stroke(width) }));
         surface.draw_path(&path);
         surface.set_stroke(None);
     }

@@ -43,6 +43,9 @@ pub enum Paint {
     Outcome,
     /// A continuation marker: where an edge goes on on another page.
     Marker,
+    /// Drawn over a stage's box: the thick dashed outline of a stage new or changed since a
+    /// revision (`render --since`). No fill.
+    Since,
 }
 
 impl Paint {
@@ -55,14 +58,31 @@ impl Paint {
             Paint::Box => (0xFF, 0xFF, 0xFF),
             Paint::Outcome => (0xE8, 0xF3, 0xE8),
             Paint::Marker => (0xFF, 0xF6, 0xDB),
+            Paint::Since => (0xFF, 0xFF, 0xFF),
         }
     }
 
     /// Whether the shape has an outline.
     pub fn stroked(self) -> bool {
-        matches!(self, Paint::Box | Paint::Outcome | Paint::Marker)
+        matches!(self, Paint::Box | Paint::Outcome | Paint::Marker | Paint::Since)
+    }
+
+    /// Whether the shape is filled with [`Paint::rgb`].
+    pub fn filled(self) -> bool {
+        self != Paint::Since
+    }
+
+    /// The outline's width, and its dashes (on, off) when it is dashed.
+    pub fn outline(self) -> (f32, Option<[f32; 2]>) {
+        match self {
+            Paint::Since => (SINCE_WIDTH, Some([6.0, 3.0])),
+            _ => (1.0, None),
+        }
     }
 }
+
+/// The width of the outline of a stage marked by `render --since`: three times a box's.
+pub const SINCE_WIDTH: f32 = 3.0;
 
 /// The colour of lines and text.
 pub const INK: (u8, u8, u8) = (0x22, 0x2B, 0x36);
@@ -210,11 +230,23 @@ pub fn to_svg(page: &Page, prefix: &str, physical: bool) -> String {
 
 fn paint_attributes(out: &mut String, paint: Paint) {
     out.push_str("\" fill=\"");
-    rgb(out, paint.rgb());
+    if paint.filled() {
+        rgb(out, paint.rgb());
+    } else {
+        out.push_str("none");
+    }
     if paint.stroked() {
         out.push_str("\" stroke=\"");
         rgb(out, INK);
-        out.push_str("\" stroke-width=\"1");
+        let (width, dashes) = paint.outline();
+        out.push_str("\" stroke-width=\"");
+        num(out, width);
+        if let Some([on, off]) = dashes {
+            out.push_str("\" stroke-dasharray=\"");
+            num(out, on);
+            out.push(' ');
+            num(out, off);
+        }
     }
     out.push_str("\"/>\n");
 }

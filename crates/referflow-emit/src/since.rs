@@ -1,0 +1,280 @@
+//! What changed since an earlier revision, shown on the chart itself (`render --since OLD`):
+//! the stages a revision added or changed, each marked where it is drawn or described, and a
+//! legend that says what the marks mean. A hearing shows its changes on the diagram.
+//!
+//! The mark must survive a greyscale printer and a projector: a thick dashed outline and a
+//! word (`NEW`, `CHANGED`) in the stage's own box, never a colour alone. In the narrative, the
+//! step's heading ends with *(new)* or *(changed)*.
+//!
+//! The backends ask this module, and only this one, whether and how a stage is marked; a chart
+//! without `since` draws exactly as it did.
+
+use referflow_check::diff::{EdgeChange, ModelDiff, StageChange};
+use referflow_check::{Model, StageId};
+
+use crate::chart::Chart;
+use crate::diagram::{Metrics, Plan};
+use crate::fonts::Chain;
+use crate::scene::{Anchor, Item, Paint};
+
+/// The stages of the new chart that a revision added or changed, by stage index; and the old
+/// revision's version, which the legend names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub added: Vec<bool>,
+    pub changed: Vec<bool>,
+    /// The old chart's `version` text, if it has one ("draft 1").
+    pub old_version: Option<String>,
+}
+
+/// How one stage compares with the old revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    New,
+    Changed,
+}
+
+impl Changes {
+    /// The marks of `diff` (old → `new`) on the stages of `new`. A stage is *new* when the old
+    /// chart has no stage of its id (nor one it was renamed from); *changed* when anything a
+    /// reader sees of it changed: its label in any language, kind, owners, time limit, phase,
+    /// legal references, notes, its step number, or the edges that leave it (where it leads and
+    /// on which branch). A pure rename changes nothing a reader sees and is not marked.
+    pub fn between(diff: &ModelDiff, new: &Model<'_>, old_version: Option<&str>) -> Changes {
+        let n = new.stages.len();
+        let mut changes =
+            Changes { added: vec![false; n], changed: vec![false; n], old_version: old_version.map(String::from) };
+        let index: std::collections::HashMap<&str, usize> =
+            new.stages.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        for change in &diff.stages {
+            match change {
+                StageChange::Added { id, .. } => {
+                    if let Some(&i) = index.get(id.as_str()) {
+                        changes.added[i] = true;
+                    }
+                }
+                StageChange::Changed { id, fields, .. } if !fields.is_empty() => {
+                    if let Some(&i) = index.get(id.as_str()) {
+                        changes.changed[i] = true;
+                    }
+                }
+                StageChange::Renamed { new, number, .. } if number.old != number.new => {
+                    if let Some(&i) = index.get(new.as_str()) {
+                        changes.changed[i] = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        for change in &diff.edges {
+            let from = match change {
+                EdgeChange::Added { from, .. }
+                | EdgeChange::Removed { from, .. }
+                | EdgeChange::Relabelled { from, .. } => from,
+            };
+            if let Some(&i) = index.get(from.as_str())
+                && !changes.added[i]
+            {
+                changes.changed[i] = true;
+            }
+        }
+        changes
+    }
+
+    /// The mark of stage `index`, if any.
+    pub fn mark(&self, index: usize) -> Option<Mark> {
+        if self.added.get(index).copied().unwrap_or(false) {
+            Some(Mark::New)
+        } else if self.changed.get(index).copied().unwrap_or(false) {
+            Some(Mark::Changed)
+        } else {
+            None
+        }
+    }
+
+    /// Whether any stage carries `mark`: the legend explains only the marks the chart shows.
+    pub fn shows(&self, mark: Mark) -> bool {
+        match mark {
+            Mark::New => self.added.contains(&true),
+            Mark::Changed => self.changed.iter().zip(&self.added).any(|(c, a)| *c && !*a),
+        }
+    }
+}
+
+/// The mark of a stage of `chart`, if it is drawn with changes since a revision.
+pub fn mark(chart: &Chart<'_, '_>, stage: StageId) -> Option<Mark> {
+    chart.since.and_then(|changes| changes.mark(stage.index()))
+}
+
+/// The words of the marks, in the languages the tool knows; others get English.
+#[derive(Debug)]
+pub(crate) struct Words {
+    /// The word in the box.
+    pub tag: [&'static str; 2],
+    /// The word after the step's heading in the narrative.
+    pub heading: [&'static str; 2],
+    /// The legend's explanation, before the old version if there is one.
+    pub legend: [&'static str; 2],
+    /// The narrative's note under its introduction; `{new}` and `{changed}` are the heading
+    /// marks, `{since}` the old revision.
+    pub note: &'static str,
+    /// The old revision when it has no version.
+    pub previous: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    tag: ["NEW", "CHANGED"],
+    heading: ["new", "changed"],
+    legend: ["added since", "changed since"],
+    note: "Steps marked {new} were added and steps marked {changed} were changed since {since}.",
+    previous: "the previous revision",
+};
+
+const THAI: Words = Words {
+    tag: ["ใหม่", "แก้ไข"],
+    heading: ["ใหม่", "แก้ไข"],
+    legend: ["เพิ่มใหม่นับจาก", "แก้ไขนับจาก"],
+    note: "ขั้นตอนที่มีเครื่องหมาย {new} เป็นขั้นตอนที่เพิ่มใหม่ และที่มีเครื่องหมาย {changed} เป็นขั้นตอนที่แก้ไข นับจาก{since}",
+    previous: "ฉบับก่อนหน้า",
+};
+
+pub(crate) fn words(lang: &str) -> &'static Words {
+    match lang.split('-').next().unwrap_or(lang) {
+        "th" => &THAI,
+        _ => &ENGLISH,
+    }
+}
+
+fn slot(mark: Mark) -> usize {
+    match mark {
+        Mark::New => 0,
+        Mark::Changed => 1,
+    }
+}
+
+/// The word in a marked stage's box: `NEW`, `CHANGED`.
+pub(crate) fn tag(lang: &str, mark: Mark) -> &'static str {
+    words(lang).tag[slot(mark)]
+}
+
+/// What the legend says of a mark, as plain text: `added since draft 1`, `changed since the
+/// previous revision`. The version is the author's text: each backend escapes it.
+pub(crate) fn legend_text(changes: &Changes, lang: &str, mark: Mark) -> String {
+    let w = words(lang);
+    let since = changes.old_version.as_deref().map_or(w.previous, str::trim);
+    let gap = if lang.split('-').next() == Some("th") { "" } else { " " };
+    format!("{}{gap}{since}", w.legend[slot(mark)])
+}
+
+/// The text of a stage's box in the laid-out diagram: its usual text, below the mark's word
+/// when it is marked.
+pub(crate) fn box_text(plan: &Plan<'_>, stage: StageId) -> String {
+    let text = plan.label(stage);
+    match mark(plan.chart, stage) {
+        Some(m) => format!("{}\n{text}", tag(plan.chart.lang(&plan.options), m)),
+        None => text,
+    }
+}
+
+/// The legend of the marks in the laid-out diagram, at `y` under a page's title, across
+/// `width` from `x`: a sample box with each mark's word, and what it means. Returns where
+/// the diagram may begin, `y` itself when nothing is marked.
+pub(crate) fn legend(
+    plan: &Plan<'_>,
+    chain: &Chain<'_>,
+    m: &Metrics,
+    items: &mut Vec<Item>,
+    x: f32,
+    y: f32,
+    width: f32,
+) -> f32 {
+    let Some(changes) = plan.chart.since else { return y };
+    let lang = plan.chart.lang(&plan.options);
+    let marks: Vec<Mark> = [Mark::New, Mark::Changed].into_iter().filter(|mark| changes.shows(*mark)).collect();
+    if marks.is_empty() {
+        return y;
+    }
+    // Every sample as wide as the widest word, so that the explanations line up.
+    let sample =
+        marks.iter().map(|mark| chain.width(tag(lang, *mark), m.size)).fold(0.0, f32::max) + 2.0 * m.pad + m.size;
+    let room = (width - sample - m.size).max(m.size * 4.0);
+    let mut y = y;
+    items.push(Item::Open { id: "since-legend".into(), class: "legend" });
+    for mark in marks {
+        let lines = crate::diagram::wrap_to(chain, &legend_text(changes, lang, mark), room, m.size);
+        let h = crate::diagram::text_height(lines.len().max(1), m);
+        let baseline = |k: usize, top: f32| top + m.pad + k as f32 * m.line + (m.line - m.size) / 2.0 + m.size * 0.8;
+        items.push(Item::Rect { x, y, w: sample, h: m.line + 2.0 * m.pad, radius: 0.0, paint: Paint::Box });
+        outline(items);
+        let text = tag(lang, mark).to_owned();
+        items.push(Item::Text {
+            x: x + sample / 2.0,
+            y: baseline(0, y),
+            size: m.size,
+            bold: true,
+            anchor: Anchor::Middle,
+            text,
+        });
+        for (k, line) in lines.into_iter().enumerate() {
+            let at = x + sample + m.size * 0.6;
+            items.push(Item::Text {
+                x: at,
+                y: baseline(k, y),
+                size: m.size,
+                bold: false,
+                anchor: Anchor::Start,
+                text: line,
+            });
+        }
+        y += h + m.size * 0.4;
+    }
+    items.push(Item::Close);
+    y + m.size * 0.4
+}
+
+/// What ends a step's heading in the narrative: ` *(new)*`, or nothing.
+pub(crate) fn heading_mark(chart: &Chart<'_, '_>, lang: &str, stage: StageId) -> String {
+    match mark(chart, stage) {
+        Some(m) => format!(" *({})*", words(lang).heading[slot(m)]),
+        None => String::new(),
+    }
+}
+
+/// The narrative's note on the marks, under its introduction: a paragraph with a line break
+/// after it, or nothing when nothing is marked. `escape` makes the old version Markdown text.
+pub(crate) fn narrative_note(chart: &Chart<'_, '_>, lang: &str, escape: impl Fn(&str) -> String) -> String {
+    let Some(changes) = chart.since.filter(|c| c.shows(Mark::New) || c.shows(Mark::Changed)) else {
+        return String::new();
+    };
+    let w = words(lang);
+    let since = changes.old_version.as_deref().map_or_else(|| w.previous.to_owned(), |v| escape(v.trim()));
+    let mark = |m: Mark| format!("*({})*", w.heading[slot(m)]);
+    let note = w
+        .note
+        .replacen("{new}", &mark(Mark::New), 1)
+        .replacen("{changed}", &mark(Mark::Changed), 1)
+        .replacen("{since}", &since, 1);
+    format!("{note}\n\n")
+}
+
+/// The class of a stage's group in the laid-out SVG: `stage`, `stage new`, `stage changed`.
+pub(crate) fn class(mark: Option<Mark>) -> &'static str {
+    match mark {
+        None => "stage",
+        Some(Mark::New) => "stage new",
+        Some(Mark::Changed) => "stage changed",
+    }
+}
+
+/// Draws the mark's outline over the stage's shape, the last item of `items`: the same shape,
+/// unfilled, thick and dashed.
+pub(crate) fn outline(items: &mut Vec<Item>) {
+    let outline = match items.last() {
+        Some(Item::Rect { x, y, w, h, radius, .. }) => {
+            Item::Rect { x: *x, y: *y, w: *w, h: *h, radius: *radius, paint: Paint::Since }
+        }
+        Some(Item::Polygon { points, .. }) => Item::Polygon { points: points.clone(), paint: Paint::Since },
+        _ => return,
+    };
+    items.push(outline);
+}
