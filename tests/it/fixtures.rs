@@ -154,6 +154,11 @@ impl Spans<'_> {
                     }
                 }
             }
+            Statement::Numbering(n) => assert!(self.at(n.span).starts_with("numbering")),
+            Statement::Retired(r) => {
+                assert!(self.at(r.span).starts_with("retired"));
+                r.numbers.iter().filter_map(|n| n.text.as_ref()).for_each(|t| self.text(t));
+            }
             Statement::Broken(b) => {
                 if let Some((_, ident)) = &b.defines {
                     self.ident(ident);
