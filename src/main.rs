@@ -1,6 +1,7 @@
 //! `referflow`: check and publish referral flowcharts.
 
 mod check;
+mod comments;
 mod config;
 mod diff;
 mod driver;
@@ -40,6 +41,8 @@ enum Command {
     Diff(diff::Args),
     /// Rewrite charts in the canonical layout, keeping every comment.
     Fmt(fmt::Args),
+    /// The comment matrix of a public hearing: the form, its check, the disposition report.
+    Comments(comments::Args),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain(explain::Args),
     /// A live preview of a chart in the browser, updated on every save.
@@ -103,6 +106,7 @@ fn main() -> ExitCode {
         Command::Build(args) => publish::run_build(args),
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Comments(args) => comments::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Lsp { stdio: _ } => lsp::run(),
