@@ -345,6 +345,11 @@ fn rows(name: &str, cells: Cells) -> Result<Matrix, Unreadable> {
             }
         };
         let step_text = columns.step_texts.iter().map(|c| get(Some(*c))).find(|t| !t.is_empty()).unwrap_or_default();
+        // The template's CSV puts a `'` before a text a spreadsheet would take for a formula.
+        let step_text = match step_text.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+            _ => step_text,
+        };
         rows.push(Comment {
             row,
             number,

@@ -125,3 +125,15 @@ pub fn xlsx(form: &Form) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     sheet.add_data_validation(1, column, 1_048_575, column, &validation)?;
     book.save_to_buffer()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn a_text_that_looks_like_a_formula_is_shown_not_run() {
+        assert_eq!(inert("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("Screen - then refer"), "Screen - then refer");
+    }
+}
