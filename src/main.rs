@@ -1,6 +1,7 @@
 //! `referflow`: check and publish referral flowcharts.
 
 mod check;
+mod comments;
 mod config;
 mod diff;
 mod driver;
@@ -43,6 +44,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Give every stage without a number the next free number, and retire removed numbers.
     Number(number::Args),
+    /// The comment matrix of a public hearing: the form, its check, the disposition report.
+    Comments(comments::Args),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain(explain::Args),
     /// A live preview of a chart in the browser, updated on every save.
@@ -107,6 +110,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Number(args) => number::run(args),
+        Command::Comments(args) => comments::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Lsp { stdio: _ } => lsp::run(),

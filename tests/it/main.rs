@@ -4,6 +4,7 @@
 
 mod batches;
 mod cli;
+mod comments;
 mod diagram;
 mod diff;
 mod dot_output;

@@ -23,9 +23,7 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
     let mut page = String::new();
     page.push_str("<!DOCTYPE html>\n");
     page.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", attr(chart.lang(&first))));
-    page.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n",
-    );
+    page.push_str(CSP);
     page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     page.push_str("<meta name=\"generator\" content=\"referflow\">\n");
     // A window title is one line; a line break written in the chart's title is a space there.
@@ -126,17 +124,20 @@ fn language_name(code: &str) -> &str {
     }
 }
 
+/// The page's Content-Security-Policy: no script, no fetch, inline styles and data images only.
+pub(crate) const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n";
+
 /// Escapes text for an HTML element.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Escapes text for a double-quoted HTML attribute.
-fn attr(s: &str) -> String {
+pub(crate) fn attr(s: &str) -> String {
     text(s).replace('"', "&quot;")
 }
 
-const STYLE: &str = r#"<style>
+pub(crate) const STYLE: &str = r#"<style>
 :root { color-scheme: light; }
 body { font-family: "TH Sarabun New", Laksaman, Garuda, "Noto Sans Thai", system-ui, sans-serif; line-height: 1.5; margin: 0 auto; max-width: 70rem; padding: 1rem 1.5rem 3rem; color: #1b1b1b; }
 h1 { font-size: 1.8rem; margin-top: 0.5rem; }

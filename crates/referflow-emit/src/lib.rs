@@ -2,6 +2,7 @@
 //! publishing format. One file per format.
 
 pub mod chart;
+pub mod comment_report;
 pub mod diagnostics;
 pub(crate) mod diagram;
 pub mod diff_report;
