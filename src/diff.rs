@@ -1,15 +1,16 @@
 //! `referflow diff OLD NEW [--format md|json|dot|svg]`
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
-use referflow_check::{Checked, Levels, diff};
+use referflow_check::diff;
 use referflow_emit::chart::{Chart, RenderOptions};
 use referflow_emit::diff_report;
 use referflow_emit::graphviz::{self, ImageFormat};
 
-use crate::input::{self, Loaded};
+use crate::driver::include::WholeChart;
+use crate::input::Loaded;
 use crate::{Outcome, report_failure};
 
 #[derive(Debug, clap::Args)]
@@ -42,7 +43,7 @@ pub fn run(args: Args) -> Outcome {
     }
     let mut sides = Vec::new();
     for path in [&args.old, &args.new] {
-        match Side::read(path) {
+        match WholeChart::read(path) {
             Ok(side) => sides.push(side),
             Err(failure) => {
                 report_failure(&failure);
@@ -64,7 +65,7 @@ pub fn run(args: Args) -> Outcome {
     // Every chart that cannot be compared is reported, not only the first.
     let mut broken = false;
     for (side, checked) in sides.iter().zip(&checked) {
-        broken |= side.refused(checked);
+        broken |= side.refused(checked, "so it is not compared");
     }
     if broken {
         return Outcome::Trouble;
@@ -95,43 +96,4 @@ pub fn run(args: Args) -> Outcome {
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if changes.is_empty() { Outcome::Clean } else { Outcome::Errors }
-}
-
-/// One revision of a chart to compare, read as `referflow check` reads it: the file, and the
-/// files it includes when it has any. `render --since` reads its old revision this way too.
-pub struct Side {
-    pub file: Loaded,
-    sources: Option<crate::driver::include::Sources>,
-}
-
-impl Side {
-    pub fn read(path: &Path) -> Result<Side, crate::Failure> {
-        let file = input::load(path)?;
-        // A chart with includes is compared whole: its files read as `referflow check` reads them.
-        let sources = crate::driver::include::chart_of(path, &file)?;
-        Ok(Side { file, sources })
-    }
-
-    pub fn check<'a>(&'a self, arena: &'a bumpalo::Bump, levels: &Levels) -> Checked<'a> {
-        match &self.sources {
-            Some(chart) => chart.check(arena, levels),
-            None => referflow_check::check_with(&referflow_syntax::parse(&self.file.text), levels),
-        }
-    }
-
-    /// Whether the chart cannot be compared, reporting why: errors of the language mean its model
-    /// is not what its author meant. A requirement that fails (RF201, RF202) is an error too,
-    /// but it is exactly what a reviewer needs to see, so it is reported as a problem the
-    /// revision introduces.
-    pub fn refused(&self, checked: &Checked<'_>) -> bool {
-        if !checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
-            return false;
-        }
-        match &self.sources {
-            Some(chart) => chart.print(&checked.diagnostics),
-            None => crate::print_diagnostics(&self.file, &checked.diagnostics),
-        }
-        eprintln!("error: {}: the chart has errors of the language, so it is not compared", self.file.name);
-        true
-    }
 }

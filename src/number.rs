@@ -12,12 +12,12 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use referflow_check::{Checked, Diagnostic, Levels, Model, Rule, StageId};
+use referflow_check::{Diagnostic, Levels, Model, Rule, StageId};
 use referflow_emit::chart::Chart;
 use referflow_syntax::{Span, Statement};
 
-use crate::driver::include::{self, Sources};
-use crate::input::{self, Loaded};
+use crate::driver::include::WholeChart;
+use crate::input;
 use crate::{Failure, Outcome, output, report_failure};
 
 #[derive(Debug, clap::Args)]
@@ -57,59 +57,24 @@ pub fn run(args: Args) -> Outcome {
     outcome
 }
 
-/// A chart's files: one, or the chart and those it includes, in the offset space of
-/// [`Sources`] (a file of its own starts at 0).
-enum Files {
-    One(Loaded),
-    Many(Sources),
-}
-
-impl Files {
-    fn texts(&self) -> Vec<(&str, u32)> {
-        match self {
-            Files::One(loaded) => vec![(loaded.text.as_str(), 0)],
-            Files::Many(sources) => sources.files.iter().map(|f| (f.loaded.text.as_str(), f.base)).collect(),
-        }
-    }
-
-    fn file_of(&self, offset: u32) -> usize {
-        match self {
-            Files::One(_) => 0,
-            Files::Many(sources) => sources.file_of(offset),
-        }
-    }
-
-    fn print(&self, diagnostics: &[Diagnostic]) {
-        match self {
-            Files::One(loaded) => crate::print_diagnostics(loaded, diagnostics),
-            Files::Many(sources) => sources.print(diagnostics),
-        }
+/// The texts of a chart's files, each with where it starts in the chart's offset space.
+fn texts(chart: &WholeChart) -> Vec<(&str, u32)> {
+    match &chart.sources {
+        None => vec![(chart.file.text.as_str(), 0)],
+        Some(sources) => sources.files.iter().map(|f| (f.loaded.text.as_str(), f.base)).collect(),
     }
 }
 
-fn load(path: &Path) -> Result<Files, Failure> {
-    let loaded = input::load(path)?;
-    Ok(match include::chart_of(path, &loaded)? {
-        Some(sources) => Files::Many(sources),
-        None => Files::One(loaded),
-    })
-}
-
-fn check<'a>(files: &Files, arena: &'a bumpalo::Bump) -> Checked<'a> {
-    match files {
-        Files::One(loaded) => {
-            let text: &'a str = arena.alloc_str(&loaded.text);
-            referflow_check::check_with(&referflow_syntax::parse(text), &Levels::default())
-        }
-        Files::Many(sources) => sources.check(arena, &Levels::default()),
-    }
+/// The index of the file (in [`texts`]) holding byte `offset` of the offset space.
+fn file_of(chart: &WholeChart, offset: u32) -> usize {
+    chart.sources.as_ref().map_or(0, |sources| sources.file_of(offset))
 }
 
 /// The numbers of the previous revision's stages, with their texts (in its first language).
 fn previous_numbers(path: &Path) -> Result<Vec<(u32, String)>, Failure> {
-    let files = load(path)?;
+    let files = WholeChart::read(path)?;
     let arena = bumpalo::Bump::new();
-    let checked = check(&files, &arena);
+    let checked = files.check(&arena, &Levels::default());
     if checked.diagnostics.iter().any(|d| d.rule == Rule::SyntaxError) {
         files.print(&checked.diagnostics);
         return Err(Failure(format!("{}: the previous revision does not parse", input::shown(path))));
@@ -156,7 +121,7 @@ struct Edit {
     text: String,
 }
 
-fn edits(model: &Model<'_>, files: &Files, plan: &Plan) -> Vec<Edit> {
+fn edits(model: &Model<'_>, files: &WholeChart, plan: &Plan) -> Vec<Edit> {
     let mut out: Vec<Edit> = plan
         .given
         .iter()
@@ -171,9 +136,9 @@ fn edits(model: &Model<'_>, files: &Files, plan: &Plan) -> Vec<Edit> {
     }
     let required = if numbering.required.is_some() { " required" } else { "" };
     let line = format!("numbering{required} last {}", plan.last);
-    let texts = files.texts();
+    let texts = texts(files);
     let newline = |offset: u32| {
-        let (text, _) = texts[files.file_of(offset)];
+        let (text, _) = texts[file_of(files, offset)];
         if text.contains("\r\n") { "\r\n" } else { "\n" }
     };
     let retired: String = plan
@@ -205,8 +170,8 @@ fn edits(model: &Model<'_>, files: &Files, plan: &Plan) -> Vec<Edit> {
 }
 
 /// Where the line holding `offset` ends, after its line break (in the offset space).
-fn line_end(texts: &[(&str, u32)], files: &Files, offset: u32) -> usize {
-    let (text, base) = texts[files.file_of(offset)];
+fn line_end(texts: &[(&str, u32)], files: &WholeChart, offset: u32) -> usize {
+    let (text, base) = texts[file_of(files, offset)];
     let local = (offset - base) as usize;
     base as usize + text[local..].find('\n').map_or(text.len(), |i| local + i + 1)
 }
@@ -228,9 +193,9 @@ fn after_header(text: &str) -> usize {
 }
 
 fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<Outcome, Failure> {
-    let files = load(path)?;
+    let files = WholeChart::read(path)?;
     let arena = bumpalo::Bump::new();
-    let checked = check(&files, &arena);
+    let checked = files.check(&arena, &Levels::default());
     // A stage defined twice is not in the model, and would be left without a number.
     let blocking = [Rule::SyntaxError, Rule::DuplicateId, Rule::DuplicateNumber, Rule::RetiredNumber];
     let problems: Vec<Diagnostic> =
@@ -248,7 +213,7 @@ fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<O
     let stdin = path.as_os_str() == "-";
     if edits.is_empty() {
         if stdin {
-            write_stdout(files.texts()[0].0)?;
+            write_stdout(&files.file.text)?;
         }
         return Ok(Outcome::Clean);
     }
@@ -257,12 +222,12 @@ fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<O
         let _ = writeln!(std::io::stderr(), "{name}: would change: {summary}");
         return Ok(Outcome::Errors);
     }
-    let texts = files.texts();
+    let texts = texts(&files);
     let mut changed: Vec<String> = texts.iter().map(|(text, _)| text.to_string()).collect();
     let mut edits = edits;
     edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
     for edit in edits {
-        let file = files.file_of(edit.span.start);
+        let file = file_of(&files, edit.span.start);
         let base = texts[file].1 as usize;
         changed[file].replace_range(edit.span.start as usize - base..edit.span.end as usize - base, &edit.text);
     }
@@ -273,9 +238,9 @@ fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<O
             if *text == texts[k].0 {
                 continue;
             }
-            let (target, shown) = match &files {
-                Files::One(loaded) => (path.to_path_buf(), loaded.name.clone()),
-                Files::Many(sources) => (sources.files[k].path.clone(), sources.files[k].loaded.name.clone()),
+            let (target, shown) = match &files.sources {
+                None => (path.to_path_buf(), files.file.name.clone()),
+                Some(sources) => (sources.files[k].path.clone(), sources.files[k].loaded.name.clone()),
             };
             output::rewrite(&target, &shown, texts[k].0.as_bytes(), text.as_bytes())?;
         }

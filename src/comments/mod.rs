@@ -15,8 +15,8 @@ use referflow_emit::chart::Chart;
 use referflow_emit::comment_report;
 use referflow_emit::numbers::step_numbers;
 
-use crate::driver::include::Sources;
-use crate::input::{self, Loaded, shown};
+use crate::driver::include::WholeChart;
+use crate::input::{self, shown};
 use crate::{Failure, Outcome, output, report_failure};
 
 use matrix::{Format, Matrix, Unreadable};
@@ -103,22 +103,16 @@ fn unreadable(error: Unreadable) -> Outcome {
 
 /// Charts read from disk with their included files, ready to check at the levels of the last.
 struct Charts {
-    files: Vec<Loaded>,
-    sources: Vec<Option<Sources>>,
+    files: Vec<WholeChart>,
     levels: Levels,
 }
 
 impl Charts {
     fn load(paths: &[&Path]) -> Result<Charts, Outcome> {
-        let (mut files, mut sources) = (Vec::new(), Vec::new());
-        for path in paths {
-            let file = input::load(path).map_err(fail)?;
-            sources.push(crate::driver::include::chart_of(path, &file).map_err(fail)?);
-            files.push(file);
-        }
+        let files = paths.iter().map(|path| WholeChart::read(path).map_err(fail)).collect::<Result<Vec<_>, _>>()?;
         let last = paths.last().unwrap_or_else(|| unreachable!("at least one chart"));
         let levels = crate::config::levels_for(last).map_err(fail)?;
-        Ok(Charts { files, sources, levels })
+        Ok(Charts { files, levels })
     }
 
     /// Every chart checked. One with errors of the language is refused (its diagnostics
@@ -127,19 +121,9 @@ impl Charts {
     fn check<'s>(&'s self, arena: &'s bumpalo::Bump) -> Result<Vec<Checked<'s>>, Outcome> {
         let mut out = Vec::new();
         let mut broken = false;
-        for (file, sources) in self.files.iter().zip(&self.sources) {
-            let checked = match sources {
-                Some(sources) => sources.check(arena, &self.levels),
-                None => referflow_check::check_with(&referflow_syntax::parse(&file.text), &self.levels),
-            };
-            if checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
-                match sources {
-                    Some(sources) => sources.print(&checked.diagnostics),
-                    None => crate::print_diagnostics(file, &checked.diagnostics),
-                }
-                eprintln!("error: {}: the chart has errors of the language; fix them first", file.name);
-                broken = true;
-            }
+        for file in &self.files {
+            let checked = file.check(arena, &self.levels);
+            broken |= file.refused(&checked, "fix them first");
             out.push(checked);
         }
         if broken { Err(Outcome::Trouble) } else { Ok(out) }
@@ -169,7 +153,7 @@ fn run_template(args: TemplateArgs) -> Result<Outcome, Outcome> {
     if !form.unnumbered.is_empty() {
         eprintln!(
             "warning: {}: {} stage{} without a number ({}): {} row{} cannot be cited; give every stage a number",
-            charts.files[0].name,
+            charts.files[0].file.name,
             form.unnumbered.len(),
             if form.unnumbered.len() == 1 { "" } else { "s" },
             form.unnumbered.join(", "),
@@ -243,7 +227,7 @@ fn run_check(args: CheckArgs) -> Result<Outcome, Outcome> {
     let arena = bumpalo::Bump::new();
     let checked = charts.check(&arena)?;
     let chart = Chart { model: &checked[0].model, diagnostics: &checked[0].diagnostics, since: None };
-    let found = problems(&matrix, &chart, &charts.files[0].name);
+    let found = problems(&matrix, &chart, &charts.files[0].file.name);
     let mut out = std::io::stdout().lock();
     for p in &found {
         let _ = writeln!(out, "{}: row {}: step {}: {}", matrix.name, p.row, p.number, p.cause);
@@ -291,7 +275,7 @@ fn run_report(args: ReportArgs) -> Result<Outcome, Outcome> {
     let new_chart = Chart { model: &new.model, diagnostics: &new.diagnostics, since: None };
     // The matrix cites the revision commented on: its problems are worth knowing, but they do
     // not stop the report, which shows unknown numbers and undecided comments as such.
-    for p in problems(&matrix, &old_chart, &charts.files[0].name) {
+    for p in problems(&matrix, &old_chart, &charts.files[0].file.name) {
         eprintln!("warning: {}: row {}: step {}: {}", matrix.name, p.row, p.number, p.cause);
     }
     let diff = referflow_check::diff::compare(old, new, &charts.levels);
@@ -301,7 +285,7 @@ fn run_report(args: ReportArgs) -> Result<Outcome, Outcome> {
         })
         .cloned()
         .collect();
-    let names = [matrix.name.as_str(), charts.files[0].name.as_str(), charts.files[1].name.as_str()];
+    let names = [matrix.name.as_str(), charts.files[0].file.name.as_str(), charts.files[1].file.name.as_str()];
     let text = match args.to {
         ReportFormat::Md => comment_report::render_markdown(&comments, &old_chart, &new_chart, &diff, names),
         ReportFormat::Html => comment_report::render_html(&comments, &old_chart, &new_chart, &diff, names),

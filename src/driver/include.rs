@@ -351,6 +351,53 @@ fn unshift(span: Span, base: u32) -> Span {
     Span { start: span.start.saturating_sub(base), end: span.end.saturating_sub(base) }
 }
 
+/// A chart read as `referflow check` reads it: the file, and the files it includes when it has
+/// any (in [`Sources`]' offset space; a chart of one file starts at 0). `diff`, `render
+/// --since`, `comments` and `number` read their charts this way.
+pub struct WholeChart {
+    pub file: Loaded,
+    pub sources: Option<Sources>,
+}
+
+impl WholeChart {
+    pub fn read(path: &Path) -> Result<WholeChart, Failure> {
+        let file = input::load(path)?;
+        let sources = chart_of(path, &file)?;
+        Ok(WholeChart { file, sources })
+    }
+
+    pub fn check<'a>(
+        &'a self,
+        arena: &'a bumpalo::Bump,
+        levels: &referflow_check::Levels,
+    ) -> referflow_check::Checked<'a> {
+        match &self.sources {
+            Some(chart) => chart.check(arena, levels),
+            None => referflow_check::check_with(&referflow_syntax::parse(&self.file.text), levels),
+        }
+    }
+
+    /// Prints `diagnostics` (in the offset space), each under the file it is about.
+    pub fn print(&self, diagnostics: &[Diagnostic]) {
+        match &self.sources {
+            Some(chart) => chart.print(diagnostics),
+            None => crate::print_diagnostics(&self.file, diagnostics),
+        }
+    }
+
+    /// Whether the chart has errors of the language (RF001–RF012), which mean its model is not
+    /// what its author meant: then they are printed with one line, `error: NAME: the chart has
+    /// errors of the language, {consequence}`.
+    pub fn refused(&self, checked: &referflow_check::Checked<'_>, consequence: &str) -> bool {
+        if !checked.diagnostics.iter().any(|d| d.is_error() && d.rule.is_fixed()) {
+            return false;
+        }
+        self.print(&checked.diagnostics);
+        eprintln!("error: {}: the chart has errors of the language, {consequence}", self.file.name);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
