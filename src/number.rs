@@ -93,26 +93,49 @@ struct Plan {
     last: u32,
 }
 
-fn plan(model: &Model<'_>, chart: &Chart<'_, '_>, previous: &[(u32, String)]) -> Plan {
+/// More numbers than this missing below `last` is not a chart whose stages were removed one by
+/// one but a mistyped `last`: refused rather than written out as retired one per line.
+const MAX_NEW_RETIRED: usize = 10_000;
+
+fn plan(model: &Model<'_>, chart: &Chart<'_, '_>, previous: &[(u32, String)], name: &str) -> Result<Plan, Failure> {
     let numbering = &model.numbering;
-    let used: std::collections::HashSet<u32> = model.stages.iter().filter_map(|s| s.number).map(|n| n.value).collect();
-    let free = |n: &u32| !used.contains(n) && !numbering.is_retired(*n);
-    // Numbers given before (up to `last`, or by the previous revision) that no stage has now.
-    let mut gone: Vec<u32> = (1..=numbering.last.map_or(0, |l| l.value)).filter(free).collect();
+    let mut taken: Vec<u32> = model.stages.iter().filter_map(|s| s.number).map(|n| n.value).collect();
+    taken.extend(numbering.retired.iter().map(|r| r.number.value));
+    taken.sort_unstable();
+    taken.dedup();
+    let free = |n: &u32| taken.binary_search(n).is_err();
+    // Numbers given before (up to `last`, or by the previous revision) that no stage has now:
+    // the gaps between the numbers taken, walked gap by gap.
+    let last = numbering.last.map_or(0, |l| l.value);
+    let missing = last as usize - taken.iter().filter(|&&n| n <= last).count();
+    if missing > MAX_NEW_RETIRED {
+        return Err(Failure(format!(
+            "{name}: `numbering last {last}` says {missing} numbers were given to stages no longer in the chart; \
+             if that is a typing mistake, correct `last` to the highest number given"
+        )));
+    }
+    let mut gone: Vec<u32> = Vec::with_capacity(missing);
+    let mut from = 1;
+    for &n in taken.iter().take_while(|&&n| n <= last).chain(std::iter::once(&last.saturating_add(1))) {
+        gone.extend(from..n.min(last.saturating_add(1)));
+        from = n.saturating_add(1);
+    }
     gone.extend(previous.iter().map(|(n, _)| *n).filter(free));
     gone.sort_unstable();
     gone.dedup();
-    let text_of = |n: u32| previous.iter().find(|(p, _)| *p == n).map(|(_, text)| text.clone());
-    let retired = gone.into_iter().map(|n| (n, text_of(n))).collect::<Vec<_>>();
+    let texts: std::collections::HashMap<u32, &String> = previous.iter().map(|(n, text)| (*n, text)).collect();
+    let retired = gone.into_iter().map(|n| (n, texts.get(&n).map(|t| t.to_string()))).collect::<Vec<_>>();
     let mut next = numbering.highest(&model.stages).max(retired.last().map_or(0, |r| r.0));
     let mut given = Vec::new();
     for stage in referflow_emit::numbers::in_reading_order(chart) {
         if model.stage(stage).number.is_none() {
-            next += 1;
+            next = next.checked_add(1).ok_or_else(|| {
+                Failure(format!("{name}: no step number is left above {next}, the highest a number can be"))
+            })?;
             given.push((stage, next));
         }
     }
-    Plan { given, retired, last: next }
+    Ok(Plan { given, retired, last: next })
 }
 
 /// A change to the text: `text` in place of the bytes `span` (in the offset space).
@@ -156,7 +179,9 @@ fn edits(model: &Model<'_>, files: &WholeChart, plan: &Plan) -> Vec<Edit> {
                 out.push(Edit { span, text: line });
             }
             if !retired.is_empty() {
-                let at = line_end(&texts, files, span.end);
+                // After the last `retired` line there is, else after the `numbering` line.
+                let after = numbering.retired.iter().map(|r| r.number.span.end).fold(span.end, u32::max);
+                let at = line_end(&texts, files, after);
                 out.push(Edit { span: Span::new(at, at), text: retired });
             }
         }
@@ -208,7 +233,7 @@ fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<O
     }
     let model = &checked.model;
     let chart = Chart { model, diagnostics: &checked.diagnostics, since: None };
-    let plan = plan(model, &chart, previous);
+    let plan = plan(model, &chart, previous, &name)?;
     let edits = edits(model, &files, &plan);
     let stdin = path.as_os_str() == "-";
     if edits.is_empty() {
@@ -223,13 +248,22 @@ fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<O
         return Ok(Outcome::Errors);
     }
     let texts = texts(&files);
-    let mut changed: Vec<String> = texts.iter().map(|(text, _)| text.to_string()).collect();
+    // Each file copied once, the edits in order (one `replace_range` each would move the rest
+    // of the file each time: minutes on a chart of 100,000 stages).
     let mut edits = edits;
-    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-    for edit in edits {
+    edits.sort_by_key(|e| e.span.start);
+    let mut changed: Vec<String> = texts.iter().map(|(text, _)| String::with_capacity(text.len())).collect();
+    let mut copied: Vec<usize> = vec![0; texts.len()];
+    for edit in &edits {
         let file = file_of(&files, edit.span.start);
-        let base = texts[file].1 as usize;
-        changed[file].replace_range(edit.span.start as usize - base..edit.span.end as usize - base, &edit.text);
+        let (text, base) = texts[file];
+        let (start, end) = (edit.span.start as usize - base as usize, edit.span.end as usize - base as usize);
+        changed[file].push_str(&text[copied[file]..start]);
+        changed[file].push_str(&edit.text);
+        copied[file] = end;
+    }
+    for (k, (text, _)) in texts.iter().enumerate() {
+        changed[k].push_str(&text[copied[k]..]);
     }
     if stdin {
         write_stdout(&changed[0])?;

@@ -251,3 +251,34 @@ fn diagnostics_name_the_step_and_the_hearing_requires_numbers() {
     assert!(stderr.contains("RF111") && stderr.contains("the chart has errors"), "{stderr}");
     assert!(!dir.join("out").join("c.hearing.pdf").exists());
 }
+
+/// A mistyped `last` or a number at the top of the range is a clear error, and nothing is
+/// written: numbering never loops over four billion numbers nor wraps around to 0.
+#[test]
+fn impossible_numbers_are_refused_without_writing() {
+    let dir = temp_dir("hostile");
+    for (src, cause) in [
+        (
+            "numbering last 4000000000\nactor p \"P\"\nstart a \"A\" by p\nend b \"B\" by p\na -> b\n",
+            "`numbering last 4000000000` says 4000000000 numbers were given to stages no longer in the chart",
+        ),
+        (
+            "actor p \"P\"\nstart 4294967295 a \"A\" by p\nend b \"B\" by p\na -> b\n",
+            "no step number is left above 4294967295",
+        ),
+    ] {
+        std::fs::write(dir.join("c.flow"), src).unwrap();
+        let run = referflow(&dir, &["number", "c.flow"]);
+        assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+        assert!(text(&run.stderr).contains(cause), "{}", text(&run.stderr));
+        assert_eq!(std::fs::read_to_string(dir.join("c.flow")).unwrap(), src);
+    }
+    // Numbers missing below `last` are retired after the `retired` lines already there.
+    let src = "numbering last 6\nretired 2\nactor p \"P\"\nstart 1 a \"A\" by p\nend 4 b \"B\" by p\na -> b\n";
+    std::fs::write(dir.join("c.flow"), src).unwrap();
+    assert_eq!(referflow(&dir, &["number", "c.flow"]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("c.flow")).unwrap(),
+        "numbering last 6\nretired 2\nretired 3\nretired 5\nretired 6\nactor p \"P\"\nstart 1 a \"A\" by p\nend 4 b \"B\" by p\na -> b\n"
+    );
+}
