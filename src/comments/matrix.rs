@@ -241,30 +241,66 @@ fn csv_cause(error: &csv::Error) -> String {
     }
 }
 
+/// The most a workbook's parts may hold once inflated: a filled matrix of a few thousand rows
+/// is a few megabytes; a zip that inflates to gigabytes is refused before it is inflated.
+const MAX_INFLATED: u64 = 256 << 20;
+
+/// Columns past this one are not read: a matrix has a dozen, and a cell far to the right must
+/// not make every row that long.
+const MAX_COLUMNS: usize = 256;
+
 /// The cells of the first sheet of an xlsx workbook, each row with its number in the sheet.
+/// Read cell by cell (calamine's cells reader), not as one dense range: a sheet with a cell at
+/// A1 and one at XFD1048576 would otherwise allocate seventeen billion cells.
 fn xlsx_cells(bytes: Vec<u8>) -> Result<Cells, String> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{DataRef, Reader, Xlsx};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..]))
+        .map_err(|e| format!("not a readable xlsx spreadsheet: {e}"))?;
+    let mut inflated = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|e| format!("not a readable xlsx spreadsheet: {e}"))?;
+        inflated = inflated.saturating_add(part.size());
+    }
+    if inflated > MAX_INFLATED {
+        return Err(format!(
+            "its parts inflate to {} MiB, more than the {} MiB a comment matrix may hold",
+            inflated >> 20,
+            MAX_INFLATED >> 20
+        ));
+    }
     let mut book =
         Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("not a readable xlsx spreadsheet: {e}"))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => return Err(format!("cannot read its first sheet: {e}")),
-        None => return Err("the workbook has no sheet".into()),
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Err("the workbook has no sheet".into());
     };
-    let (top, _) = range.start().unwrap_or((0, 0));
-    let cell = |data: &Data| match data {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
+    let mut reader = book.worksheet_cells_reader(&sheet).map_err(|e| format!("cannot read its first sheet: {e}"))?;
+    let text = |data: &DataRef<'_>| match data {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.trim().to_string(),
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::Int(i) => i.to_string(),
         // Whole numbers as a spreadsheet shows them: `14`, not `14.0`.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::DateTime(d) => d.as_f64().to_string(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => d.as_f64().to_string(),
+        DataRef::Error(e) => format!("#{e:?}"),
     };
-    Ok(range.rows().enumerate().map(|(i, row)| (top as usize + i + 1, row.iter().map(cell).collect())).collect())
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| format!("cannot read its first sheet: {e}"))? {
+        let (row, column) = cell.get_position();
+        let column = column as usize;
+        let value = text(cell.get_value());
+        if column >= MAX_COLUMNS || value.is_empty() {
+            continue;
+        }
+        let cells = rows.entry(row).or_default();
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = value;
+    }
+    Ok(rows.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect())
 }
 
 /// Where each known column is, by header.

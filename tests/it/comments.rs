@@ -236,6 +236,22 @@ fn the_xlsx_template_opens_and_a_filled_workbook_is_checked() {
     );
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert_eq!(std::fs::read(&filled).unwrap(), before);
+
+    // A cell in the sheet's last row and column is ignored, not a reason to allocate the
+    // seventeen billion cells between it and A1.
+    let far = dir.join("far.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Step no.", "Comment", "Disposition"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_number(1, 0, 2.0).unwrap();
+    sheet.write_string(1, 1, "Too short").unwrap();
+    sheet.write_string(1, 2, "noted").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+    book.save(&far).unwrap();
+    let (code, stdout, stderr) = referflow(&["comments", "check", arg(&far), OLD]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
 }
 
 /// The worksheet's XML in an xlsx file.
