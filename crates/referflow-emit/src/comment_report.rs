@@ -155,13 +155,7 @@ pub fn render_html(
     let report = assemble(comments, old, new, diff);
     let [matrix, old_name, new_name] = names;
     let lang = new.model.languages.first().copied().unwrap_or("en");
-    let mut page = String::from("<!DOCTYPE html>\n");
-    page.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", attr(lang)));
-    page.push_str(crate::html::CSP);
-    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    page.push_str("<meta name=\"generator\" content=\"referflow\">\n");
-    page.push_str("<title>Disposition report</title>\n");
-    page.push_str(crate::html::STYLE);
+    let mut page = crate::html::head(lang, "Disposition report");
     page.push_str("</head>\n<body>\n<main>\n<h1>Disposition report</h1>\n");
     page.push_str(&format!(
         "<p>Comments from <code>{}</code> on <code>{}</code>, answered in <code>{}</code>. {}</p>\n",

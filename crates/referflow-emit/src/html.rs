@@ -20,16 +20,8 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
     let first = RenderOptions { lang: options.lang, ..*options };
     let title =
         model.title.as_ref().map(|t| chart.text(t, &first).to_string()).unwrap_or_else(|| "Referral chart".into());
-    let mut page = String::new();
-    page.push_str("<!DOCTYPE html>\n");
-    page.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", attr(chart.lang(&first))));
-    page.push_str(CSP);
-    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    page.push_str("<meta name=\"generator\" content=\"referflow\">\n");
-    // A window title is one line; a line break written in the chart's title is a space there.
-    page.push_str(&format!("<title>{}</title>\n", text(&title.replace('\n', " "))));
+    let mut page = head(chart.lang(&first), &title);
     let languages = &model.languages;
-    page.push_str(STYLE);
     page.push_str(&switch_style(languages.len()));
     page.push_str("</head>\n<body>\n");
 
@@ -89,6 +81,21 @@ pub fn render_narrative(chart: &Chart<'_, '_>, options: &RenderOptions) -> Strin
     body.replace("id=\"", &format!("id=\"{code}-")).replace("href=\"#", &format!("href=\"#{code}-"))
 }
 
+/// A page up to the end of its `<head>`'s shared part: the doctype, the language, the
+/// Content-Security-Policy (no script, nothing from outside), the title and the style. The
+/// caller adds what else its head needs and closes it.
+pub(crate) fn head(lang: &str, title: &str) -> String {
+    let mut page = String::from("<!DOCTYPE html>\n");
+    page.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", attr(lang)));
+    page.push_str(CSP);
+    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    page.push_str("<meta name=\"generator\" content=\"referflow\">\n");
+    // A window title is one line; a line break written in a chart's title is a space there.
+    page.push_str(&format!("<title>{}</title>\n", text(&title.replace('\n', " "))));
+    page.push_str(STYLE);
+    page
+}
+
 /// The CSS that shows the section of the checked language and marks its switch.
 fn switch_style(languages: usize) -> String {
     let mut css = String::from("<style>\n");
@@ -125,7 +132,7 @@ fn language_name(code: &str) -> &str {
 }
 
 /// The page's Content-Security-Policy: no script, no fetch, inline styles and data images only.
-pub(crate) const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n";
+const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n";
 
 /// Escapes text for an HTML element.
 pub(crate) fn text(s: &str) -> String {
@@ -137,7 +144,7 @@ pub(crate) fn attr(s: &str) -> String {
     text(s).replace('"', "&quot;")
 }
 
-pub(crate) const STYLE: &str = r#"<style>
+const STYLE: &str = r#"<style>
 :root { color-scheme: light; }
 body { font-family: "TH Sarabun New", Laksaman, Garuda, "Noto Sans Thai", system-ui, sans-serif; line-height: 1.5; margin: 0 auto; max-width: 70rem; padding: 1rem 1.5rem 3rem; color: #1b1b1b; }
 h1 { font-size: 1.8rem; margin-top: 0.5rem; }
