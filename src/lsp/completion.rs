@@ -371,7 +371,8 @@ mod tests {
                 "require",
                 "include",
                 "numbering",
-                "retired"
+                "retired",
+                "glossary"
             ]
         );
         assert_eq!(

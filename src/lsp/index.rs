@@ -105,7 +105,8 @@ impl<'s> Index<'s> {
             | Statement::Languages(_)
             | Statement::Include(_)
             | Statement::Numbering(_)
-            | Statement::Retired(_) => {}
+            | Statement::Retired(_)
+            | Statement::Glossary(_) => {}
             Statement::Actor(actor) => {
                 // An actor's block holds only texts: no ids.
                 self.define(&actor.id, Kind::Actor, Some(&actor.name.value));

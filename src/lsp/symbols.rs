@@ -55,7 +55,8 @@ fn outline(file: &File<'_>, lines: &LineMap<'_>) -> Vec<DocumentSymbol> {
             | Statement::Require(_)
             | Statement::Include(_)
             | Statement::Numbering(_)
-            | Statement::Retired(_) => {}
+            | Statement::Retired(_)
+            | Statement::Glossary(_) => {}
         }
     }
     out

@@ -159,6 +159,10 @@ impl Spans<'_> {
                 n.required.iter().for_each(|r| assert_eq!(self.at(*r), "required"));
                 n.last.iter().for_each(|l| self.number(l));
             }
+            Statement::Glossary(g) => {
+                assert!(self.at(g.span).starts_with("glossary"));
+                g.words.iter().for_each(|w| self.text(w));
+            }
             Statement::Retired(r) => {
                 assert!(self.at(r.span).starts_with("retired"));
                 for n in &r.numbers {

@@ -39,6 +39,8 @@ pub struct Model<'s> {
     pub verdicts: Vec<crate::Verdict>,
     /// How the stages are numbered: the `numbering` and `retired` statements.
     pub numbering: Numbering<'s>,
+    /// Words a label is never broken inside (`glossary`), in source order.
+    pub glossary: Vec<Cow<'s, str>>,
 }
 
 /// The `numbering` and `retired` statements of a chart.

@@ -544,6 +544,9 @@ impl<'s> Resolver<'s> {
                         }
                     }
                 }
+                Statement::Glossary(glossary) => {
+                    self.model.glossary.extend(glossary.words.iter().map(|w| w.value.clone()));
+                }
                 Statement::Retired(retired) => {
                     self.model.numbering.retired.extend(
                         retired.numbers.iter().map(|r| RetiredNumber {
@@ -669,7 +672,8 @@ impl<'s> Resolver<'s> {
                 | Statement::Broken(_)
                 | Statement::Include(_)
                 | Statement::Numbering(_)
-                | Statement::Retired(_) => {}
+                | Statement::Retired(_)
+                | Statement::Glossary(_) => {}
             }
         }
     }

@@ -86,6 +86,7 @@ fn statement_span(statement: &Statement<'_>) -> Span {
         Statement::Include(i) => i.span,
         Statement::Numbering(n) => n.span,
         Statement::Retired(r) => r.span,
+        Statement::Glossary(g) => g.span,
         Statement::Languages(l) => l.span,
         Statement::Actor(a) => a.span,
         Statement::Phase(p) => p.span,
@@ -270,6 +271,11 @@ impl<'a> Printer<'a> {
                 if let Some(last) = n.last {
                     self.out.push_str(&format!(" last {}", last.value));
                 }
+            }
+            Statement::Glossary(g) => {
+                self.out.push_str("glossary ");
+                let words: Vec<String> = g.words.iter().map(|w| quote(&w.value)).collect();
+                self.out.push_str(&words.join(", "));
             }
             Statement::Retired(r) => {
                 self.out.push_str("retired ");

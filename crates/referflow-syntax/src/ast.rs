@@ -133,6 +133,8 @@ pub enum Statement<'s> {
     Numbering(Numbering),
     /// `retired 14 "…", 20`: numbers of removed stages, never given again.
     Retired(Retired<'s>),
+    /// `glossary "ผู้เสียหาย", "ส่งต่อ"`: words a label is never broken inside.
+    Glossary(Glossary<'s>),
     /// A statement that did not parse; see [`Broken`].
     Broken(Broken<'s>),
 }
@@ -158,6 +160,13 @@ pub struct Numbering {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Retired<'s> {
     pub numbers: Vec<RetiredNumber<'s>>,
+    pub span: Span,
+}
+
+/// `glossary "TEXT", …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glossary<'s> {
+    pub words: Vec<Text<'s>>,
     pub span: Span,
 }
 

@@ -59,7 +59,7 @@ const ACTOR_AND_STAGE: &[Place] = &[Place::Actor, Place::Stage];
 
 /// Every keyword, in the order of the guide's list of reserved words (docs/language.md), which
 /// is also the order completion offers them in.
-pub const KEYWORDS: [Keyword; 25] = [
+pub const KEYWORDS: [Keyword; 26] = [
     kw("title", Role::Statement, TOP, "the title of the chart, with its translations"),
     kw("version", Role::Statement, TOP, "which draft this is"),
     kw("languages", Role::Statement, TOP, "the languages of the chart; the first is that of plain texts"),
@@ -79,6 +79,7 @@ pub const KEYWORDS: [Keyword; 25] = [
     kw("required", Role::Numbering, NOWHERE, "`numbering required`: every stage must carry a number"),
     kw("last", Role::Numbering, NOWHERE, "`numbering last 38`: the highest number ever given"),
     kw("retired", Role::Statement, TOP, "numbers of removed stages, never given again"),
+    kw("glossary", Role::Statement, TOP, "words a label is never broken inside"),
     kw("before", Role::Requirement, NOWHERE, "`require A before B`: every case reaching B went through A"),
     kw("unless", Role::Requirement, NOWHERE, "`… unless C, D`: or through C or D instead"),
     kw("from", Role::Requirement, NOWHERE, "`require within D from A to B`: where the time starts"),
@@ -158,7 +159,7 @@ const fn shape(
 }
 
 /// Every statement and block item.
-pub const SHAPES: [Shape; 21] = [
+pub const SHAPES: [Shape; 22] = [
     shape("the title", Some("title"), "title \"TEXT\" [LANG \"TEXT\"]...", TOP),
     shape("the version", Some("version"), "version \"TEXT\"", TOP),
     shape("the languages", Some("languages"), "languages LANG LANG...", TOP),
@@ -174,6 +175,7 @@ pub const SHAPES: [Shape; 21] = [
     shape("a requirement", Some("require"), "require ID before ID [unless ID, ID...]", TOP),
     shape("an include", Some("include"), "include \"PATH\"", TOP),
     shape("the numbering", Some("numbering"), "numbering [required] [last NUMBER]", TOP),
+    shape("the glossary", Some("glossary"), "glossary \"TEXT\", \"TEXT\"...", TOP),
     shape("the retired numbers", Some("retired"), "retired NUMBER [\"TEXT\"], NUMBER [\"TEXT\"]...", TOP),
     shape("a requirement", Some("require"), "require within DURATION from ID to ID", TOP),
     shape("a translation", None, "LANG \"TEXT\"", &[Place::Phase, Place::Actor, Place::Stage]),

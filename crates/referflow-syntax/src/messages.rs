@@ -231,6 +231,7 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         Rule::kw_required => "`required`",
         Rule::kw_last => "`last`",
         Rule::kw_retired => "`retired`",
+        Rule::kw_glossary => "`glossary`",
         Rule::retired_item => "a step number such as `14`",
         Rule::translation => "a translation such as `th \"…\"`",
         Rule::branch_label | Rule::branch_item => "a branch (`yes`, `no` or a text in quotes)",
@@ -244,7 +245,8 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         | Rule::phase_stmt
         | Rule::require_stmt
         | Rule::numbering_stmt
-        | Rule::retired_stmt => match context {
+        | Rule::retired_stmt
+        | Rule::glossary_stmt => match context {
             Context::Top => "a statement",
             _ => "an item of this block",
         },

@@ -449,6 +449,12 @@ impl<'s> Lower<'s> {
                 }
                 Statement::Numbering(Numbering { required, last, span })
             }
+            Rule::glossary_stmt => {
+                self.no_block(chunk, "a glossary");
+                let span = self.span(&pair, chunk);
+                let words = pair.into_inner().filter(|p| p.as_rule() == Rule::string).map(|p| self.text(p)).collect();
+                Statement::Glossary(Glossary { words, span })
+            }
             Rule::retired_stmt => {
                 self.no_block(chunk, "a `retired` statement");
                 let span = self.span(&pair, chunk);

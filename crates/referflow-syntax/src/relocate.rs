@@ -174,6 +174,10 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                 last: n.last.map(|l| self.number(l)),
                 span: self.span(n.span),
             }),
+            Statement::Glossary(g) => Statement::Glossary(Glossary {
+                words: g.words.into_iter().map(|w| self.text(w)).collect(),
+                span: self.span(g.span),
+            }),
             Statement::Retired(r) => Statement::Retired(Retired {
                 numbers: r
                     .numbers
