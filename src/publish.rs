@@ -288,7 +288,7 @@ fn changes_since(old: &Path, new: &Path, publishable: &Publishable<'_>) -> Resul
     }
     let changes = referflow_check::diff::compare(&checked, &publishable.checked, &publishable.levels);
     let model = &publishable.checked.model;
-    Ok(Changes::between(&changes, model, checked.model.version.as_deref()))
+    Ok(Changes::between(&changes, model, checked.model.version.as_ref().map(|v| v.get(0))))
 }
 
 /// Writes the chart in one format to `sink`. The text formats go out as they are made: at a

@@ -55,7 +55,7 @@ fn describe(model: &Model<'_>, name: &str) -> Option<String> {
         if !stage.refs.is_empty() {
             out.push_str("\n**References:**\n");
             for r in &stage.refs {
-                let _ = writeln!(out, "- {}", escape(r));
+                let _ = writeln!(out, "- {}", escape(r.get(0)));
             }
         }
         if !stage.notes.is_empty() {

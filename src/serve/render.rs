@@ -221,7 +221,7 @@ fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
         revision,
         read_at,
         titles,
-        version: model.version.as_ref().map(|v| v.to_string()),
+        version: model.version.as_ref().map(|v| v.get(0).to_string()),
         svgs,
         diagram_note,
         narratives: narratives(&chart, &options),

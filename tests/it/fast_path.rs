@@ -93,6 +93,8 @@ fn item() -> impl Strategy<Value = String> {
     let blank = || pick(BLANKS);
     prop_oneof![
         3 => (pick(LANGS), blank(), pick(TEXTS)).prop_map(|(l, b, t)| format!("{l}{b}{t}")),
+        1 => (pick(LANGS), pick(TEXTS), blank(), pick(TEXTS)).prop_map(|(l, t, b, f)| format!("{l} {t} from{b}{f}")),
+        1 => (blank(), pick(TEXTS), translations()).prop_map(|(b, t, ts)| format!("ref{b}{t}{ts}")),
         2 => (blank(), ids()).prop_map(|(b, ids)| format!("->{b}{ids}")),
         1 => (blank(), ids()).prop_map(|(b, ids)| format!("by{b}{ids}")),
         1 => (blank(), pick(DURATIONS)).prop_map(|(b, d)| format!("within{b}{d}")),

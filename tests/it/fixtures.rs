@@ -91,6 +91,9 @@ impl Spans<'_> {
     fn translation(&mut self, t: &Translation<'_>) {
         assert_eq!(self.at(t.lang.span), t.lang.code);
         self.text(&t.text);
+        if let Some(from) = &t.from {
+            self.text(from);
+        }
     }
 
     fn outer(&self, outer: Span, inner: Span) {
@@ -104,7 +107,10 @@ impl Spans<'_> {
                 t.translations.iter().for_each(|t| self.translation(t));
                 assert!(self.at(t.span).starts_with("title"));
             }
-            Statement::Version(v) => self.text(&v.text),
+            Statement::Version(v) => {
+                self.text(&v.text);
+                v.translations.iter().for_each(|t| self.translation(t));
+            }
             Statement::Include(i) => {
                 self.text(&i.path);
                 assert!(self.at(i.span).starts_with("include"));
@@ -183,7 +189,7 @@ impl Spans<'_> {
     }
 
     fn note(&mut self, note: &Note<'_>) {
-        assert!(self.at(note.span).starts_with("note"));
+        assert!(self.at(note.span).starts_with("note") || self.at(note.span).starts_with("ref"));
         self.text(&note.text);
         note.translations.iter().for_each(|t| self.translation(t));
     }
@@ -216,7 +222,7 @@ impl Spans<'_> {
                 }
                 StageItem::Translation(t) => self.translation(t),
                 StageItem::Note(n) => self.note(n),
-                StageItem::Ref(r) => self.text(r),
+                StageItem::Ref(r) => self.note(r),
                 StageItem::Next(n) => {
                     assert!(self.at(n.span).starts_with("->"));
                     n.targets.iter().for_each(|t| self.ident(t));

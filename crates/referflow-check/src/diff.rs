@@ -174,7 +174,7 @@ pub fn compare(old_checked: &Checked<'_>, new_checked: &Checked<'_>, levels: &Le
         diff.title = Some(Change { old: old_title, new: new_title });
     }
     let (old_version, new_version) =
-        (old.version.as_deref().map(String::from), new.version.as_deref().map(String::from));
+        (old.version.as_ref().map(|v| v.get(0).to_string()), new.version.as_ref().map(|v| v.get(0).to_string()));
     if old_version != new_version {
         diff.version = Some(Change { old: old_version, new: new_version });
     }
@@ -204,7 +204,7 @@ pub fn compare(old_checked: &Checked<'_>, new_checked: &Checked<'_>, levels: &Le
             owners: s.owners.iter().map(|o| rename(map.map(|m| m.0), m.actor(*o).id)).collect(),
             within: s.within.map(|w| w.text.to_string()),
             phase: s.phase.map(|p| rename(map.map(|m| m.1), m.phase(p).id)),
-            refs: s.refs.iter().map(|r| r.to_string()).collect(),
+            refs: s.refs.iter().map(|r| r.get(0).to_string()).collect(),
             notes: s.notes.iter().map(|n| texts(m, n)).collect(),
         }
     };

@@ -25,7 +25,7 @@ index!(StageId, ActorId, PhaseId);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Model<'s> {
     pub title: Option<Texts<'s>>,
-    pub version: Option<Cow<'s, str>>,
+    pub version: Option<Texts<'s>>,
     /// The declared languages; the first is the language of every plain label. Never empty:
     /// a file without `languages` is in English.
     pub languages: Vec<&'s str>,
@@ -103,6 +103,17 @@ impl<'s> Model<'s> {
 pub struct Texts<'s> {
     pub values: Box<[Option<Cow<'s, str>>]>,
     pub span: Span,
+    /// What each translation was made from (`th "…" from "…"`), by language like `values`;
+    /// empty when no translation says.
+    pub made_from: Box<[Option<MadeFrom<'s>>]>,
+}
+
+/// The text of the first language a translation was made from, as the chart records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MadeFrom<'s> {
+    pub text: Cow<'s, str>,
+    /// The span of that text, quotes included.
+    pub span: Span,
 }
 
 impl<'s> Texts<'s> {
@@ -149,7 +160,7 @@ pub struct Stage<'s> {
     pub within: Option<Limit<'s>>,
     // Boxed slices rather than vectors: a million stages hold three each, mostly empty.
     pub notes: Box<[Texts<'s>]>,
-    pub refs: Box<[Cow<'s, str>]>,
+    pub refs: Box<[Texts<'s>]>,
     pub span: Span,
 }
 

@@ -444,7 +444,6 @@ impl<'s> Resolver<'s> {
                         self.repeated(version.span, first, "the chart has two versions", "keep one `version` line");
                     } else {
                         version_span = Some(version.span);
-                        self.model.version = Some(version.text.value.clone());
                     }
                 }
                 _ => {}
@@ -452,6 +451,13 @@ impl<'s> Resolver<'s> {
         }
         if self.model.languages.is_empty() {
             self.model.languages.push("en");
+        }
+        // The texts once the languages are known: the first version, the first title.
+        if let Some(version) = statements.iter().find_map(|s| match s {
+            Statement::Version(v) => Some(v),
+            _ => None,
+        }) {
+            self.model.version = Some(self.texts(&version.text, &version.translations, "the version"));
         }
         for statement in statements {
             if let Statement::Title(title) = statement {
@@ -748,7 +754,7 @@ impl<'s> Resolver<'s> {
                 }
                 ast::StageItem::Translation(_) => {} // read with the label below
                 ast::StageItem::Note(note) => notes.push(self.texts(&note.text, &note.translations, "the note")),
-                ast::StageItem::Ref(text) => refs.push(text.value.clone()),
+                ast::StageItem::Ref(r) => refs.push(self.texts(&r.text, &r.translations, "the reference")),
                 ast::StageItem::Next(next) => {
                     for target in &next.targets {
                         self.edge(own, *target, None, target.span);
@@ -978,6 +984,7 @@ impl<'s> Resolver<'s> {
     {
         let mut values: Vec<Option<Cow<'s, str>>> = vec![None; self.model.languages.len()];
         values[0] = Some(text.value.clone());
+        let mut made_from: Vec<Option<MadeFrom<'s>>> = Vec::new();
         // Where the text in a language was first given, for RF009 (rare: not kept for each).
         let first_span = |index: usize, code: &str| match index {
             0 => text.span,
@@ -1003,13 +1010,17 @@ impl<'s> Resolver<'s> {
                 continue;
             }
             values[index] = Some(t.text.value.clone());
+            if let Some(from) = &t.from {
+                made_from.resize(values.len(), None);
+                made_from[index] = Some(MadeFrom { text: from.value.clone(), span: from.span });
+            }
         }
         // Without prose, a text given in every language says nothing more: keep no values
         // (48 bytes a stage). One with a translation missing keeps them for RF110.
         if self.without_prose && values.iter().all(|v| v.as_deref() == Some("")) {
             values = Vec::new();
         }
-        Texts { values: values.into_boxed_slice(), span: text.span }
+        Texts { values: values.into_boxed_slice(), span: text.span, made_from: made_from.into_boxed_slice() }
     }
 
     fn unknown_language(&mut self, lang: ast::Lang<'s>) {

@@ -170,7 +170,7 @@ fn shows_thai(chart: &Chart<'_, '_>, options: &RenderOptions) -> bool {
     let text = |texts| thai(chart.text(texts, options));
     is_thai(chart.lang(options))
         || model.title.as_ref().is_some_and(text)
-        || model.version.as_deref().is_some_and(thai)
+        || model.version.as_ref().is_some_and(text)
         || model.actors.iter().any(|a| text(&a.name))
         || model.phases.iter().any(|p| text(&p.name))
         || model.stages.iter().any(|s| text(&s.label))
@@ -273,7 +273,9 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             heading.text(title, TITLE_WIDTH, ty.title, |line| sized(ty.title, None, &bold(&line)));
         }
         if let Some(version) = &model.version {
-            heading.text(version, TITLE_WIDTH, ty.version, |line| sized(ty.version, Some(SMALL_INK), &line));
+            heading.text(self.chart.text(version, self.options), TITLE_WIDTH, ty.version, |line| {
+                sized(ty.version, Some(SMALL_INK), &line)
+            });
         }
         if !heading.is_empty() {
             // A blank line under the heading keeps it off the first lane.

@@ -98,7 +98,7 @@ pub fn hearing_pdf(
     let words = words(lang);
     let size = spec.min_font.max(10.0) * chain.scale();
     let footer = match &chart.model.version {
-        Some(version) => format!("{title} · {version}"),
+        Some(version) => format!("{title} · {}", chart.text(version, options).trim()),
         None => title.clone(),
     };
 
@@ -202,7 +202,7 @@ fn cover_page(
     }
     y += size * 2.0;
     if let Some(version) = &chart.model.version {
-        lines(&mut items, version, size * 1.3, false, &mut y);
+        lines(&mut items, chart.text(version, options), size * 1.3, false, &mut y);
     }
     lines(&mut items, &date_text(lang, cover.date), size * 1.3, false, &mut y);
     y += size * 2.0;

@@ -448,6 +448,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         };
         let _ = write!(out, "# {title}\n\n");
         if let Some(version) = &model.version {
+            let version = self.chart.text(version, self.options);
             let _ = write!(out, "**{}:** {}\n\n", self.words.version, escape(version, Breaks::Html));
         }
         out.push_str(if model.is_numbered() { self.words.intro_numbered } else { self.words.intro });
@@ -644,12 +645,12 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         match &stage.refs[..] {
             [] => {}
             [one] => {
-                let _ = writeln!(out, "- **{}:** {}", w.legal_basis, not_blank(one));
+                let _ = writeln!(out, "- **{}:** {}", w.legal_basis, not_blank(self.chart.text(one, self.options)));
             }
             many => {
                 let _ = writeln!(out, "- **{}:**", w.legal_basis);
                 for r in many {
-                    let _ = writeln!(out, "  - {}", not_blank(r));
+                    let _ = writeln!(out, "  - {}", not_blank(self.chart.text(r, self.options)));
                 }
             }
         }

@@ -368,7 +368,7 @@ fn mirror<'a>(
     Model {
         version: FORMAT_VERSION,
         title: model.title.as_ref().map(text_map),
-        chart_version: model.version.as_deref(),
+        chart_version: model.version.as_ref().map(|v| v.get(0)),
         languages: model.languages.clone(),
         actors: model
             .actors
@@ -394,7 +394,7 @@ fn mirror<'a>(
                 phase: s.phase.map(|p| model.phase(p).id),
                 within: s.within.as_ref().map(limit),
                 notes: s.notes.iter().map(text_map).collect(),
-                refs: s.refs.iter().map(|r| r.as_ref()).collect(),
+                refs: s.refs.iter().map(|r| r.get(0)).collect(),
                 span: locate(s.span),
                 number: *number,
             })

@@ -526,7 +526,7 @@ fn header(plan: &Plan<'_>, page: Option<(usize, usize)>) -> Header {
         |t| chart.text(t, &plan.options).to_owned(),
     );
     let left = match &chart.model.version {
-        Some(version) => format!("{title} · {version}"),
+        Some(version) => format!("{title} · {}", chart.text(version, &plan.options).trim()),
         None => title,
     };
     let right = match page {

@@ -257,7 +257,7 @@ impl<'a> Printer<'a> {
             }
             Statement::Version(v) => {
                 self.out.push_str("version ");
-                self.out.push_str(&quote(&v.text.value));
+                self.out.push_str(&with_translations(&v.text, &v.translations));
             }
             Statement::Include(i) => {
                 self.out.push_str("include ");
@@ -422,7 +422,10 @@ pub fn quote(text: &str) -> String {
 }
 
 fn translation(t: &Translation<'_>) -> String {
-    format!("{} {}", t.lang.code, quote(&t.text.value))
+    match &t.from {
+        Some(from) => format!("{} {} from {}", t.lang.code, quote(&t.text.value), quote(&from.value)),
+        None => format!("{} {}", t.lang.code, quote(&t.text.value)),
+    }
 }
 
 fn with_translations(text: &Text<'_>, translations: &[Translation<'_>]) -> String {
@@ -456,7 +459,7 @@ fn stage_item_text(item: &StageItem<'_>) -> String {
         StageItem::Within(w) => format!("within {}", w.duration.text),
         StageItem::Translation(t) => translation(t),
         StageItem::Note(n) => note_text(n),
-        StageItem::Ref(r) => format!("ref {}", quote(&r.value)),
+        StageItem::Ref(r) => format!("ref {}", with_translations(&r.text, &r.translations)),
         StageItem::Next(n) => format!("-> {}", ids(&n.targets)),
         StageItem::Branch(b) => format!("{} -> {}", branch_label(&b.label), b.target.name),
     }

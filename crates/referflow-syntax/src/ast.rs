@@ -102,11 +102,13 @@ pub struct Lang<'s> {
     pub span: Span,
 }
 
-/// `LANG "TEXT"`: a text in another language.
+/// `LANG "TEXT" [from "SOURCE"]`: a text in another language, and the text of the first
+/// language it was translated from, when that is recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Translation<'s> {
     pub lang: Lang<'s>,
     pub text: Text<'s>,
+    pub from: Option<Text<'s>>,
 }
 
 /// A duration as written (`24h`, `5wd`); its number and unit are checked by the checker.
@@ -187,6 +189,7 @@ pub struct Title<'s> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Version<'s> {
     pub text: Text<'s>,
+    pub translations: Vec<Translation<'s>>,
     pub span: Span,
 }
 
@@ -276,7 +279,9 @@ pub enum StageItem<'s> {
     Within(Within<'s>),
     Translation(Translation<'s>),
     Note(Note<'s>),
-    Ref(Text<'s>),
+    /// `ref "TEXT" [LANG "TEXT"]...`: the legal basis, with its translations (a [`Note`] in
+    /// shape).
+    Ref(Note<'s>),
     /// `-> a, b`: unlabelled edges to each target.
     Next(Next<'s>),
     /// `BRANCH -> target`.

@@ -203,7 +203,17 @@ impl<'s> Cursor<'s> {
             return None;
         }
         let lang = Lang { code, span: Span::new(end - code.len(), end) };
-        Some(Translation { lang, text: self.text()? })
+        let text = self.text()?;
+        // `from "…"`: the text it was translated from.
+        let before = self.at;
+        let from = match self.word() {
+            Some("from") => Some(self.text()?),
+            _ => {
+                self.at = before;
+                None
+            }
+        };
+        Some(Translation { lang, text, from })
     }
 
     /// `translation*`, up to the end of the head or (in a branch label) an arrow.
@@ -237,15 +247,12 @@ impl<'s> Cursor<'s> {
                 self.blank();
                 if self.peek() == Some(b'"') {
                     return match word {
-                        "note" => {
+                        "note" | "ref" => {
                             let text = self.text()?;
                             let translations = self.translations()?;
-                            let note = StageItem::Note(Note { text, translations, span: self.span_from(start) });
-                            self.at_end().then_some(note)
-                        }
-                        "ref" => {
-                            let text = self.text()?;
-                            self.at_end().then_some(StageItem::Ref(text))
+                            let note = Note { text, translations, span: self.span_from(start) };
+                            let item = if word == "note" { StageItem::Note(note) } else { StageItem::Ref(note) };
+                            self.at_end().then_some(item)
                         }
                         code => {
                             let translation = self.translation(code, word_end)?;

@@ -161,7 +161,7 @@ const fn shape(
 /// Every statement and block item.
 pub const SHAPES: [Shape; 22] = [
     shape("the title", Some("title"), "title \"TEXT\" [LANG \"TEXT\"]...", TOP),
-    shape("the version", Some("version"), "version \"TEXT\"", TOP),
+    shape("the version", Some("version"), "version \"TEXT\" [LANG \"TEXT\"]...", TOP),
     shape("the languages", Some("languages"), "languages LANG LANG...", TOP),
     shape("an actor", Some("actor"), "actor ID \"NAME\" [{ ... }]", TOP),
     shape("a phase", Some("phase"), "phase ID \"NAME\" { ... }", TOP),
@@ -178,11 +178,11 @@ pub const SHAPES: [Shape; 22] = [
     shape("the glossary", Some("glossary"), "glossary \"TEXT\", \"TEXT\"...", TOP),
     shape("the retired numbers", Some("retired"), "retired NUMBER [\"TEXT\"], NUMBER [\"TEXT\"]...", TOP),
     shape("a requirement", Some("require"), "require within DURATION from ID to ID", TOP),
-    shape("a translation", None, "LANG \"TEXT\"", &[Place::Phase, Place::Actor, Place::Stage]),
+    shape("a translation", None, "LANG \"TEXT\" [from \"TEXT\"]", &[Place::Phase, Place::Actor, Place::Stage]),
     shape("a note", Some("note"), "note \"TEXT\" [LANG \"TEXT\"]...", ACTOR_AND_STAGE),
     shape("the owners", Some("by"), "by ACTOR, ACTOR...", STAGE),
     shape("the time limit", Some("within"), "within DURATION", STAGE),
-    shape("a reference", Some("ref"), "ref \"TEXT\"", STAGE),
+    shape("a reference", Some("ref"), "ref \"TEXT\" [LANG \"TEXT\"]...", STAGE),
     shape("the next stages", None, "-> ID, ID...", STAGE),
     shape("a yes branch", Some("yes"), "yes -> ID", STAGE),
     shape("a no branch", Some("no"), "no -> ID", STAGE),

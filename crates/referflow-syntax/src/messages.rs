@@ -107,16 +107,11 @@ pub(crate) fn syntax_error(text: &str, base: u32, error: &pest::error::Error<Rul
         let owner = match first_word {
             "actor" => Some("an actor's name"),
             "phase" => Some("a phase's name"),
-            "version" => Some("the version"),
             word if language::keyword(word).is_some_and(|k| k.role == Role::Stage) => Some("a stage's label"),
             _ => None,
         };
         if let Some(owner) = owner {
-            let help = if first_word == "version" {
-                "the version has no translations; write it once".to_string()
-            } else {
-                format!("put it in the block: `{} … {{ {} \"…\" }}`", first_word, found.text)
-            };
+            let help = format!("put it in the block: `{} … {{ {} \"…\" }}`", first_word, found.text);
             return SyntaxError {
                 span: at(pos, found.text.len()),
                 message: format!("the translation of {owner} goes in its block, not on its line"),

@@ -375,7 +375,8 @@ impl<'s> Lower<'s> {
                 let mut inner = pair.clone().into_inner();
                 inner.next();
                 let text = self.text(next(&mut inner));
-                Statement::Version(Version { text, span: self.span(&pair, chunk) })
+                let translations = inner.map(|t| self.translation(t)).collect();
+                Statement::Version(Version { text, translations, span: self.span(&pair, chunk) })
             }
             Rule::include_stmt => {
                 self.no_block(chunk, "an `include`");
@@ -608,9 +609,8 @@ impl<'s> Lower<'s> {
                 StageItem::Within(Within { duration, inline, span })
             }
             Rule::note_item => StageItem::Note(self.note(pair)),
-            Rule::ref_item => {
-                StageItem::Ref(self.text(pair.into_inner().nth(1).unwrap_or_else(|| unreachable!("ref has a text"))))
-            }
+            // `ref "…" th "…"` has the shape of a note: a keyword, a text, its translations.
+            Rule::ref_item => StageItem::Ref(self.note(pair)),
             Rule::next_item => {
                 let targets = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).collect();
                 StageItem::Next(Next { targets, span })
@@ -673,10 +673,11 @@ impl<'s> Lower<'s> {
         }
     }
 
+    /// A note, or a reference: a keyword, a text and its translations.
     fn note(&mut self, pair: Pair<'s, Rule>) -> Note<'s> {
         let span = self.pair_span(&pair);
         let mut inner = pair.into_inner();
-        inner.next(); // kw_note
+        inner.next(); // kw_note or kw_ref
         let text = self.text(next(&mut inner));
         let translations = inner.map(|t| self.translation(t)).collect();
         Note { text, translations, span }
@@ -702,7 +703,8 @@ impl<'s> Lower<'s> {
         let mut inner = pair.into_inner();
         let lang = self.lang(next(&mut inner));
         let text = self.text(next(&mut inner));
-        Translation { lang, text }
+        let from = inner.nth(1).map(|source| self.text(source)); // after kw_from
+        Translation { lang, text, from }
     }
 
     fn ident(&self, pair: Pair<'s, Rule>) -> Ident<'s> {

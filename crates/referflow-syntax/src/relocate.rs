@@ -79,20 +79,35 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
         if self.prose { self.text(text) } else { Text { value: Cow::Borrowed(""), span: self.span(text.span) } }
     }
 
-    /// A translation of prose (see `Keep::prose`) or of a text always kept.
-    fn translation(&mut self, t: Translation<'_>, is_prose: bool) -> Translation<'a> {
+    /// A translation of prose (see `Keep::prose`) or of a text always kept. What it was made
+    /// from is compared with the text it translates (RF112): where that text is dropped with
+    /// the prose (`owner_kept` false), the translation is fresh, and its `from` is dropped too.
+    fn translation(&mut self, t: Translation<'_>, is_prose: bool, owner_kept: bool) -> Translation<'a> {
         let text = if is_prose { self.prose_text(t.text) } else { self.text(t.text) };
-        Translation { lang: self.lang(&t.lang), text }
+        let from = match t.from {
+            Some(from) if owner_kept || !is_prose => Some(self.text(from)),
+            Some(from) => Some(Text { value: Cow::Borrowed(""), span: self.span(from.span) }),
+            None => None,
+        };
+        Translation { lang: self.lang(&t.lang), text, from }
     }
 
-    fn translations(&mut self, ts: Vec<Translation<'_>>, is_prose: bool) -> Vec<Translation<'a>> {
-        ts.into_iter().map(|t| self.translation(t, is_prose)).collect()
+    fn translations(&mut self, ts: Vec<Translation<'_>>, is_prose: bool, owner_kept: bool) -> Vec<Translation<'a>> {
+        ts.into_iter().map(|t| self.translation(t, is_prose, owner_kept)).collect()
+    }
+
+    /// A text of prose that is kept all the same, with its translations' `from`, when one of
+    /// them says it was made from another text: RF112 quotes both, and must find the same
+    /// translations stale as the whole text would.
+    fn keeps<'t>(&self, owner: &Text<'_>, mut translations: impl Iterator<Item = &'t Translation<'t>>) -> bool {
+        self.prose || translations.any(|t| t.from.as_ref().is_some_and(|f| f.value != owner.value))
     }
 
     fn note(&mut self, note: Note<'_>) -> Note<'a> {
+        let kept = self.keeps(&note.text, note.translations.iter());
         Note {
-            text: self.prose_text(note.text),
-            translations: self.translations(note.translations, true),
+            text: if kept { self.text(note.text) } else { self.prose_text(note.text) },
+            translations: self.translations(note.translations, true, kept),
             span: self.span(note.span),
         }
     }
@@ -102,7 +117,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             BranchLabel::Yes(span) => BranchLabel::Yes(self.span(span)),
             BranchLabel::No(span) => BranchLabel::No(self.span(span)),
             BranchLabel::Text { text, translations } => {
-                BranchLabel::Text { text: self.text(text), translations: self.translations(translations, false) }
+                BranchLabel::Text { text: self.text(text), translations: self.translations(translations, false, true) }
             }
         }
     }
@@ -120,6 +135,11 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
     }
 
     fn stage(&mut self, stage: Stage<'_>) -> Stage<'a> {
+        let label_translations = stage.items.iter().filter_map(|item| match item {
+            StageItem::Translation(t) => Some(t),
+            _ => None,
+        });
+        let kept = self.keeps(&stage.label, label_translations);
         let items = stage
             .items
             .into_iter()
@@ -132,9 +152,9 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     inline: w.inline,
                     span: self.span(w.span),
                 }),
-                StageItem::Translation(t) => StageItem::Translation(self.translation(t, true)),
+                StageItem::Translation(t) => StageItem::Translation(self.translation(t, true, kept)),
                 StageItem::Note(note) => StageItem::Note(self.note(note)),
-                StageItem::Ref(text) => StageItem::Ref(self.prose_text(text)),
+                StageItem::Ref(reference) => StageItem::Ref(self.note(reference)),
                 StageItem::Next(next) => {
                     StageItem::Next(Next { targets: self.idents(next.targets), span: self.span(next.span) })
                 }
@@ -149,7 +169,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             kind: stage.kind,
             number: stage.number.map(|n| self.number(n)),
             id: self.ident(&stage.id),
-            label: self.prose_text(stage.label),
+            label: if kept { self.text(stage.label) } else { self.prose_text(stage.label) },
             items,
             block: stage.block.map(|b| self.span(b)),
             span: self.span(stage.span),
@@ -164,10 +184,14 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
         match statement {
             Statement::Title(t) => Statement::Title(Title {
                 text: self.text(t.text),
-                translations: self.translations(t.translations, false),
+                translations: self.translations(t.translations, false, true),
                 span: self.span(t.span),
             }),
-            Statement::Version(v) => Statement::Version(Version { text: self.text(v.text), span: self.span(v.span) }),
+            Statement::Version(v) => Statement::Version(Version {
+                text: self.text(v.text),
+                translations: self.translations(v.translations, false, true),
+                span: self.span(v.span),
+            }),
             Statement::Include(i) => Statement::Include(Include { path: self.text(i.path), span: self.span(i.span) }),
             Statement::Numbering(n) => Statement::Numbering(Numbering {
                 required: n.required.map(|s| self.span(s)),
@@ -197,7 +221,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     .items
                     .into_iter()
                     .map(|item| match item {
-                        ActorItem::Translation(t) => ActorItem::Translation(self.translation(t, false)),
+                        ActorItem::Translation(t) => ActorItem::Translation(self.translation(t, false, true)),
                         ActorItem::Note(note) => ActorItem::Note(self.note(note)),
                     })
                     .collect(),
@@ -211,7 +235,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     .items
                     .into_iter()
                     .map(|item| match item {
-                        PhaseItem::Translation(t) => PhaseItem::Translation(self.translation(t, false)),
+                        PhaseItem::Translation(t) => PhaseItem::Translation(self.translation(t, false, true)),
                         PhaseItem::Stage(stage) => PhaseItem::Stage(self.stage(stage)),
                         PhaseItem::Edge(edge) => PhaseItem::Edge(self.edge(edge)),
                         PhaseItem::Broken(broken) => PhaseItem::Broken(self.broken(broken)),

@@ -41,6 +41,7 @@ pub(crate) mod repeated_attribute;
 pub(crate) mod requirement_vacuous;
 pub(crate) mod requirement_violated;
 pub(crate) mod retired_number;
+pub(crate) mod stale_translation;
 pub(crate) mod syntax_error;
 pub(crate) mod unknown_language;
 pub(crate) mod unknown_reference;
@@ -55,7 +56,7 @@ pub(crate) mod wrong_kind_reference;
 type Check = fn(&Context<'_, '_, '_>, &mut Vec<Diagnostic>);
 
 /// The rules that look at the flow, in code order.
-const FLOW_RULES: [(Rule, Check); 15] = [
+const FLOW_RULES: [(Rule, Check); 16] = [
     (Rule::UnreachableStage, |cx, out| unreachable_stage::check(cx.flow, out)),
     (Rule::DeadEnd, |cx, out| dead_end::check(cx.flow, out)),
     (Rule::NoWayOut, |cx, out| no_way_out::check(cx.flow, out)),
@@ -67,6 +68,7 @@ const FLOW_RULES: [(Rule, Check); 15] = [
     (Rule::UnusedActor, |cx, out| unused_actor::check(cx.flow, out)),
     (Rule::MissingTranslation, |cx, out| missing_translation::check(cx.flow, out)),
     (Rule::UnnumberedStage, |cx, out| unnumbered_stage::check(cx.flow, out)),
+    (Rule::StaleTranslation, |cx, out| stale_translation::check(cx.flow, out)),
     (Rule::RequirementViolated, requirement_violated::check),
     (Rule::DeadlineExceeded, deadline_exceeded::check),
     (Rule::DeadlineUnprovable, deadline_unprovable::check),
