@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use referflow_check::Checked;
 use referflow_emit::chart::{Chart, Direction, RenderOptions};
+use referflow_emit::coverage::{self, Uncovered};
+use referflow_emit::fonts::{self, Choice};
 use referflow_emit::hearing::{self, Cover};
 use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
 use referflow_emit::scene::{self, Page};
@@ -167,6 +169,53 @@ struct StyleArgs {
     /// Leave the Mermaid diagram out of the Markdown narrative.
     #[arg(long)]
     no_diagram: bool,
+    /// Draw a language's text in this installed font family first (svg, png, pdf, html):
+    /// `th=Laksaman`, or a family alone for every language. Repeatable; before the fonts of
+    /// referflow.toml's [fonts] (docs/publishing.md).
+    #[arg(long = "font", value_name = "[LANG=]FAMILY", value_parser = parse_font)]
+    fonts: Vec<Choice>,
+}
+
+/// `th=Laksaman`, `*=Noto Sans`, or `Noto Sans` (every language). A family whose name holds
+/// `=` is written with its language.
+fn parse_font(text: &str) -> Result<Choice, String> {
+    let (lang, family) = match text.split_once('=') {
+        Some((lang, family)) => (crate::config::font_language(lang.trim())?, family.trim()),
+        None => (None, text.trim()),
+    };
+    if family.is_empty() {
+        return Err("give a font's family name, such as th=\"Noto Sans Thai\"".into());
+    }
+    Ok(Choice { lang, family: family.to_owned() })
+}
+
+/// Puts the fonts chosen by `--font`, then by referflow.toml, first in their languages'
+/// chains, before anything is laid out. A `--font` for a language the chart does not declare
+/// is refused (a mistyped code would otherwise change nothing, silently); referflow.toml
+/// serves many charts and may name others.
+fn choose_fonts(path: &Path, style: &StyleArgs, publishable: &Publishable<'_>) -> Result<(), Outcome> {
+    let fail = |failure: Failure| {
+        report_failure(&failure);
+        Outcome::Trouble
+    };
+    let languages = &publishable.checked.model.languages;
+    for choice in &style.fonts {
+        if let Some(lang) = &choice.lang
+            && !languages.iter().any(|l| l == lang || l.split('-').next() == Some(lang))
+        {
+            return Err(fail(Failure(format!(
+                "--font {lang}={}: `{lang}` is not a declared language (declared: {})",
+                crate::input::visible(&choice.family),
+                languages.join(", ")
+            ))));
+        }
+        if let Err(unknown) = fonts::installed(&choice.family) {
+            return Err(fail(Failure(format!("--font: {unknown}"))));
+        }
+    }
+    let mut choices = style.fonts.clone();
+    choices.extend(crate::config::fonts_for(path).map_err(fail)?);
+    fonts::choose(choices).map_err(|unknown| fail(Failure(format!("--font: {unknown}"))))
 }
 
 /// A chart read and checked, ready to publish.
@@ -305,9 +354,14 @@ fn render(
         Format::Md => return Ok(markdown::write_markdown(chart, options, sink)?),
         Format::Json => return Ok(model_json::write_model_json_in(chart, files, sink)?),
         Format::Mermaid => mermaid::render_mermaid(chart, options).into_bytes(),
-        Format::Html => html_page(chart, &canvases(chart, options)?, options).into_bytes(),
+        Format::Html => {
+            let canvases = canvases(chart, options)?;
+            coverage::check(&canvases)?;
+            html_page(chart, &canvases, options).into_bytes()
+        }
         Format::Svg | Format::Png | Format::Pdf => {
             let page = pages::canvas(chart, options)?;
+            coverage::check(std::slice::from_ref(&page))?;
             drawn(chart, options, format, std::slice::from_ref(&page), false)?.remove(0)
         }
     };
@@ -359,8 +413,16 @@ fn civil_date(seconds: i64) -> [u16; 6] {
 #[derive(Debug)]
 enum RenderError {
     Layout(LayoutError),
+    /// A character that no font draws: checked before anything is written.
+    Fonts(Box<Uncovered>),
     Draw(String),
     Write(std::io::Error),
+}
+
+impl From<Box<Uncovered>> for RenderError {
+    fn from(error: Box<Uncovered>) -> Self {
+        RenderError::Fonts(error)
+    }
 }
 
 impl From<LayoutError> for RenderError {
@@ -393,6 +455,10 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         report_failure(&Failure("--page applies to --to svg, png and pdf".into()));
         return Outcome::Trouble;
     }
+    if !args.style.fonts.is_empty() && !draws(args.to) {
+        report_failure(&Failure("--font applies to --to svg, png, pdf and html".into()));
+        return Outcome::Trouble;
+    }
     if args.since.is_some() && matches!(args.to, Format::Json | Format::Mermaid) {
         report_failure(&Failure("--since applies to --to dot, md, svg, png, pdf and html".into()));
         return Outcome::Trouble;
@@ -409,6 +475,11 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    if draws(args.to)
+        && let Err(outcome) = choose_fonts(&args.file, &args.style, &publishable)
+    {
+        return outcome;
+    }
     let since = match &args.since {
         Some(old) => match changes_since(old, &args.file, &publishable) {
             Ok(changes) => Some(changes),
@@ -439,6 +510,26 @@ fn render_one(
     options: &RenderOptions,
 ) -> Outcome {
     let inputs = std::slice::from_ref(&args.file);
+    if draws(args.to) {
+        // Laid out, checked and drawn whole before anything is created: a chart that cannot
+        // be drawn leaves no file behind, not even a temporary one, and nothing on stdout.
+        let mut bytes = Vec::new();
+        if let Err(error) = render(chart, files, args.to, options, &mut bytes) {
+            report_failure(&render_failure(&file.name, error));
+            return Outcome::Trouble;
+        }
+        let written = match &args.output {
+            Some(out) => output::write(out, &bytes, inputs),
+            None => std::io::stdout().lock().write_all(&bytes).map_err(|e| Failure(format!("standard output: {e}"))),
+        };
+        return match written {
+            Ok(()) => Outcome::Clean,
+            Err(failure) => {
+                report_failure(&failure);
+                Outcome::Trouble
+            }
+        };
+    }
     let mut failed = None;
     let mut write = |sink: &mut dyn Write| match render(chart, files, args.to, options, sink) {
         Ok(()) => Ok(()),
@@ -465,6 +556,7 @@ fn render_one(
 fn render_failure(file: &str, error: RenderError) -> Failure {
     let cause = match error {
         RenderError::Layout(error) => error.to_string(),
+        RenderError::Fonts(error) => error.to_string(),
         RenderError::Draw(error) => error,
         RenderError::Write(error) => error.to_string(),
     };
@@ -480,9 +572,10 @@ fn render_pages(
     spec: &PageSpec,
     options: &RenderOptions,
 ) -> Outcome {
-    let made = pages::pages(chart, options, spec)
-        .map_err(RenderError::from)
-        .and_then(|pages| drawn(chart, options, args.to, &pages, true));
+    let made = pages::pages(chart, options, spec).map_err(RenderError::from).and_then(|pages| {
+        coverage::check(&pages)?;
+        drawn(chart, options, args.to, &pages, true)
+    });
     let files = match made {
         Ok(files) => files,
         Err(error) => {
@@ -517,6 +610,12 @@ fn render_pages(
     }
 }
 
+/// Whether a format draws glyphs with the fonts (and so is checked for the characters they
+/// lack): the laid-out diagram, alone or in the HTML page.
+fn draws(format: Format) -> bool {
+    matches!(format, Format::Svg | Format::Png | Format::Pdf | Format::Html)
+}
+
 /// `dir/name.svg` as `dir/name-1.svg`, `dir/name-2.svg`, …
 fn numbered(out: &Path, count: usize) -> Vec<PathBuf> {
     let stem = out.file_stem().map_or_else(|| "diagram".into(), |s| s.to_string_lossy().into_owned());
@@ -541,6 +640,9 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    if let Err(outcome) = choose_fonts(&args.file, &args.style, &publishable) {
+        return outcome;
+    }
     let since = match &args.since {
         Some(old) => match changes_since(old, &args.file, &publishable) {
             Ok(changes) => Some(changes),
@@ -558,10 +660,6 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         Some(p) if args.file.as_os_str() != "-" && !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     });
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        report_failure(&Failure(format!("{}: cannot create the folder: {e}", crate::input::shown(&dir))));
-        return Outcome::Trouble;
-    }
     let chart = Chart {
         model: &publishable.checked.model,
         diagnostics: &publishable.checked.diagnostics,
@@ -593,7 +691,7 @@ pub fn run_build(args: BuildArgs) -> Outcome {
                 }
             }
         }
-        return write_all(files, &args.file);
+        return write_into(&dir, files, &args.file);
     }
     files.push((
         dir.join(format!("{stem}.json")),
@@ -605,7 +703,10 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         files.push((name(lang, "dot"), dot::render_dot(&chart, &here).into_bytes()));
         files.push((name(lang, "mmd"), mermaid::render_mermaid(&chart, &here).into_bytes()));
     }
-    match canvases(&chart, &options) {
+    match canvases(&chart, &options).map_err(RenderError::from).and_then(|canvases| {
+        coverage::check(&canvases)?;
+        Ok(canvases)
+    }) {
         Ok(canvases) => {
             files.push((dir.join(format!("{stem}.html")), html_page(&chart, &canvases, &options).into_bytes()));
             for (lang, page) in canvases.iter().enumerate() {
@@ -613,12 +714,22 @@ pub fn run_build(args: BuildArgs) -> Outcome {
             }
         }
         Err(error) => {
-            report_failure(&Failure(format!("{}: {error}", file.name)));
+            report_failure(&render_failure(&file.name, error));
             return Outcome::Trouble;
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    write_all(files, &args.file)
+    write_into(&dir, files, &args.file)
+}
+
+/// The bundle's folder, created once everything in it is made (a chart that cannot be drawn
+/// leaves no folder behind), then its files, as `write_all` writes them.
+fn write_into(dir: &Path, files: Vec<(PathBuf, Vec<u8>)>, input: &Path) -> Outcome {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        report_failure(&Failure(format!("{}: cannot create the folder: {e}", crate::input::shown(dir))));
+        return Outcome::Trouble;
+    }
+    write_all(files, input)
 }
 
 /// Stages every file, then renames each into place (a failure leaves the folder as it was),

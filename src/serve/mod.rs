@@ -60,6 +60,9 @@ fn serve(args: &Args) -> Result<(), Failure> {
     // Stamped before it is read, so the watcher sees a save made at any moment after.
     let since = watch::stamp(&args.file).ok();
     let text = render::read(&args.file).map_err(Failure)?;
+    // The preview draws in the fonts `render` would: referflow.toml's, read once (the fonts
+    // are loaded once per process).
+    referflow_emit::fonts::choose(crate::config::fonts_for(&args.file)?).map_err(|e| Failure(e.to_string()))?;
     let address = address(args)?;
     let listener = TcpListener::bind(address).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {

@@ -12,8 +12,13 @@
 //! their size (Thai offices set them at 16 pt where a Latin font is set at 12 pt): where
 //! Laksaman is the first Thai font found, text is drawn a third larger than the size asked for,
 //! so it reads as large (and is never smaller than the minimum).
+//!
+//! A family can be put first in a language's chain (`--font th=Laksaman`, or `[fonts]` in
+//! referflow.toml): [`choose`] is called once, before the fonts are first loaded. Families
+//! of other scripts (CJK, Arabic, Devanagari, …) are not loaded unless chosen so: a chart in
+//! one of them is refused by [`crate::coverage`] until a family that draws it is chosen.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use resvg::usvg::fontdb;
 
@@ -43,6 +48,8 @@ impl std::fmt::Debug for Face {
 pub struct Fonts {
     /// Fonts in order of preference across all languages.
     faces: Vec<Face>,
+    /// The families chosen ([`choose`]): for which language (every one for `None`), the face.
+    chosen: Vec<(Option<String>, usize)>,
     /// The system's fonts, for rasterising an SVG with the same families.
     pub database: std::sync::Arc<fontdb::Database>,
 }
@@ -57,23 +64,109 @@ const MYANMAR: &[&str] = &["Noto Sans Myanmar", "Padauk", "Myanmar Text"];
 /// Families drawn a third larger than the size asked for (see the module's comment).
 const SMALL_FACED: &[&str] = &["Laksaman", "TH Sarabun New", "TH SarabunPSK"];
 
-static FONTS: LazyLock<Fonts> = LazyLock::new(Fonts::load);
+/// The system's fonts, read once: the fonts of the chains are loaded from it, and a family
+/// chosen by name is looked up in it.
+static DATABASE: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
+    let mut database = fontdb::Database::new();
+    database.load_system_fonts();
+    Arc::new(database)
+});
+
+static CHOSEN: OnceLock<Vec<Choice>> = OnceLock::new();
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| Fonts::load(CHOSEN.get().map_or(&[], Vec::as_slice)));
 
 /// The fonts of this system.
 pub fn fonts() -> &'static Fonts {
     &FONTS
 }
 
+/// A family put first in a language's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// A language code (`th`, `pt-BR`; `pt` also serves `pt-BR`), or `None` for every language.
+    pub lang: Option<String>,
+    pub family: String,
+}
+
+/// A family that is not installed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no installed font family is called `{}`{}; `fc-list : family` lists the installed ones", crate::visible(.family), .near.as_ref().map_or_else(String::new, |near| format!(" (did you mean `{near}`?)")))]
+pub struct UnknownFamily {
+    pub family: String,
+    /// An installed family of a name alike (another case, or containing it).
+    pub near: Option<String>,
+}
+
+/// Whether a family of this name is installed (exactly as fontconfig names it).
+pub fn installed(family: &str) -> Result<(), UnknownFamily> {
+    let names = || DATABASE.faces().flat_map(|face| face.families.iter().map(|(name, _)| name.as_str()));
+    if names().any(|name| name == family) {
+        return Ok(());
+    }
+    let wanted = family.to_lowercase();
+    let mut near: Vec<&str> = names().filter(|name| name.to_lowercase() == wanted).collect();
+    if near.is_empty() && !wanted.trim().is_empty() {
+        near = names().filter(|name| name.to_lowercase().contains(wanted.trim())).collect();
+    }
+    near.sort_unstable_by_key(|name| (name.len(), *name));
+    Err(UnknownFamily { family: family.to_owned(), near: near.first().map(|n| (*n).to_owned()) })
+}
+
+/// Puts each chosen family first in its language's chain (earlier choices before later
+/// ones), for the rest of the process. Every family must be installed. Call it before the
+/// fonts are first used: once they are loaded, the chains stay as they are.
+pub fn choose(choices: Vec<Choice>) -> Result<(), UnknownFamily> {
+    for choice in &choices {
+        installed(&choice.family)?;
+    }
+    let _ = CHOSEN.set(choices);
+    Ok(())
+}
+
+/// An installed family, not loaded by default, that has a glyph for `c`: what to choose for a
+/// character no chain draws. Regular faces only, by name, Noto's sans families first; it
+/// reads the fonts of the system, so it is only for the message of an error.
+pub fn installed_with(c: char) -> Option<String> {
+    let mut faces: Vec<&fontdb::FaceInfo> = DATABASE
+        .faces()
+        .filter(|f| f.weight == fontdb::Weight::NORMAL && f.style == fontdb::Style::Normal)
+        .filter(|f| !f.families.is_empty())
+        .collect();
+    faces.sort_by_key(|f| (!f.families[0].0.starts_with("Noto Sans"), f.families[0].0.clone()));
+    faces.into_iter().find_map(|f| {
+        let has = DATABASE.with_face_data(f.id, |data, index| {
+            rustybuzz::Face::from_slice(data, index).is_some_and(|face| face.glyph_index(c).is_some())
+        });
+        has.unwrap_or(false).then(|| f.families[0].0.clone())
+    })
+}
+
 impl Fonts {
-    fn load() -> Fonts {
-        let mut database = fontdb::Database::new();
-        database.load_system_fonts();
+    fn load(chosen: &[Choice]) -> Fonts {
+        let database = DATABASE.clone();
         let mut faces = Vec::new();
+        // Names outlive the load: each face keeps its family's name for the life of the process.
+        let mut families: Vec<&'static str> = Vec::new();
+        for choice in chosen {
+            if !families.contains(&choice.family.as_str()) {
+                families.push(Box::leak(choice.family.clone().into_boxed_str()));
+            }
+        }
+        let picked = families.len();
         for family in [LATIN, THAI, LAO, KHMER, MYANMAR].concat() {
+            if !families.contains(&family) {
+                families.push(family);
+            }
+        }
+        for (k, family) in families.into_iter().enumerate() {
             let query = fontdb::Query { families: &[fontdb::Family::Name(family)], ..fontdb::Query::default() };
             let Some(id) = database.query(&query) else { continue };
-            // Regular weight only: `query` gives the nearest face, which may be bold.
-            if database.face(id).is_some_and(|f| f.weight != fontdb::Weight::NORMAL || f.style != fontdb::Style::Normal)
+            // Regular weight only: `query` gives the nearest face, which may be bold. A family
+            // chosen by name is taken in its nearest face, whatever it is.
+            if k >= picked
+                && database
+                    .face(id)
+                    .is_some_and(|f| f.weight != fontdb::Weight::NORMAL || f.style != fontdb::Style::Normal)
             {
                 continue;
             }
@@ -88,7 +181,11 @@ impl Fonts {
             let line = (height / units_per_em).clamp(1.25, 1.4);
             faces.push(Face { family, id, data, index, face, units_per_em, line });
         }
-        Fonts { faces, database: std::sync::Arc::new(database) }
+        let chosen = chosen
+            .iter()
+            .filter_map(|c| Some((c.lang.clone(), faces.iter().position(|f| f.family == c.family)?)))
+            .collect();
+        Fonts { faces, chosen, database }
     }
 
     /// Whether any font was found: without one nothing can be measured or drawn.
@@ -96,18 +193,38 @@ impl Fonts {
         !self.faces.is_empty()
     }
 
-    /// The fonts for a language, best first: its script's families, then every other.
+    /// The fonts for a language, best first: the families chosen for it (for the language
+    /// itself, then for its primary language, then for every language), its script's
+    /// families, then every other.
     pub fn chain(&self, lang: &str) -> Chain<'_> {
-        let own: &[&str] = match lang.split('-').next().unwrap_or(lang) {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        let mut order: Vec<usize> = Vec::with_capacity(self.faces.len());
+        for rank in 0..3 {
+            for (chosen, face) in &self.chosen {
+                let matches = match (rank, chosen) {
+                    (0, Some(l)) => l == lang,
+                    (1, Some(l)) => l == primary && l != lang,
+                    (2, None) => true,
+                    _ => false,
+                };
+                if matches && !order.contains(face) {
+                    order.push(*face);
+                }
+            }
+        }
+        let own: &[&str] = match primary {
             "th" => THAI,
             "lo" => LAO,
             "km" => KHMER,
             "my" => MYANMAR,
             _ => LATIN,
         };
-        let mut order: Vec<usize> = Vec::with_capacity(self.faces.len());
         for family in own {
-            order.extend(self.faces.iter().position(|f| f.family == *family));
+            if let Some(i) = self.faces.iter().position(|f| f.family == *family)
+                && !order.contains(&i)
+            {
+                order.push(i);
+            }
         }
         for i in 0..self.faces.len() {
             if !order.contains(&i) {
@@ -158,6 +275,16 @@ impl Chain<'_> {
             Some(face) if SMALL_FACED.contains(&face.family) => 4.0 / 3.0,
             _ => 1.0,
         }
+    }
+
+    /// Whether a font of the chain has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.order.iter().any(|&i| self.fonts.faces[i].face.glyph_index(c).is_some())
+    }
+
+    /// The families of the chain, best first.
+    pub fn families(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(|&i| self.fonts.faces[i].family)
     }
 
     /// The height of a line of text at `size` points.

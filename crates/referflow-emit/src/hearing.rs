@@ -130,6 +130,7 @@ pub fn hearing_pdf(
     all.extend(text);
     let date = cover.date;
     let info = pdf::Info { title, lang: lang.to_owned(), date: Some([date[0], date[1], date[2], 0, 0, 0]) };
+    crate::coverage::check(&all).map_err(HearingError::Fonts)?;
     pdf::to_pdf(&all, &info).map_err(HearingError::Draw)
 }
 
@@ -137,6 +138,8 @@ pub fn hearing_pdf(
 #[derive(Debug)]
 pub enum HearingError {
     Layout(LayoutError),
+    /// A character of the pack that no font draws.
+    Fonts(Box<crate::coverage::Uncovered>),
     Draw(String),
 }
 
@@ -150,6 +153,7 @@ impl std::fmt::Display for HearingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HearingError::Layout(error) => error.fmt(f),
+            HearingError::Fonts(error) => error.fmt(f),
             HearingError::Draw(error) => f.write_str(error),
         }
     }
