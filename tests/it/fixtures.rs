@@ -115,6 +115,8 @@ impl Spans<'_> {
                 self.text(&i.path);
                 assert!(self.at(i.span).starts_with("include"));
             }
+            // A line read as meant (RF013) may hold `Thai` where the code is `th`.
+            Statement::Languages(l) if l.mistake.is_some() => assert!(self.at(l.span).starts_with("languages")),
             Statement::Languages(l) => l.langs.iter().for_each(|lang| assert_eq!(self.at(lang.span), lang.code)),
             Statement::Actor(a) => {
                 self.ident(&a.id);

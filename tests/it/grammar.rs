@@ -165,8 +165,8 @@ fn syntax_errors_say_in_words_what_was_expected() {
         ("title \"T\" th", "expected a text in quotes after `th`, but the line ends"),
         ("stpe a \"A\"", "unknown statement `stpe`"),
         (
-            "languages en TH",
-            "expected a language code such as `th` or the end of the statement after `en`, but found `TH`",
+            "languages en \"th\"",
+            "expected `,`, a language code such as `th` or the end of the statement after `en`, but found the text `\"th\"`",
         ),
         ("a -> b c", "expected `->`, `:` or the end of the statement after `b`, but found `c`"),
         ("require a before", "expected an id after `before`, but the line ends"),

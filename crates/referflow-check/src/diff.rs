@@ -329,7 +329,7 @@ pub fn compare(old_checked: &Checked<'_>, new_checked: &Checked<'_>, levels: &Le
     // (`shelter` in quotes, a path `tip_off → shelter` without), so rather than rewrite its
     // text, the flow rules run again on the old model with the renames made: their findings
     // are then worded exactly as the rules word them for the new chart. The errors of the
-    // language (RF001–RF012, which `diff` refuses anyway) have their quoted ids renamed.
+    // language (RF001–RF013, which `diff` refuses anyway) have their quoted ids renamed.
     let finding = |d: &Diagnostic, map: Option<&Renames>| {
         let message = map.map_or_else(|| d.message.clone(), |map| renamed_in_quotes(&d.message, map));
         Finding { code: d.rule.code(), name: d.rule.name(), severity: d.severity.as_str(), message }

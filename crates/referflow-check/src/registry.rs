@@ -60,7 +60,7 @@ impl Levels {
         self.levels[rule as usize]
     }
 
-    /// Sets a rule's level; the errors of the language (RF001–RF012) stay errors.
+    /// Sets a rule's level; the errors of the language (RF001–RF013) stay errors.
     pub fn set(&mut self, rule: Rule, level: Level) -> Result<(), FixedRule> {
         if rule.is_fixed() && level != Level::Deny {
             return Err(FixedRule(rule));
@@ -143,6 +143,7 @@ rules! {
     BadInclude => "RF010", "bad-include", Deny, bad_include;
     DuplicateNumber => "RF011", "duplicate-number", Deny, duplicate_number;
     RetiredNumber => "RF012", "retired-number", Deny, retired_number;
+    BadLanguages => "RF013", "bad-languages", Deny, bad_languages;
     UnreachableStage => "RF101", "unreachable-stage", Warn, unreachable_stage;
     DeadEnd => "RF102", "dead-end", Warn, dead_end;
     NoWayOut => "RF103", "no-way-out", Warn, no_way_out;
@@ -167,7 +168,7 @@ impl Rule {
         Rule::ALL.iter().copied().find(|r| r.code().eq_ignore_ascii_case(code_or_name) || r.name() == code_or_name)
     }
 
-    /// Errors of the language itself (RF001–RF012): a file with one cannot be read as a chart,
+    /// Errors of the language itself (RF001–RF013): a file with one cannot be read as a chart,
     /// so their level cannot be changed.
     pub fn is_fixed(self) -> bool {
         self.code() < "RF100"

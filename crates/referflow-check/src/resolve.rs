@@ -424,6 +424,17 @@ impl<'s> Resolver<'s> {
                         continue;
                     }
                     self.languages_span = Some(langs.span);
+                    if let Some(mistake) = &langs.mistake {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Rule::BadLanguages,
+                                langs.span,
+                                format!("the `languages` line is not written as codes: {}", mistake.problem),
+                                "read as `".to_string() + &mistake.fix + "`",
+                            )
+                            .with_help(format!("write `{}`", mistake.fix)),
+                        );
+                    }
                     let mut seen: Vec<ast::Lang<'s>> = Vec::new();
                     for lang in &langs.langs {
                         if let Some(first) = seen.iter().find(|l| l.code == lang.code) {

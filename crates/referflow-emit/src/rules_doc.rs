@@ -50,7 +50,7 @@ pub fn rules_markdown() -> String {
          `rules_doc_is_current`; run `REFERFLOW_BLESS=1 cargo test --test it rules_doc` after\n     \
          changing a rule's doc comment. Do not edit by hand. -->\n\n\
          Every diagnostic has a stable code and name. `referflow explain RULE` prints a rule's\n\
-         entry below. Errors of the language (RF001–RF012) are always errors; the level of every\n\
+         entry below. Errors of the language (RF001–RF013) are always errors; the level of every\n\
          other rule can be changed with `-A`, `-W` and `-D` (by code or name), `-D warnings`, or a\n\
          `referflow.toml` (see [ci.md](ci.md)).\n\n\
          | code | name | default | what it finds |\n| --- | --- | --- | --- |\n",

@@ -289,6 +289,11 @@ impl<'a> Printer<'a> {
                     .collect();
                 self.out.push_str(&items.join(", "));
             }
+            // A line written wrongly (RF013) is kept as written: the fix is the author's to make,
+            // and the formatter changes layout, never what a line says.
+            Statement::Languages(l) if l.mistake.is_some() => {
+                self.out.push_str(&self.src[l.span.range()].split_whitespace().collect::<Vec<_>>().join(" "));
+            }
             Statement::Languages(l) => {
                 self.out.push_str("languages");
                 for lang in &l.langs {

@@ -202,8 +202,21 @@ pub struct Include<'s> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Languages<'s> {
+    /// The codes meant, in order: as written, or read from a name (`Thai`), an upper-case code
+    /// (`EN`) or a list with commas.
     pub langs: Vec<Lang<'s>>,
+    /// What was wrong with the line as written, and the line as it should be (RF013).
+    pub mistake: Option<LanguagesMistake>,
     pub span: Span,
+}
+
+/// A `languages` line written wrongly, read all the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguagesMistake {
+    /// What is wrong, in words.
+    pub problem: String,
+    /// The line as it should be written: `languages en th`.
+    pub fix: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

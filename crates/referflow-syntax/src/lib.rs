@@ -7,6 +7,7 @@
 mod ast;
 mod fast;
 pub mod language;
+mod languages;
 mod lines;
 mod messages;
 mod parser;

@@ -196,7 +196,7 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
     Some(match rule {
         Rule::ident => "an id",
         Rule::string => "a text in quotes",
-        Rule::lang => "a language code such as `th`",
+        Rule::lang | Rule::lang_word => "a language code such as `th`",
         Rule::duration => "a duration such as `24h` or `7d`",
         Rule::number => "a step number such as `14`",
         Rule::arrow | Rule::next_item => "`->`",

@@ -388,8 +388,11 @@ impl<'s> Lower<'s> {
             Rule::languages_stmt => {
                 self.no_block(chunk, "a `languages` statement");
                 let span = self.span(&pair, chunk);
-                let langs = pair.into_inner().skip(1).map(|l| self.lang(l)).collect();
-                Statement::Languages(Languages { langs, span })
+                let words: Vec<Pair<'s, Rule>> = pair.into_inner().skip(1).collect();
+                let commas = words.iter().any(|w| w.as_rule() == Rule::comma);
+                let words = words.into_iter().filter(|w| w.as_rule() == Rule::lang_word).map(|w| self.lang(w));
+                let (langs, mistake) = crate::languages::read(self.src, words.collect(), commas);
+                Statement::Languages(Languages { langs, mistake, span })
             }
             Rule::actor_stmt => {
                 let mut inner = pair.into_inner();

@@ -212,6 +212,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             }),
             Statement::Languages(l) => Statement::Languages(Languages {
                 langs: l.langs.into_iter().map(|lang| self.lang(&lang)).collect(),
+                mistake: l.mistake,
                 span: self.span(l.span),
             }),
             Statement::Actor(a) => Statement::Actor(Actor {

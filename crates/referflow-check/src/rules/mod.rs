@@ -23,6 +23,7 @@ macro_rules! rule_doc {
 }
 
 pub(crate) mod bad_include;
+pub(crate) mod bad_languages;
 mod before;
 pub(crate) mod dead_end;
 pub(crate) mod deadline_exceeded;
