@@ -21,8 +21,9 @@
 //! each section's numbers as runs (`steps 2–3, 38`), never a `first–last` that would misstate
 //! them. A stage without a number in such a chart is shown by its label alone.
 //!
-//! The words the document writes itself are English, or Thai for a Thai rendering (`th`);
-//! user text is shown in the chosen language, falling back to the first.
+//! The words the document writes itself come from the chosen language's message catalogue
+//! ([`crate::i18n`]; English for a language without one), time limits in words ("within 5
+//! working days"); user text is shown in the chosen language, falling back to the first.
 //!
 //! # Anchors
 //!
