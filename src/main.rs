@@ -124,6 +124,22 @@ pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Warns, once per language in a run, that a language the outputs are written in has no
+/// message catalogue, so their fixed texts (headings, legends, durations) are in English.
+pub fn warn_without_catalogue<'l>(languages: impl IntoIterator<Item = &'l str>) {
+    static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for code in languages {
+        if !referflow_emit::i18n::Catalogue::exists(code) && !warned.iter().any(|w| w == code) {
+            warned.push(code.to_owned());
+            eprintln!(
+                "warning: no message catalogue for `{}`; fixed texts are in English (docs/translating.md)",
+                referflow_emit::visible(code)
+            );
+        }
+    }
+}
+
 /// Prints the diagnostics of one file on stderr as people read them, with the summary line.
 pub fn print_diagnostics(file: &input::Loaded, diagnostics: &[referflow_check::Diagnostic]) {
     use referflow_emit::diagnostics::{self, FileReport, HumanOptions, Summary};

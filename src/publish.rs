@@ -493,6 +493,12 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         diagnostics: &publishable.checked.diagnostics,
         since: since.as_ref(),
     };
+    // The model's JSON has no fixed texts; the HTML page holds every language.
+    match args.to {
+        Format::Json => {}
+        Format::Html => crate::warn_without_catalogue(chart.model.languages.iter().map(|l| &**l)),
+        _ => crate::warn_without_catalogue([chart.lang(&publishable.options)]),
+    }
     let outcome = match spec {
         Some(spec) => render_pages(&chart, &file.name, &args, &spec, &publishable.options),
         None => render_one(&chart, file, &publishable.texts(file), &args, &publishable.options),
@@ -667,6 +673,7 @@ pub fn run_build(args: BuildArgs) -> Outcome {
     };
     let options = publishable.options;
     let languages = &chart.model.languages;
+    crate::warn_without_catalogue(languages.iter().map(|l| &**l));
 
     // Everything is made and staged before anything is renamed into place: a failure leaves
     // the folder as it was.

@@ -201,8 +201,12 @@ fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
     let model = chart.model;
     let options = RenderOptions { diagram: false, ..RenderOptions::default() };
     let languages: Vec<String> = model.languages.iter().map(|l| l.to_string()).collect();
-    let titles = (0..languages.len())
-        .map(|lang| model.title.as_ref().map_or_else(|| "Referral chart".to_string(), |t| t.get(lang).to_string()))
+    crate::warn_without_catalogue(languages.iter().map(String::as_str));
+    let untitled = |code: &str| referflow_emit::i18n::Catalogue::for_lang(code).0.text("untitled");
+    let titles = languages
+        .iter()
+        .enumerate()
+        .map(|(lang, code)| model.title.as_ref().map_or_else(|| untitled(code), |t| t.get(lang).to_string()))
         .collect();
 
     // The same layout as `render --to svg`: lanes and phases come from the source, so a save

@@ -12,6 +12,7 @@ mod fast_path;
 mod fixtures;
 mod fmt;
 mod fonts;
+mod framing;
 mod grammar;
 mod graph_props;
 mod hostile;

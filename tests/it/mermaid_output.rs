@@ -163,7 +163,9 @@ fn assert_understood(name: &str, chart: &Chart<'_, '_>, options: &RenderOptions,
         assert_eq!(vertex["type"], shape, "{name}: stage {}", stage.id);
         let mut label = chart.text(&stage.label, options).to_string();
         if let Some(limit) = &stage.within {
-            label = format!("{label}\n≤ {}", limit.text);
+            // The time limit in words, in the chart's language (crates/referflow-emit/locales).
+            let (catalogue, _) = referflow_emit::i18n::Catalogue::for_lang(chart.lang(options));
+            label = format!("{label}\n{}", catalogue.within(limit.text).unwrap());
         }
         assert_text(name, stage.id, &vertex["text"], &label);
     }

@@ -189,7 +189,7 @@ fn mermaid_and_dot_show_the_written_numbers() {
     let mermaid = rendered(CHART, |chart| referflow_emit::mermaid::render_mermaid(chart, &options(0)));
     assert!(mermaid.contains("    s2[\"38 · Ask for consent\"]\n"), "{mermaid}");
     assert!(mermaid.contains("    s4{\"14 · Are indicators present?\"}\n"), "{mermaid}");
-    assert!(mermaid.contains("    s5[\"Temporary shelter<br>≤ 15d\"]\n"), "{mermaid}");
+    assert!(mermaid.contains("    s5[\"Temporary shelter<br>within 15 days\"]\n"), "{mermaid}");
     assert!(mermaid.contains("    s6[\"Sort the case\"]\n"), "{mermaid}");
 
     let dot = rendered(CHART, |chart| referflow_emit::dot::render_dot(chart, &options(0)));

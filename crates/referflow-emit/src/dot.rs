@@ -10,11 +10,13 @@
 
 use std::borrow::Cow;
 use std::fmt::{self, Write};
+use std::sync::OnceLock;
 
 use referflow_check::{Stage, StageId};
 use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, Direction, RenderOptions};
+use crate::i18n::{self, Catalogue, Durations};
 use crate::out::Out;
 use crate::wrap::wrap;
 
@@ -92,52 +94,40 @@ const LANE_BORDER: &str = "#BDBDBD";
 const PHASE_FILLS: [&str; 8] = ["#CFE2F3", "#D9EAD3", "#FFF2CC", "#F4CCCC", "#D9D2E9", "#FCE5CD", "#D0E0E3", "#EAD1DC"];
 const NO_PHASE_FILL: &str = "#FFFFFF";
 
-/// The words the diagram itself writes, in the languages the tool knows; others get English.
+/// The words the diagram itself writes, from the language's catalogue ([`crate::i18n`]).
 #[derive(Debug)]
 struct Words {
-    chart: &'static str,
-    legend: &'static str,
-    start: &'static str,
-    step: &'static str,
-    decision: &'static str,
-    end: &'static str,
-    limit: &'static str,
-    also: &'static str,
-    unowned: &'static str,
-    added: &'static str,
-    changed: &'static str,
-    removed: &'static str,
+    chart: String,
+    legend: String,
+    start: String,
+    step: String,
+    decision: String,
+    end: String,
+    limit: String,
+    also: String,
+    unowned: String,
+    added: String,
+    changed: String,
+    removed: String,
 }
 
-const ENGLISH_WORDS: Words = Words {
-    chart: "Referral chart",
-    legend: "Legend",
-    start: "Start",
-    step: "Step",
-    decision: "Decision",
-    end: "Outcome",
-    limit: "the longest a stage may take",
-    also: "also takes part",
-    unowned: "no agency named",
-    added: "added in this revision",
-    changed: "changed in this revision",
-    removed: "removed in this revision",
-};
-
-const THAI_WORDS: Words = Words {
-    chart: "แผนผังการส่งต่อ",
-    legend: "คำอธิบายสัญลักษณ์",
-    start: "จุดเริ่มต้น",
-    step: "ขั้นตอน",
-    decision: "การตัดสินใจ",
-    end: "ผลลัพธ์",
-    limit: "ระยะเวลาสูงสุดของขั้นตอน",
-    also: "หน่วยงานที่ร่วมดำเนินการ",
-    unowned: "ยังไม่ระบุหน่วยงาน",
-    added: "เพิ่มในฉบับปรับปรุงนี้",
-    changed: "แก้ไขในฉบับปรับปรุงนี้",
-    removed: "ตัดออกในฉบับปรับปรุงนี้",
-};
+fn words(catalogue: &'static Catalogue) -> &'static Words {
+    static WORDS: [OnceLock<Words>; i18n::COUNT] = [const { OnceLock::new() }; i18n::COUNT];
+    i18n::cached(&WORDS, catalogue, |c| Words {
+        chart: c.text("untitled"),
+        legend: c.text("dot-legend"),
+        start: c.text("dot-start"),
+        step: c.text("dot-step"),
+        decision: c.text("dot-decision"),
+        end: c.text("dot-end"),
+        limit: c.text("dot-limit"),
+        also: c.text("dot-also"),
+        unowned: c.text("dot-unowned"),
+        added: c.text("dot-added"),
+        changed: c.text("dot-changed"),
+        removed: c.text("dot-removed"),
+    })
+}
 
 fn is_thai(lang: &str) -> bool {
     lang.split('-').next() == Some("th")
@@ -181,6 +171,8 @@ struct Dot<'c, 'a, 's> {
     chart: &'c Chart<'a, 's>,
     options: &'c RenderOptions,
     words: &'static Words,
+    /// Every time limit of the chart in words, formatted once.
+    durations: Durations<'s>,
     ty: Typeface,
     /// What a revision changed, for `referflow diff --format dot|svg`.
     marks: Option<&'c Marks>,
@@ -221,10 +213,12 @@ const SINCE_PENWIDTH: &str = "3";
 
 impl<'c, 'a, 's> Dot<'c, 'a, 's> {
     fn new(chart: &'c Chart<'a, 's>, options: &'c RenderOptions, marks: Option<&'c Marks>) -> Self {
+        let (catalogue, _) = Catalogue::for_lang(chart.lang(options));
         Dot {
             chart,
             options,
-            words: if is_thai(chart.lang(options)) { &THAI_WORDS } else { &ENGLISH_WORDS },
+            words: words(catalogue),
+            durations: Durations::of_model(catalogue, chart.model),
             ty: if shows_thai(chart, options) { THAI } else { LATIN },
             marks,
         }
@@ -253,7 +247,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         // The graph's name becomes the SVG's <title>. An HTML-like string keeps it exact: in a
         // quoted name Graphviz can neither show a backslash before a quote or at the end, nor
         // keep `&amp;` as written (it takes it for an entity and prints `&`).
-        writeln!(out, "digraph <{}> {{", html_name(title.unwrap_or(self.words.chart)))?;
+        writeln!(out, "digraph <{}> {{", html_name(title.unwrap_or(&self.words.chart)))?;
         let rankdir = match options.direction {
             Direction::TopBottom => "TB",
             Direction::LeftRight => "LR",
@@ -414,7 +408,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         }
         if let Some(limit) = &stage.within {
             let gap = if first.is_empty() { "" } else { "&#160;&#160;" };
-            let _ = write!(first, "{gap}≤&#160;{}", html_line(limit.text));
+            let _ = write!(first, "{gap}{}", html_line(&self.durations.within(limit.text)));
         }
         if !first.is_empty() {
             let size = if stage.phase.is_some() { ty.mark } else { ty.small };
@@ -507,12 +501,12 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         writeln!(out)?;
         writeln!(out, "  subgraph cluster_legend {{")?;
         let mut title = Block::flush_left();
-        title.text(words.legend, LEGEND_WIDTH, ty.lane, |line| bold(&line));
+        title.text(&words.legend, LEGEND_WIDTH, ty.lane, |line| bold(&line));
         writeln!(
             out,
             "    graph [id=\"legend\", tooltip=\"{}\", label={}, labeljust=l, style=\"rounded\", \
              color=\"{LANE_BORDER}\", margin=10];",
-            quoted(words.legend),
+            quoted(&words.legend),
             HtmlLabel(&title.html(ty))
         )?;
         writeln!(out, "    node [fontsize={}, margin=\"0.1,0.04\"];", ty.small)?;
@@ -529,17 +523,17 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             )
         };
         for (kind, word) in [
-            (StageKind::Start, words.start),
-            (StageKind::Step, words.step),
-            (StageKind::Decision, words.decision),
-            (StageKind::End, words.end),
+            (StageKind::Start, &words.start),
+            (StageKind::Step, &words.step),
+            (StageKind::Decision, &words.decision),
+            (StageKind::End, &words.end),
         ] {
             let (shape, style) = shape(kind);
             sample(&format!("legend_{}", kind.keyword()), shape, style, word)?;
         }
         if model.stages.iter().any(|s| s.owners.is_empty()) {
             let (shape, style) = shape(StageKind::Step);
-            sample("legend_unowned", shape, &format!("{style},dashed"), words.unowned)?;
+            sample("legend_unowned", shape, &format!("{style},dashed"), &words.unowned)?;
         }
         self.write_since_legend(out, &mut samples)?;
         let mut rows = String::new();
@@ -555,14 +549,14 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         }
         // The chart's first time limit is the example.
         if let Some(limit) = model.stages.iter().find_map(|s| s.within) {
-            let mark = sized(ty.small, Some(SMALL_INK), &format!("≤&#160;{}", html_line(limit.text)));
-            row(&mark, None, words.limit)?;
+            let mark = sized(ty.small, Some(SMALL_INK), &html_line(&self.durations.within(limit.text)));
+            row(&mark, None, &words.limit)?;
         }
         if model.stages.iter().any(|s| s.owners.len() > 1) {
-            row(&sized(ty.small, Some(SMALL_INK), "+"), None, words.also)?;
+            row(&sized(ty.small, Some(SMALL_INK), "+"), None, &words.also)?;
         }
         if self.marks.is_some() {
-            for (colour, word) in [(ADDED, words.added), (CHANGED, words.changed), (REMOVED, words.removed)] {
+            for (colour, word) in [(ADDED, &words.added), (CHANGED, &words.changed), (REMOVED, &words.removed)] {
                 row(&sized(ty.small, Some(colour), "■"), None, word)?;
             }
         }
@@ -571,7 +565,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
                 out,
                 "    legend_key [tooltip=\"{}\", shape=plain, style=\"\", \
                  label=<<TABLE BORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"3\">{rows}</TABLE>>];",
-                quoted(words.legend)
+                quoted(&words.legend)
             )?;
             samples.push("legend_key".to_owned());
         }

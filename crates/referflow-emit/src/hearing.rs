@@ -7,9 +7,12 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use std::sync::OnceLock;
+
 use crate::chart::{Chart, RenderOptions};
 use crate::diagram::wrap_to;
 use crate::fonts::{self, Chain};
+use crate::i18n::{self, Catalogue};
 use crate::pages::{self, LayoutError, Numbering, PageSpec};
 use crate::pdf;
 use crate::scene::{Anchor, Item, Page, Paint};
@@ -23,58 +26,27 @@ pub struct Cover {
     pub status: Option<String>,
 }
 
+/// The words of the pack, from the language's catalogue ([`crate::i18n`]).
 struct Words {
-    status: &'static str,
-    months: [&'static str; 12],
-    /// Thai dates count years in the Buddhist era.
+    status: String,
+    months: [String; 12],
+    /// Added to the Gregorian year: Thai dates count years in the Buddhist era.
     era_offset: i32,
-    page: &'static str,
-    diagram: &'static str,
+    page: String,
+    diagram: String,
+    catalogue: &'static Catalogue,
 }
 
-fn words(lang: &str) -> Words {
-    match lang.split('-').next().unwrap_or(lang) {
-        "th" => Words {
-            status: "ร่างเพื่อการรับฟังความคิดเห็น",
-            months: [
-                "มกราคม",
-                "กุมภาพันธ์",
-                "มีนาคม",
-                "เมษายน",
-                "พฤษภาคม",
-                "มิถุนายน",
-                "กรกฎาคม",
-                "สิงหาคม",
-                "กันยายน",
-                "ตุลาคม",
-                "พฤศจิกายน",
-                "ธันวาคม",
-            ],
-            era_offset: 543,
-            page: "หน้า",
-            diagram: "แผนภาพ",
-        },
-        _ => Words {
-            status: "Draft for public hearing",
-            months: [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ],
-            era_offset: 0,
-            page: "page",
-            diagram: "Diagram",
-        },
-    }
+fn words(lang: &str) -> &'static Words {
+    static WORDS: [OnceLock<Words>; i18n::COUNT] = [const { OnceLock::new() }; i18n::COUNT];
+    i18n::cached(&WORDS, Catalogue::for_lang(lang).0, |c| Words {
+        status: c.text("pack-status"),
+        months: std::array::from_fn(|m| c.text(&format!("pack-month-{}", m + 1))),
+        era_offset: c.text("pack-era-offset").trim().parse().unwrap_or(0),
+        page: c.text("page"),
+        diagram: c.text("diagram"),
+        catalogue: c,
+    })
 }
 
 /// The pack in the language of `options`, as PDF bytes.
@@ -164,8 +136,9 @@ impl std::error::Error for HearingError {}
 /// `5 December 2026`; in Thai `5 ธันวาคม 2569`.
 fn date_text(lang: &str, [year, month, day]: [u16; 3]) -> String {
     let words = words(lang);
-    let month = words.months[usize::from(month.clamp(1, 12)) - 1];
-    format!("{day} {month} {}", i32::from(year) + words.era_offset)
+    let month = &words.months[usize::from(month.clamp(1, 12)) - 1];
+    let year = (i32::from(year) + words.era_offset).to_string();
+    words.catalogue.with("pack-date", &[("day", &day.to_string()), ("month", month), ("year", &year)])
 }
 
 #[allow(clippy::too_many_arguments)]

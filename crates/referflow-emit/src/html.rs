@@ -3,9 +3,12 @@
 //! styles or scripts. The switch is CSS only (radio buttons), so the page carries no script at
 //! all and its Content-Security-Policy can forbid every script and every fetch.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Options, Parser, html};
 
 use crate::chart::{Chart, RenderOptions};
+use crate::i18n::Catalogue;
 use crate::markdown::render_markdown;
 
 /// The diagram of language `lang` as it goes into a page that holds one per language (the HTML
@@ -18,8 +21,9 @@ pub fn diagram_svg(page: &crate::scene::Page, lang: usize) -> String {
 pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptions) -> String {
     let model = chart.model;
     let first = RenderOptions { lang: options.lang, ..*options };
+    let (catalogue, _) = Catalogue::for_lang(chart.lang(&first));
     let title =
-        model.title.as_ref().map(|t| chart.text(t, &first).to_string()).unwrap_or_else(|| "Referral chart".into());
+        model.title.as_ref().map(|t| chart.text(t, &first).to_string()).unwrap_or_else(|| catalogue.text("untitled"));
     let mut page = head(chart.lang(&first), &title);
     let languages = &model.languages;
     page.push_str(&switch_style(languages.len()));
@@ -32,12 +36,12 @@ pub fn render_html(chart: &Chart<'_, '_>, svgs: &[String], options: &RenderOptio
             let checked = if i == options.lang { " checked" } else { "" };
             page.push_str(&format!("<input type=\"radio\" name=\"lang\" id=\"lang-{i}\" class=\"switch\"{checked}>\n"));
         }
-        page.push_str("<nav aria-label=\"Language\">");
+        page.push_str(&format!("<nav aria-label=\"{}\">", attr(&catalogue.text("language-switch"))));
         for (i, lang) in languages.iter().enumerate() {
             page.push_str(&format!(
                 "<label for=\"lang-{i}\" lang=\"{}\">{}</label>",
                 attr(lang),
-                text(language_name(lang))
+                text(&language_name(lang))
             ));
         }
         page.push_str("</nav>\n");
@@ -113,10 +117,13 @@ fn svg_element(svg: &str) -> &str {
     svg.find("<svg").map_or(svg, |i| &svg[i..]).trim_end()
 }
 
-fn language_name(code: &str) -> &str {
-    match code.split('-').next().unwrap_or(code) {
-        "en" => "English",
-        "th" => "ไทย",
+/// A language's own name, on the switch: from its catalogue, else from a short list of the
+/// languages of the region and of migrant workers there, else its code.
+fn language_name(code: &str) -> Cow<'_, str> {
+    if Catalogue::exists(code) {
+        return Cow::Owned(Catalogue::for_lang(code).0.text("language-name"));
+    }
+    Cow::Borrowed(match code.split('-').next().unwrap_or(code) {
         "fr" => "Français",
         "es" => "Español",
         "pt" => "Português",
@@ -128,7 +135,7 @@ fn language_name(code: &str) -> &str {
         "id" => "Bahasa Indonesia",
         "ms" => "Bahasa Melayu",
         _ => code,
-    }
+    })
 }
 
 /// The page's Content-Security-Policy: no script, no fetch, inline styles and data images only.

@@ -12,6 +12,7 @@ pub mod fonts;
 pub mod graphviz;
 pub mod hearing;
 pub mod html;
+pub mod i18n;
 pub mod markdown;
 pub mod mermaid;
 pub mod model_json;

@@ -21,8 +21,9 @@
 //! each section's numbers as runs (`steps 2–3, 38`), never a `first–last` that would misstate
 //! them. A stage without a number in such a chart is shown by its label alone.
 //!
-//! The words the document writes itself are English, or Thai for a Thai rendering (`th`);
-//! user text is shown in the chosen language, falling back to the first.
+//! The words the document writes itself come from the chosen language's message catalogue
+//! ([`crate::i18n`]; English for a language without one), time limits in words ("within 5
+//! working days"); user text is shown in the chosen language, falling back to the first.
 //!
 //! # Anchors
 //!
@@ -74,11 +75,13 @@
 //! The output depends on nothing but the chart and the options: byte-for-byte deterministic.
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use referflow_check::{ByStage, Label, Requirement, Rule, StageId};
 use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, RenderOptions, RequirementStatus};
+use crate::i18n::{self, Catalogue, Durations};
 use crate::numbers::Anchor;
 use crate::out::Out;
 
@@ -100,205 +103,118 @@ pub fn write_markdown(
     out.finish()
 }
 
-/// The words the document writes itself, in one language.
+/// The words the document writes itself, in one language, from its catalogue
+/// ([`crate::i18n`]): built once per catalogue, so writing a step formats no message.
 pub(crate) struct Words {
-    pub(crate) untitled: &'static str,
-    version: &'static str,
-    intro: &'static str,
+    pub(crate) untitled: String,
+    version: String,
+    intro: String,
     /// The introduction of a chart that writes its own step numbers.
-    intro_numbered: &'static str,
-    contents: &'static str,
-    entry_points: &'static str,
-    entry_points_intro: &'static str,
-    actors: &'static str,
-    actor_column: &'static str,
-    leads_column: &'static str,
-    takes_part_column: &'static str,
-    note_column: &'static str,
+    intro_numbered: String,
+    contents: String,
+    entry_points: String,
+    entry_points_intro: String,
+    actors: String,
+    actor_column: String,
+    leads_column: String,
+    takes_part_column: String,
+    note_column: String,
     /// `Phase` in `Phase 2: …`.
-    phase: &'static str,
-    pub(crate) other_steps: &'static str,
-    all_steps: &'static str,
-    empty_phase: &'static str,
+    phase: String,
+    pub(crate) other_steps: String,
+    all_steps: String,
+    empty_phase: String,
     /// `Step` in `Step 3: …`.
-    pub(crate) step: &'static str,
+    pub(crate) step: String,
     /// `step` in `step 3` inside a sentence.
-    pub(crate) step_in_text: &'static str,
+    pub(crate) step_in_text: String,
     /// `steps` in `(steps 1–5)`; `step` for one.
-    pub(crate) steps_range: &'static str,
-    pub(crate) step_range: &'static str,
-    kind: &'static str,
+    pub(crate) steps_range: String,
+    pub(crate) step_range: String,
+    kind: String,
     /// Entry point, action, decision, outcome.
-    kinds: [&'static str; 4],
-    responsible: &'static str,
-    lead: &'static str,
-    unassigned: &'static str,
-    time_limit: &'static str,
-    within: &'static str,
-    /// (unit as written, one, several).
-    units: [(&'static str, &'static str, &'static str); 5],
-    legal_basis: &'static str,
-    note: &'static str,
-    comes_after: &'static str,
+    kinds: [String; 4],
+    responsible: String,
+    lead: String,
+    unassigned: String,
+    time_limit: String,
+    legal_basis: String,
+    note: String,
+    comes_after: String,
     /// Put before a branch label: Thai says `กรณีใช่` ("in the case of yes").
-    case: &'static str,
-    next: &'static str,
-    ends_here: &'static str,
-    no_next: &'static str,
-    unreachable: &'static str,
-    outcomes: &'static str,
-    outcomes_intro: &'static str,
-    requirements: &'static str,
-    requirements_intro: &'static str,
-    holds: &'static str,
-    violated: &'static str,
-    unproven: &'static str,
-    vacuous: &'static str,
-    /// `{a}`, `{b}`: the stages; `{c}`: the `unless` stages.
-    before: &'static str,
-    before_unless: &'static str,
-    /// `{a}`, `{b}`: the stages; `{d}`: the time.
-    within_requirement: &'static str,
-    /// Joins the last two items of a list: `A, B or C`.
-    or: &'static str,
+    case: String,
+    next: String,
+    ends_here: String,
+    no_next: String,
+    unreachable: String,
+    outcomes: String,
+    outcomes_intro: String,
+    requirements: String,
+    requirements_intro: String,
+    holds: String,
+    violated: String,
+    unproven: String,
+    vacuous: String,
     /// Joins the items of a list before the last.
-    list_separator: &'static str,
-    diagram: &'static str,
+    list_separator: String,
+    pub(crate) diagram: String,
 }
 
-const ENGLISH: Words = Words {
-    untitled: "Referral chart",
-    version: "Version",
-    intro: "This document describes the referral chart step by step: who is responsible, within what time, on \
-            what legal basis, and what happens next. The steps are numbered in reading order, starting from the \
-            entry points, and every “Next” entry links to the step it leads to.",
-    intro_numbered: "This document describes the referral chart step by step: who is responsible, within what time, \
-                     on what legal basis, and what happens next. Each step keeps the number the chart gives it, \
-                     which stays the same from one revision to the next, so the numbers need not run in order; \
-                     every “Next” entry links to the step it leads to.",
-    contents: "Contents",
-    entry_points: "Entry points",
-    entry_points_intro: "A case can start at any of these steps:",
-    actors: "Agencies and roles",
-    actor_column: "Agency or role",
-    leads_column: "Leads steps",
-    takes_part_column: "Takes part in steps",
-    note_column: "Note",
-    phase: "Phase",
-    other_steps: "Other steps",
-    all_steps: "Steps",
-    empty_phase: "This phase has no steps yet.",
-    step: "Step",
-    step_in_text: "step",
-    steps_range: "steps",
-    step_range: "step",
-    kind: "Type",
-    kinds: ["Entry point", "Action", "Decision", "Outcome"],
-    responsible: "Responsible",
-    lead: "lead",
-    unassigned: "not yet assigned",
-    time_limit: "Time limit",
-    within: "within",
-    units: [
-        ("min", "minute", "minutes"),
-        ("h", "hour", "hours"),
-        ("d", "day", "days"),
-        ("w", "week", "weeks"),
-        ("wd", "working day", "working days"),
-    ],
-    legal_basis: "Legal basis",
-    note: "Note",
-    comes_after: "Comes after",
-    case: "",
-    next: "Next",
-    ends_here: "none (the referral ends here)",
-    no_next: "not yet given",
-    unreachable: "No path from an entry point reaches this step.",
-    outcomes: "Outcomes",
-    outcomes_intro: "Every referral should end in one of these steps:",
-    requirements: "Requirements",
-    requirements_intro: "The chart is held to these requirements. Each has been checked against every path through the \
-                         chart.",
-    holds: "✔ Holds",
-    violated: "✘ Violated",
-    unproven: "? Cannot be shown to hold",
-    vacuous: "– Never applies",
-    before: "Every path to {b} passes {a} first.",
-    before_unless: "Every path to {b} passes {a} first, unless it passes {c}.",
-    within_requirement: "From {a} to {b} takes at most {d} on every path.",
-    or: " or ",
-    list_separator: ", ",
-    diagram: "Diagram",
-};
-
-const THAI: Words = Words {
-    untitled: "แผนผังการส่งต่อ",
-    version: "ฉบับ",
-    intro: "เอกสารนี้อธิบายแผนผังการส่งต่อทีละขั้นตอน ได้แก่ ผู้รับผิดชอบ กรอบเวลา ฐานทางกฎหมาย และขั้นตอนถัดไป \
-            ขั้นตอนต่าง ๆ มีหมายเลขเรียงตามลำดับการอ่านโดยเริ่มจากจุดเริ่มต้น \
-            และทุกรายการใน “ขั้นตอนถัดไป” เชื่อมโยงไปยังขั้นตอนนั้น",
-    intro_numbered: "เอกสารนี้อธิบายแผนผังการส่งต่อทีละขั้นตอน ได้แก่ ผู้รับผิดชอบ กรอบเวลา ฐานทางกฎหมาย และขั้นตอนถัดไป \
-                     แต่ละขั้นตอนมีหมายเลขที่กำหนดไว้ในแผนผังและคงเดิมในทุกฉบับที่แก้ไข หมายเลขจึงอาจไม่เรียงตามลำดับ \
-                     และทุกรายการใน “ขั้นตอนถัดไป” เชื่อมโยงไปยังขั้นตอนนั้น",
-    contents: "สารบัญ",
-    entry_points: "จุดเริ่มต้น",
-    entry_points_intro: "กรณีอาจเริ่มต้นได้จากขั้นตอนใดขั้นตอนหนึ่งต่อไปนี้",
-    actors: "หน่วยงานที่เกี่ยวข้อง",
-    actor_column: "หน่วยงานหรือผู้ปฏิบัติงาน",
-    leads_column: "เป็นหน่วยงานหลักในขั้นตอนที่",
-    takes_part_column: "เป็นหน่วยงานร่วมในขั้นตอนที่",
-    note_column: "หมายเหตุ",
-    phase: "ระยะที่",
-    other_steps: "ขั้นตอนอื่น ๆ",
-    all_steps: "ขั้นตอน",
-    empty_phase: "ระยะนี้ยังไม่มีขั้นตอน",
-    step: "ขั้นตอนที่",
-    step_in_text: "ขั้นตอนที่",
-    steps_range: "ขั้นตอนที่",
-    step_range: "ขั้นตอนที่",
-    kind: "ประเภท",
-    kinds: ["จุดเริ่มต้น", "การดำเนินการ", "จุดตัดสินใจ", "ผลลัพธ์"],
-    responsible: "ผู้รับผิดชอบ",
-    lead: "หน่วยงานหลัก",
-    unassigned: "ยังไม่ได้กำหนด",
-    time_limit: "กรอบเวลา",
-    within: "ภายใน",
-    units: [
-        ("min", "นาที", "นาที"),
-        ("h", "ชั่วโมง", "ชั่วโมง"),
-        ("d", "วัน", "วัน"),
-        ("w", "สัปดาห์", "สัปดาห์"),
-        ("wd", "วันทำการ", "วันทำการ"),
-    ],
-    legal_basis: "ฐานทางกฎหมาย",
-    note: "หมายเหตุ",
-    comes_after: "ต่อจาก",
-    case: "กรณี",
-    next: "ขั้นตอนถัดไป",
-    ends_here: "ไม่มี (การส่งต่อสิ้นสุดที่ขั้นตอนนี้)",
-    no_next: "ยังไม่ได้กำหนด",
-    unreachable: "ไม่มีเส้นทางจากจุดเริ่มต้นใดมาถึงขั้นตอนนี้",
-    outcomes: "ผลลัพธ์",
-    outcomes_intro: "การส่งต่อทุกกรณีควรสิ้นสุดที่ขั้นตอนใดขั้นตอนหนึ่งต่อไปนี้",
-    requirements: "ข้อกำหนด",
-    requirements_intro: "แผนผังนี้ต้องเป็นไปตามข้อกำหนดต่อไปนี้ ซึ่งได้ตรวจสอบกับทุกเส้นทางในแผนผังแล้ว",
-    holds: "✔ เป็นไปตามข้อกำหนด",
-    violated: "✘ ไม่เป็นไปตามข้อกำหนด",
-    unproven: "? ยังยืนยันไม่ได้ว่าเป็นไปตามข้อกำหนด",
-    vacuous: "– ไม่มีกรณีที่ข้อกำหนดนี้ใช้บังคับ",
-    before: "ทุกเส้นทางที่ไปถึง {b} ต้องผ่าน {a} ก่อน",
-    before_unless: "ทุกเส้นทางที่ไปถึง {b} ต้องผ่าน {a} ก่อน เว้นแต่เส้นทางนั้นผ่าน {c}",
-    within_requirement: "จาก {a} ถึง {b} ต้องใช้เวลาไม่เกิน {d}ในทุกเส้นทาง",
-    or: " หรือ ",
-    list_separator: " หรือ ",
-    diagram: "แผนภาพ",
-};
-
-pub(crate) fn words_for(lang: &str) -> &'static Words {
-    match lang.split('-').next().unwrap_or(lang) {
-        "th" => &THAI,
-        _ => &ENGLISH,
+impl Words {
+    fn new(c: &Catalogue) -> Words {
+        Words {
+            untitled: c.text("untitled"),
+            version: c.text("narrative-version"),
+            intro: c.text("narrative-intro"),
+            intro_numbered: c.text("narrative-intro-numbered"),
+            contents: c.text("narrative-contents"),
+            entry_points: c.text("narrative-entry-points"),
+            entry_points_intro: c.text("narrative-entry-points-intro"),
+            actors: c.text("narrative-actors"),
+            actor_column: c.text("narrative-actor-column"),
+            leads_column: c.text("narrative-leads-column"),
+            takes_part_column: c.text("narrative-takes-part-column"),
+            note_column: c.text("narrative-note-column"),
+            phase: c.text("narrative-phase"),
+            other_steps: c.text("other-steps"),
+            all_steps: c.text("narrative-all-steps"),
+            empty_phase: c.text("narrative-empty-phase"),
+            step: c.text("step"),
+            step_in_text: c.text("step-in-text"),
+            steps_range: c.text("steps-range"),
+            step_range: c.text("step-range"),
+            kind: c.text("narrative-kind"),
+            kinds: ["start", "step", "decision", "end"].map(|k| c.text(&format!("narrative-kind-{k}"))),
+            responsible: c.text("narrative-responsible"),
+            lead: c.text("narrative-lead"),
+            unassigned: c.text("narrative-unassigned"),
+            time_limit: c.text("narrative-time-limit"),
+            legal_basis: c.text("narrative-legal-basis"),
+            note: c.text("narrative-note"),
+            comes_after: c.text("narrative-comes-after"),
+            case: c.text("narrative-case"),
+            next: c.text("narrative-next"),
+            ends_here: c.text("narrative-ends-here"),
+            no_next: c.text("narrative-no-next"),
+            unreachable: c.text("narrative-unreachable"),
+            outcomes: c.text("narrative-outcomes"),
+            outcomes_intro: c.text("narrative-outcomes-intro"),
+            requirements: c.text("narrative-requirements"),
+            requirements_intro: c.text("narrative-requirements-intro"),
+            holds: c.text("narrative-holds"),
+            violated: c.text("narrative-violated"),
+            unproven: c.text("narrative-unproven"),
+            vacuous: c.text("narrative-vacuous"),
+            list_separator: c.text("narrative-list-separator"),
+            diagram: c.text("diagram"),
+        }
     }
+}
+
+/// The words of language `lang`'s catalogue (English for a language without one).
+pub(crate) fn words_for(lang: &str) -> &'static Words {
+    static WORDS: [OnceLock<Words>; i18n::COUNT] = [const { OnceLock::new() }; i18n::COUNT];
+    i18n::cached(&WORDS, Catalogue::for_lang(lang).0, Words::new)
 }
 
 /// A piece of the steps part of the narrative: a section's heading, or one step.
@@ -343,6 +259,9 @@ struct Narrative<'c, 'a, 's> {
     chart: &'c Chart<'a, 's>,
     options: &'c RenderOptions,
     words: &'static Words,
+    catalogue: &'static Catalogue,
+    /// Every time limit of the chart in words, formatted once.
+    durations: Durations<'s>,
     sections: Vec<Section>,
     /// The number each stage is cited by (by stage index): [`crate::numbers::step_numbers`].
     numbers: Vec<Option<u32>>,
@@ -411,8 +330,22 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             }
         }
 
-        let words = words_for(chart.lang(options));
-        Narrative { chart, options, words, sections, numbers, in_order, outgoing, incoming, reachable }
+        let (catalogue, _) = Catalogue::for_lang(chart.lang(options));
+        let words = words_for(catalogue.code());
+        let durations = Durations::of_model(catalogue, model);
+        Narrative {
+            chart,
+            options,
+            words,
+            catalogue,
+            durations,
+            sections,
+            numbers,
+            in_order,
+            outgoing,
+            incoming,
+            reachable,
+        }
     }
 
     fn render(&self, out: &mut Out<'_>) {
@@ -451,7 +384,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             let version = self.chart.text(version, self.options);
             let _ = write!(out, "**{}:** {}\n\n", self.words.version, escape(version, Breaks::Html));
         }
-        out.push_str(if model.is_numbered() { self.words.intro_numbered } else { self.words.intro });
+        out.push_str(if model.is_numbered() { &self.words.intro_numbered } else { &self.words.intro });
         out.push_str("\n\n");
         out.push_str(&crate::since::narrative_note(self.chart, self.chart.lang(self.options), |v| {
             escape(v, Breaks::Space)
@@ -600,7 +533,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             self.section_title(section, Breaks::Space)
         );
         if section.stages.is_empty() {
-            out.push_str(self.words.empty_phase);
+            out.push_str(&self.words.empty_phase);
             out.push_str("\n\n");
         }
     }
@@ -617,10 +550,10 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             None => write!(out, "### <a id=\"{}\"></a>{label}{mark}\n\n", self.anchor(id)),
         };
         let kind = match stage.kind {
-            StageKind::Start => w.kinds[0],
-            StageKind::Step => w.kinds[1],
-            StageKind::Decision => w.kinds[2],
-            StageKind::End => w.kinds[3],
+            StageKind::Start => &w.kinds[0],
+            StageKind::Step => &w.kinds[1],
+            StageKind::Decision => &w.kinds[2],
+            StageKind::End => &w.kinds[3],
         };
         let _ = writeln!(out, "- **{}:** {kind}", w.kind);
 
@@ -628,7 +561,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         // of these pieces.
         let _ = write!(out, "- **{}:** ", w.responsible);
         if stage.owners.is_empty() {
-            out.push_str(w.unassigned);
+            out.push_str(&w.unassigned);
         }
         for (i, o) in stage.owners.iter().enumerate() {
             let name = escape(self.chart.text(&self.chart.model.actor(*o).name, self.options), Breaks::Html);
@@ -640,7 +573,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         out.push('\n');
 
         if let Some(limit) = &stage.within {
-            let _ = writeln!(out, "- **{}:** {} {}", w.time_limit, w.within, self.duration(limit.text));
+            let _ = writeln!(out, "- **{}:** {}", w.time_limit, self.durations.within(limit.text));
         }
         match &stage.refs[..] {
             [] => {}
@@ -718,7 +651,7 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
             Label::Yes | Label::No => capitalise(&text),
             Label::Text(_) => escape(&text, Breaks::Html),
         };
-        let case = self.words.case;
+        let case = &self.words.case;
         let thai = text.chars().next().is_some_and(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
         if case.is_empty() || thai { format!("{case}{shown}") } else { format!("{case} {shown}") }
     }
@@ -748,17 +681,6 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         Anchor::of(self.chart, &self.numbers, id)
     }
 
-    /// `24h` as `24 hours`; a text the tool does not recognise stays as written.
-    fn duration(&self, text: &str) -> String {
-        let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-        let (number, unit) = text.split_at(split);
-        let unit = self.words.units.iter().find(|(u, _, _)| *u == unit);
-        match (number.parse::<u64>(), unit) {
-            (Ok(n), Some((_, one, many))) => format!("{n} {}", if n == 1 { one } else { many }),
-            _ => escape(text, Breaks::Html),
-        }
-    }
-
     fn outcomes(&self, out: &mut Out<'_>) {
         if !self.has_outcomes() {
             return;
@@ -783,15 +705,19 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                     let a = self.step_link(*first);
                     let b = self.step_link(*target);
                     if unless.is_empty() {
-                        fill(w.before, &[('a', &a), ('b', &b)])
+                        self.catalogue.with("narrative-before", &[("first", &a), ("target", &b)])
                     } else {
                         let c = self.or_list(unless.iter().map(|s| self.step_link(*s)).collect());
-                        fill(w.before_unless, &[('a', &a), ('b', &b), ('c', &c)])
+                        self.catalogue.with("narrative-before-unless", &[("first", &a), ("target", &b), ("unless", &c)])
                     }
                 }
-                Requirement::Within { limit, from, to, .. } => fill(
-                    w.within_requirement,
-                    &[('a', &self.step_link(*from)), ('b', &self.step_link(*to)), ('d', &self.duration(limit.text))],
+                Requirement::Within { limit, from, to, .. } => self.catalogue.with(
+                    "narrative-within",
+                    &[
+                        ("from", &self.step_link(*from)),
+                        ("to", &self.step_link(*to)),
+                        ("duration", &self.durations.duration(limit.text)),
+                    ],
                 ),
             };
             match self.chart.requirement_status(i) {
@@ -800,9 +726,9 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
                 }
                 RequirementStatus::Fails { rule, message } => {
                     let verdict = match rule {
-                        Rule::DeadlineUnprovable => w.unproven,
-                        Rule::RequirementVacuous => w.vacuous,
-                        _ => w.violated,
+                        Rule::DeadlineUnprovable => &w.unproven,
+                        Rule::RequirementVacuous => &w.vacuous,
+                        _ => &w.violated,
                     };
                     let _ = write!(out, "- **{verdict}:** {sentence}\n  - {}\n", message_text(&message));
                 }
@@ -817,7 +743,8 @@ impl<'c, 'a, 's> Narrative<'c, 'a, 's> {
         if items.is_empty() {
             return last;
         }
-        format!("{}{}{last}", items.join(self.words.list_separator), self.words.or)
+        let rest = items.join(&self.words.list_separator);
+        self.catalogue.with("narrative-list-or", &[("rest", &rest), ("last", &last)])
     }
 
     fn diagram(&self, out: &mut Out<'_>) {
@@ -897,30 +824,6 @@ fn capitalise(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// Fills `{x}` slots of a template in one pass, so a value that itself holds `{b}` is never
-/// filled again.
-fn fill(template: &str, values: &[(char, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let mut chars = after.chars();
-        match (chars.next(), chars.next()) {
-            (Some(name), Some('}')) if values.iter().any(|(k, _)| *k == name) => {
-                out.extend(values.iter().filter(|(k, _)| *k == name).map(|(_, v)| *v));
-                rest = &after[name.len_utf8() + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// What a line break in user text becomes.
@@ -1084,16 +987,6 @@ fn longest_run(text: &str, c: char) -> usize {
 mod tests {
     use super::*;
 
-    /// The names of the units, in every language the page is written in, are those of the
-    /// language's units (referflow_syntax::language::UNITS), in the same order.
-    #[test]
-    fn unit_names_cover_the_units_of_the_language() {
-        let units: Vec<&str> = referflow_syntax::language::UNITS.iter().map(|u| u.suffix).collect();
-        for words in [&ENGLISH, &THAI] {
-            assert_eq!(words.units.map(|u| u.0).to_vec(), units);
-        }
-    }
-
     /// The shortcut for plain text changes nothing: whatever it lets through, escaping a
     /// character at a time leaves as it is.
     #[test]
@@ -1214,12 +1107,6 @@ mod tests {
     fn messages_show_ids_as_code() {
         assert_eq!(message_text("`a_b` before `c`: a_b → c"), "`a_b` before `c`: a\\_b → c");
         assert_eq!(message_text("odd ` tick"), "odd \\` tick");
-    }
-
-    #[test]
-    fn templates_fill_once() {
-        assert_eq!(fill("{a} then {b}", &[('a', "{b}"), ('b', "x")]), "{b} then x");
-        assert_eq!(fill("{z} {", &[('a', "x")]), "{z} {");
     }
 
     #[test]

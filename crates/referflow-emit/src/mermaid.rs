@@ -19,8 +19,8 @@
 //! | `end`      | `s3[["…"]]`   | framed rectangle: an outcome, holding long text |
 //!
 //! A circle would also say "outcome", but a circle grows with its label in both directions and
-//! outcome labels are sentences. A stage's time limit is a second line of its label, `≤ 24h`,
-//! the limit as the author wrote it. A chart that writes step numbers (`step 14 screen …`) has
+//! outcome labels are sentences. A stage's time limit is a second line of its label, in words in
+//! the chosen language (`within 24 hours`, `ภายใน 24 ชั่วโมง`, from [`crate::i18n`]). A chart that writes step numbers (`step 14 screen …`) has
 //! each number before its label, `14 · Screen with the national form`, as in the laid-out
 //! diagram; a chart without them shows none (its narrative numbers steps in reading order,
 //! which Mermaid never showed). Branch labels sit on their edges (`-->|"yes"|`), in the
@@ -88,6 +88,8 @@ const INDENT: &str = "    ";
 
 pub fn render_mermaid(chart: &Chart<'_, '_>, options: &RenderOptions) -> String {
     let model = chart.model;
+    let (catalogue, _) = crate::i18n::Catalogue::for_lang(chart.lang(options));
+    let durations = crate::i18n::Durations::of_model(catalogue, model);
     let mut out = String::new();
     out.push_str(match options.direction {
         Direction::TopBottom => "flowchart TB\n",
@@ -125,8 +127,7 @@ pub fn render_mermaid(chart: &Chart<'_, '_>, options: &RenderOptions) -> String 
             if !label.is_empty() {
                 label.push_str("<br>");
             }
-            label.push_str("≤ ");
-            push_escaped(&mut label, limit.text, " ");
+            push_escaped(&mut label, &durations.within(limit.text), " ");
         }
         out.push_str(INDENT);
         out.push('s');
@@ -307,7 +308,7 @@ subgraph -> classDef
         let options = RenderOptions { lang: 1, direction: Direction::LeftRight, diagram: true };
         let expected = r#"flowchart LR
     accTitle: T
-    s0(["≤ 30min"])
+    s0(["ภายใน 30 นาที"])
     s1["ย่อย"]
     s2{"Style?"}
     s3[["Done"]]

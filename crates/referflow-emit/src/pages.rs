@@ -118,17 +118,17 @@ impl fmt::Display for LayoutError {
 
 impl std::error::Error for LayoutError {}
 
-/// Words the pages write, in the languages the tool knows.
+/// Words the pages write, from the language's catalogue ([`crate::i18n`]).
 struct Words {
-    page: &'static str,
-    overview: &'static str,
+    page: String,
+    overview: String,
 }
 
-fn words(lang: &str) -> Words {
-    match lang.split('-').next().unwrap_or(lang) {
-        "th" => Words { page: "หน้า", overview: "ภาพรวม" },
-        _ => Words { page: "page", overview: "Overview" },
-    }
+fn words(lang: &str) -> &'static Words {
+    static WORDS: [std::sync::OnceLock<Words>; crate::i18n::COUNT] =
+        [const { std::sync::OnceLock::new() }; crate::i18n::COUNT];
+    let (catalogue, _) = crate::i18n::Catalogue::for_lang(lang);
+    crate::i18n::cached(&WORDS, catalogue, |c| Words { page: c.text("page"), overview: c.text("overview") })
 }
 
 /// The size of labels on a web canvas.
@@ -386,12 +386,12 @@ fn range_block(
     max_lanes: usize,
 ) -> (Block, Vec<usize>) {
     let lang = plan.chart.lang(&plan.options);
-    let page_word = words(lang).page;
+    let page_word = &words(lang).page;
     // Markers name steps by number (the number every box and the narrative show): a label
     // would make them as tall as the boxes and split pages more. No-break spaces keep
     // `page 3` on one line. A stage without a number (in a chart that numbers its stages) has
     // only its label to be named by.
-    let step_word = crate::markdown::words_for(lang).step_in_text;
+    let step_word = &crate::markdown::words_for(lang).step_in_text;
     let cite = |s: &StageId| match plan.numbers[s.index()] {
         Some(n) => n.to_string(),
         None => plan.chart.text(&plan.chart.model.stage(*s).label, &plan.options).trim().to_owned(),
@@ -817,7 +817,7 @@ fn overview(
 ) -> Page {
     let lang = plan.chart.lang(&plan.options);
     let words = words(lang);
-    let steps_word = crate::markdown::words_for(lang).steps_range;
+    let steps_word = &crate::markdown::words_for(lang).steps_range;
     let width = frame.width.unwrap_or(600.0);
     let height = frame.height.unwrap_or(800.0);
     let mut items = Vec::new();

@@ -12,9 +12,12 @@
 use referflow_check::diff::{EdgeChange, ModelDiff, StageChange};
 use referflow_check::{Model, StageId};
 
+use std::sync::OnceLock;
+
 use crate::chart::Chart;
 use crate::diagram::{Metrics, Plan};
 use crate::fonts::Chain;
+use crate::i18n::{self, Catalogue};
 use crate::scene::{Anchor, Item, Paint};
 
 /// The stages of the new chart that a revision added or changed, by stage index; and the old
@@ -106,43 +109,26 @@ pub fn mark(chart: &Chart<'_, '_>, stage: StageId) -> Option<Mark> {
     chart.since.and_then(|changes| changes.mark(stage.index()))
 }
 
-/// The words of the marks, in the languages the tool knows; others get English.
+/// The words of the marks, from the language's catalogue ([`crate::i18n`]).
 #[derive(Debug)]
 pub(crate) struct Words {
     /// The word in the box.
-    pub tag: [&'static str; 2],
+    pub tag: [String; 2],
     /// The word after the step's heading in the narrative.
-    pub heading: [&'static str; 2],
-    /// The legend's explanation, before the old version if there is one.
-    pub legend: [&'static str; 2],
-    /// The narrative's note under its introduction; `{new}` and `{changed}` are the heading
-    /// marks, `{since}` the old revision.
-    pub note: &'static str,
+    pub heading: [String; 2],
     /// The old revision when it has no version.
-    pub previous: &'static str,
+    pub previous: String,
+    catalogue: &'static Catalogue,
 }
 
-const ENGLISH: Words = Words {
-    tag: ["NEW", "CHANGED"],
-    heading: ["new", "changed"],
-    legend: ["added since", "changed since"],
-    note: "Steps marked {new} were added and steps marked {changed} were changed since {since}.",
-    previous: "the previous revision",
-};
-
-const THAI: Words = Words {
-    tag: ["ใหม่", "แก้ไข"],
-    heading: ["ใหม่", "แก้ไข"],
-    legend: ["เพิ่มใหม่นับจาก", "แก้ไขนับจาก"],
-    note: "ขั้นตอนที่มีเครื่องหมาย {new} เป็นขั้นตอนที่เพิ่มใหม่ และที่มีเครื่องหมาย {changed} เป็นขั้นตอนที่แก้ไข นับจาก{since}",
-    previous: "ฉบับก่อนหน้า",
-};
-
 pub(crate) fn words(lang: &str) -> &'static Words {
-    match lang.split('-').next().unwrap_or(lang) {
-        "th" => &THAI,
-        _ => &ENGLISH,
-    }
+    static WORDS: [OnceLock<Words>; i18n::COUNT] = [const { OnceLock::new() }; i18n::COUNT];
+    i18n::cached(&WORDS, Catalogue::for_lang(lang).0, |c| Words {
+        tag: [c.text("since-tag-new"), c.text("since-tag-changed")],
+        heading: [c.text("since-heading-new"), c.text("since-heading-changed")],
+        previous: c.text("since-previous"),
+        catalogue: c,
+    })
 }
 
 fn slot(mark: Mark) -> usize {
@@ -154,16 +140,19 @@ fn slot(mark: Mark) -> usize {
 
 /// The word in a marked stage's box: `NEW`, `CHANGED`.
 pub(crate) fn tag(lang: &str, mark: Mark) -> &'static str {
-    words(lang).tag[slot(mark)]
+    &words(lang).tag[slot(mark)]
 }
 
 /// What the legend says of a mark, as plain text: `added since draft 1`, `changed since the
 /// previous revision`. The version is the author's text: each backend escapes it.
 pub(crate) fn legend_text(changes: &Changes, lang: &str, mark: Mark) -> String {
     let w = words(lang);
-    let since = changes.old_version.as_deref().map_or(w.previous, str::trim);
-    let gap = if lang.split('-').next() == Some("th") { "" } else { " " };
-    format!("{}{gap}{since}", w.legend[slot(mark)])
+    let since = changes.old_version.as_deref().map_or(w.previous.as_str(), str::trim);
+    let id = match mark {
+        Mark::New => "since-legend-new",
+        Mark::Changed => "since-legend-changed",
+    };
+    w.catalogue.with(id, &[("revision", since)])
 }
 
 /// The text of a stage's box in the laid-out diagram: its usual text, below the mark's word
@@ -250,10 +239,8 @@ pub(crate) fn narrative_note(chart: &Chart<'_, '_>, lang: &str, escape: impl Fn(
     let since = changes.old_version.as_deref().map_or_else(|| w.previous.to_owned(), |v| escape(v.trim()));
     let mark = |m: Mark| format!("*({})*", w.heading[slot(m)]);
     let note = w
-        .note
-        .replacen("{new}", &mark(Mark::New), 1)
-        .replacen("{changed}", &mark(Mark::Changed), 1)
-        .replacen("{since}", &since, 1);
+        .catalogue
+        .with("since-note", &[("new", &mark(Mark::New)), ("changed", &mark(Mark::Changed)), ("revision", &since)]);
     format!("{note}\n\n")
 }
 
