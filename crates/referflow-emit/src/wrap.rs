@@ -75,7 +75,21 @@ pub fn wrap_measured(
             let mid = low + (high - low) / 2;
             if count_lines(&pieces, mid) == count { high = mid } else { low = mid + 1 }
         }
-        lines.extend(fill(&pieces, if count > 1 { high } else { width }));
+        let mut target = if count > 1 { high } else { width };
+        // A line measured whole can be wider than its pieces measured one by one: a font
+        // shapes a run across a piece's edge, and the `·` and space after a step's number are
+        // drawn in the Thai font when Thai follows. Such a line would be cut between letters
+        // by the diagram, so it is filled again narrower, until every line fits or no piece
+        // can move.
+        loop {
+            let filled = fill(&pieces, target);
+            let over = filled.iter().map(|line| measure(line)).max().unwrap_or(0).saturating_sub(width);
+            if over == 0 || target <= widest_piece {
+                lines.extend(filled);
+                break;
+            }
+            target = target.saturating_sub(over).max(widest_piece);
+        }
     }
     lines
 }
@@ -552,6 +566,25 @@ mod tests {
         assert_eq!(wrap("ab cd ef gh", 1, &overlapping), ["ab cd ef", "gh"]);
         let one = Glossary::none().with([Cow::Borrowed("ab cd")]);
         assert_eq!(wrap("ab cd ef gh", 1, &one), ["ab cd", "ef", "gh"]);
+    }
+
+    /// A measure that is not the sum of its parts: a line that mixes digits and Thai takes
+    /// three columns more than its pieces, as a font that shapes across them would draw it.
+    fn mixed_is_wider(text: &str) -> usize {
+        let mixed = text.contains(|c: char| c.is_ascii_digit()) && text.contains(|c| ('ก'..='ฮ').contains(&c));
+        display_width(text) + if mixed { 3 } else { 0 }
+    }
+
+    #[test]
+    fn lines_fit_when_measured_whole() {
+        let text = "18 · ศาลอนุญาตให้ขยายระยะเวลาคุ้มครอง";
+        for width in 8..=display_width(text) + 3 {
+            let lines = wrap_measured(text, width, &Glossary::built_in(), &mixed_is_wider);
+            assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+            for line in &lines {
+                assert!(mixed_is_wider(line) <= width, "{width}: {line:?} in {lines:?}");
+            }
+        }
     }
 
     #[test]
