@@ -11,6 +11,7 @@ mod dot_output;
 mod fast_path;
 mod fixtures;
 mod fmt;
+mod glossary;
 mod grammar;
 mod graph_props;
 mod hostile;

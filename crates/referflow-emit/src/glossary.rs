@@ -22,34 +22,33 @@ use referflow_check::Model;
 /// box (a long agency name kept whole would be cut between letters in a narrow lane instead).
 pub const BUILT_IN: &[&str] = &[
     // Thai: the stages of the mechanism and the people in it.
-    "ผู้เสียหาย",            // victim
-    "ส่งต่อ",               // refer
-    "คัดกรอง",             // screen, screening
-    "คัดแยก",              // identify, identification (a formal decision, not screening)
-    "สหวิชาชีพ",            // multidisciplinary
-    "ทีมสหวิชาชีพ",          // multidisciplinary team
-    "ค้ามนุษย์",             // trafficking in persons
-    "กลไกการส่งต่อระดับชาติ", // national referral mechanism
-    "ข้อบ่งชี้",              // indicator
-    "ข้อเท็จจริง",           // the facts
-    "ผู้ประสานงาน",         // coordinator
-    "สถานคุ้มครอง",         // shelter (protection place)
-    "บ้านพักเด็กและครอบครัว", // Children and Family Shelter
-    "คุ้มครองเด็ก",          // child protection
-    "ประโยชน์สูงสุด",        // best interests (of the child)
-    "ช่วยเหลือ",            // assist, assistance
-    "รักษาพยาบาล",         // medical treatment
-    "ฟื้นฟูสภาพจิตใจ",        // psychosocial recovery
-    "นักสังคมสงเคราะห์",     // social worker
-    "นักจิตวิทยา",           // psychologist
-    "ประเมินความเสี่ยง",     // risk assessment
-    "รายบุคคล",            // individual (plan)
-    "สายด่วน",             // hotline
-    "ลงพื้นที่",              // field visit
-    "ปฏิบัติการ",            // (police) operation
-    "บังคับใช้แรงงาน",       // forced labour
-    "ค่าจ้าง",              // wages
-    "ค้างจ่าย",             // owed, unpaid
+    "ผู้เสียหาย",        // victim
+    "ส่งต่อ",           // refer
+    "คัดกรอง",         // screen, screening
+    "คัดแยก",          // identify, identification (a formal decision, not screening)
+    "สหวิชาชีพ",        // multidisciplinary
+    "ทีมสหวิชาชีพ",      // multidisciplinary team
+    "ค้ามนุษย์",         // trafficking in persons
+    "ข้อบ่งชี้",          // indicator
+    "ข้อเท็จจริง",       // the facts
+    "ผู้ประสานงาน",     // coordinator
+    "สถานคุ้มครอง",     // shelter (protection place)
+    "บ้านพัก",          // shelter home (บ้านพักเด็กและครอบครัว: Children and Family Shelter)
+    "คุ้มครองเด็ก",      // child protection
+    "ประโยชน์สูงสุด",    // best interests (of the child)
+    "ช่วยเหลือ",        // assist, assistance
+    "รักษาพยาบาล",     // medical treatment
+    "ฟื้นฟูสภาพจิตใจ",    // psychosocial recovery
+    "นักสังคมสงเคราะห์", // social worker
+    "นักจิตวิทยา",       // psychologist
+    "ประเมินความเสี่ยง", // risk assessment
+    "รายบุคคล",        // individual (plan)
+    "สายด่วน",         // hotline
+    "ลงพื้นที่",          // field visit
+    "ปฏิบัติการ",        // (police) operation
+    "บังคับใช้แรงงาน",   // forced labour
+    "ค่าจ้าง",          // wages
+    "ค้างจ่าย",         // owed, unpaid
     // Justice.
     "พนักงานสอบสวน",     // inquiry official
     "พนักงานอัยการ",      // public prosecutor
