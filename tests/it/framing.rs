@@ -28,17 +28,17 @@ fn chart_texts(path: &str) -> Vec<String> {
         a.notes.iter().for_each(&mut all);
     });
     model.phases.iter().for_each(|p| all(&p.name));
+    model.version.iter().for_each(&mut all);
     for stage in &model.stages {
         all(&stage.label);
         stage.notes.iter().for_each(&mut all);
+        stage.refs.iter().for_each(&mut all);
     }
     for edge in &model.edges {
         if let Some(Label::Text(t)) = &edge.label {
             all(t);
         }
     }
-    texts.extend(model.version.iter().map(|v| v.to_string()));
-    texts.extend(model.stages.iter().flat_map(|s| s.refs.iter().map(|r| r.to_string())));
     texts
 }
 

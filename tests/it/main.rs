@@ -13,6 +13,7 @@ mod fixtures;
 mod fmt;
 mod fonts;
 mod framing;
+mod glossary;
 mod grammar;
 mod graph_props;
 mod hostile;

@@ -30,7 +30,7 @@ use referflow_syntax::StageKind;
 use crate::chart::{Chart, RenderOptions};
 use crate::fonts::Chain;
 use crate::scene::{Anchor, Item, Paint};
-use crate::wrap;
+use crate::wrap::{self, Glossary};
 
 /// Sizes of one drawing, all derived from the size of its text.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +99,8 @@ pub(crate) struct Plan<'c> {
     /// For each band, the edges (indices into `edges`) with an end in it, in source order:
     /// a page looks at its own edges, not at every edge of the chart.
     pub band_edges: Vec<Vec<usize>>,
+    /// The words no line breaks inside, for every text of the drawing.
+    pub glossary: Glossary<'c>,
 }
 
 impl<'c> Plan<'c> {
@@ -173,6 +175,7 @@ impl<'c> Plan<'c> {
             edges,
             rows: vec![0; n],
             band_edges,
+            glossary: Glossary::of(chart.model),
         };
         for b in 0..plan.bands.len() {
             plan.assign_rows(b);
@@ -381,7 +384,7 @@ pub(crate) fn node_lines(
         Flow::Right => shape.box_along,
     };
     let room = (width - 2.0 * m.pad - 2.0 * inset(node.what, kind, m)).max(1.0);
-    let lines = wrap_to(chain, &node.text, room, m.size);
+    let lines = wrap_to(chain, &plan.glossary, &node.text, room, m.size);
     let widest = lines.iter().map(|l| chain.width(l, m.size)).fold(0.0, f32::max);
     if widest > room + 0.01 {
         let lines = lines.into_iter().flat_map(|line| break_word(chain, &line, room, m.size)).collect();
@@ -787,11 +790,12 @@ fn simplify(points: Vec<(f32, f32)>) -> Vec<(f32, f32)> {
     out
 }
 
-/// `text` in lines no wider than `room` at `size`, measured in the fonts of `chain`.
-pub(crate) fn wrap_to(chain: &Chain<'_>, text: &str, room: f32, size: f32) -> Vec<String> {
+/// `text` in lines no wider than `room` at `size`, measured in the fonts of `chain`, never
+/// broken inside a word of `glossary`.
+pub(crate) fn wrap_to(chain: &Chain<'_>, glossary: &Glossary<'_>, text: &str, room: f32, size: f32) -> Vec<String> {
     // Hundredths of a point, for the wrapper's whole numbers.
     let measure = |t: &str| (chain.width(t, size) * 100.0).ceil() as usize;
-    wrap::wrap_measured(text, (room * 100.0).floor() as usize, &measure)
+    wrap::wrap_measured(text, (room * 100.0).floor() as usize, glossary, &measure)
 }
 
 /// A line wider than `room` cut between characters, as a last resort: a word wider than its box

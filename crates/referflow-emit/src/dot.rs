@@ -18,7 +18,7 @@ use referflow_syntax::StageKind;
 use crate::chart::{Chart, Direction, RenderOptions};
 use crate::i18n::{self, Catalogue, Durations};
 use crate::out::Out;
-use crate::wrap::wrap;
+use crate::wrap::{Glossary, wrap};
 
 /// Columns for a stage label: about four words of English, a short Thai clause.
 const LABEL_WIDTH: usize = 26;
@@ -176,6 +176,8 @@ struct Dot<'c, 'a, 's> {
     ty: Typeface,
     /// What a revision changed, for `referflow diff --format dot|svg`.
     marks: Option<&'c Marks>,
+    /// The words no line breaks inside.
+    glossary: Glossary<'a>,
 }
 
 /// How a stage or edge of the new chart compares with the old one.
@@ -221,6 +223,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             durations: Durations::of_model(catalogue, chart.model),
             ty: if shows_thai(chart, options) { THAI } else { LATIN },
             marks,
+            glossary: Glossary::of(chart.model),
         }
     }
 
@@ -264,10 +267,10 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         )?;
         let mut heading = Block::default();
         if let Some(title) = title {
-            heading.text(title, TITLE_WIDTH, ty.title, |line| sized(ty.title, None, &bold(&line)));
+            heading.text(&self.glossary, title, TITLE_WIDTH, ty.title, |line| sized(ty.title, None, &bold(&line)));
         }
         if let Some(version) = &model.version {
-            heading.text(self.chart.text(version, self.options), TITLE_WIDTH, ty.version, |line| {
+            heading.text(&self.glossary, self.chart.text(version, self.options), TITLE_WIDTH, ty.version, |line| {
                 sized(ty.version, Some(SMALL_INK), &line)
             });
         }
@@ -304,7 +307,9 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
                 continue;
             }
             let mut name = Block::flush_left();
-            name.text(self.chart.text(&actor.name, self.options), LANE_WIDTH, self.ty.lane, |line| bold(&line));
+            name.text(&self.glossary, self.chart.text(&actor.name, self.options), LANE_WIDTH, self.ty.lane, |line| {
+                bold(&line)
+            });
             writeln!(out)?;
             writeln!(out, "  subgraph cluster_a{a} {{")?;
             writeln!(
@@ -348,7 +353,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             Some(n) => format!("{} · {}", n.value, text.trim()).into(),
             None => text.into(),
         };
-        label.text(&text, width, ty.label, |line| line);
+        label.text(&self.glossary, &text, width, ty.label, |line| line);
         self.caption(stage, &mut label);
         let fill = stage.phase.map_or(NO_PHASE_FILL, |p| PHASE_FILLS[p.index() % PHASE_FILLS.len()]);
         let mark: Cow<'_, str> = match self.marks.and_then(|m| m.stages.get(index).copied().flatten()) {
@@ -385,7 +390,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             let text = crate::since::legend_text(changes, lang, mark);
             let mut label = Block::default();
             self.since_tag(&mut label, mark);
-            label.text(&text, LEGEND_WIDTH, self.ty.small, |line| line);
+            label.text(&self.glossary, &text, LEGEND_WIDTH, self.ty.small, |line| line);
             let (shape, style) = shape(StageKind::Step);
             writeln!(
                 out,
@@ -416,7 +421,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         }
         for owner in stage.owners.iter().skip(1) {
             let name = self.chart.text(&self.chart.model.actor(*owner).name, self.options);
-            let mut lines = wrap(name, CAPTION_WIDTH).into_iter();
+            let mut lines = wrap(name, CAPTION_WIDTH, &self.glossary).into_iter();
             let first = lines.next().unwrap_or_default();
             label.row(sized(ty.small, Some(SMALL_INK), &format!("+ {}", html_line(&first))), ty.small);
             for line in lines {
@@ -448,7 +453,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         )?;
         let mut label = Block::default();
         if let Some(text) = &edge.label {
-            label.text(&self.chart.label(text, self.options), EDGE_WIDTH, self.ty.edge, |line| line);
+            label.text(&self.glossary, &self.chart.label(text, self.options), EDGE_WIDTH, self.ty.edge, |line| line);
         }
         let label = label.html(&self.ty);
         if !label.is_empty() {
@@ -469,7 +474,9 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         for (i, (id, kind, text)) in marks.removed_stages.iter().enumerate() {
             let (shape, style) = shape(*kind);
             let mut label = Block::default();
-            label.text(text, LABEL_WIDTH, ty.label, |line| sized(ty.label, Some(REMOVED), &format!("<S>{line}</S>")));
+            label.text(&self.glossary, text, LABEL_WIDTH, ty.label, |line| {
+                sized(ty.label, Some(REMOVED), &format!("<S>{line}</S>"))
+            });
             writeln!(
                 out,
                 "  removed{i} [id=\"removed-{id}\", tooltip=\"{id}\", {shape}, style=\"{style},dashed\", \
@@ -486,7 +493,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
             write!(out, "  {} -> {} [style=dashed, color=\"{REMOVED}\", fontcolor=\"{REMOVED}\"", end(from), end(to))?;
             if let Some(text) = text {
                 let mut label = Block::default();
-                label.text(text, EDGE_WIDTH, ty.edge, |line| format!("<S>{line}</S>"));
+                label.text(&self.glossary, text, EDGE_WIDTH, ty.edge, |line| format!("<S>{line}</S>"));
                 write!(out, ", label=<{}>", label.html(ty))?;
             }
             writeln!(out, "];")?;
@@ -501,7 +508,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         writeln!(out)?;
         writeln!(out, "  subgraph cluster_legend {{")?;
         let mut title = Block::flush_left();
-        title.text(&words.legend, LEGEND_WIDTH, ty.lane, |line| bold(&line));
+        title.text(&self.glossary, &words.legend, LEGEND_WIDTH, ty.lane, |line| bold(&line));
         writeln!(
             out,
             "    graph [id=\"legend\", tooltip=\"{}\", label={}, labeljust=l, style=\"rounded\", \
@@ -513,7 +520,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         let mut samples = Vec::new();
         let mut sample = |name: &str, shape: &str, style: &str, word: &str| {
             let mut label = Block::default();
-            label.text(word, LEGEND_WIDTH, ty.small, |line| line);
+            label.text(&self.glossary, word, LEGEND_WIDTH, ty.small, |line| line);
             samples.push(name.to_owned());
             writeln!(
                 out,
@@ -539,7 +546,7 @@ impl<'c, 'a, 's> Dot<'c, 'a, 's> {
         let mut rows = String::new();
         let mut row = |mark: &str, fill: Option<&str>, text: &str| {
             let mut block = Block::flush_left();
-            block.text(text, LEGEND_WIDTH, ty.small, |line| sized(ty.small, None, &line));
+            block.text(&self.glossary, text, LEGEND_WIDTH, ty.small, |line| sized(ty.small, None, &line));
             let fill = fill.map(|f| format!(" BGCOLOR=\"{f}\" BORDER=\"1\" COLOR=\"{INK}\"")).unwrap_or_default();
             write!(rows, "<TR><TD{fill}>{mark}</TD><TD ALIGN=\"LEFT\">{}</TD></TR>", block.html(ty))
         };
@@ -594,11 +601,11 @@ impl Block {
         Block { rows: Vec::new(), left: true }
     }
 
-    /// Adds `text` wrapped at `width`, one row of `size` points per line, each line escaped
-    /// and then dressed by `style`.
+    /// Adds `text` wrapped at `width` (never inside a word of `glossary`), one row of `size`
+    /// points per line, each line escaped and then dressed by `style`.
     /// Blank text adds nothing, so that a label without text is no label, not an empty line.
-    fn text(&mut self, text: &str, width: usize, size: u32, style: impl Fn(String) -> String) {
-        let lines: Vec<String> = wrap(text, width).into_iter().map(html_line_owned).collect();
+    fn text(&mut self, glossary: &Glossary<'_>, text: &str, width: usize, size: u32, style: impl Fn(String) -> String) {
+        let lines: Vec<String> = wrap(text, width, glossary).into_iter().map(html_line_owned).collect();
         if lines.iter().all(|line| line.trim().is_empty()) {
             return;
         }
@@ -774,7 +781,7 @@ mod tests {
     #[test]
     fn empty_text_makes_no_empty_element() {
         let mut block = Block::default();
-        block.text("\u{202E}", 10, 12, |line| bold(&line));
+        block.text(&Glossary::built_in(), "\u{202E}", 10, 12, |line| bold(&line));
         assert_eq!(block.html(&LATIN), "");
         assert_eq!(HtmlLabel(&block.html(&LATIN)).to_string(), "\"\"");
     }
@@ -782,7 +789,7 @@ mod tests {
     #[test]
     fn thai_lines_are_table_rows() {
         let mut block = Block::default();
-        block.text("คัดกรอง\nด้วย", 10, 14, |line| line);
+        block.text(&Glossary::built_in(), "คัดกรอง\nด้วย", 10, 14, |line| line);
         assert_eq!(
             block.html(&THAI),
             "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR><TD HEIGHT=\"20\">คัดกรอง</TD></TR>\

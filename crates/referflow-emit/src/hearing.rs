@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use crate::chart::{Chart, RenderOptions};
 use crate::diagram::wrap_to;
 use crate::fonts::{self, Chain};
+use crate::glossary::Glossary;
 use crate::i18n::{self, Catalogue};
 use crate::pages::{self, LayoutError, Numbering, PageSpec};
 use crate::pdf;
@@ -62,6 +63,7 @@ pub fn hearing_pdf(
     }
     let lang = chart.lang(options);
     let chain = fonts.chain(lang);
+    let glossary = Glossary::of(chart.model);
     let (width, height) = spec.dimensions();
     let title = chart.model.title.as_ref().map_or_else(
         || crate::markdown::words_for(lang).untitled.to_owned(),
@@ -77,7 +79,7 @@ pub fn hearing_pdf(
     // The pack's length is known once the narrative is typeset and the diagram cut into pages;
     // the diagram is then cut again with the pages numbered in the pack (its markers name them).
     let markdown = crate::markdown::render_markdown(chart, &RenderOptions { diagram: false, ..*options });
-    let mut text = typeset(&markdown, &chain, lang, width, height, size);
+    let mut text = typeset(&markdown, &chain, &glossary, lang, width, height, size);
     let mut diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: None })?;
     let mut total = 1 + diagram.len() + text.len();
     // Wider page numbers can take more room in the markers: cut again until the count holds.
@@ -94,10 +96,10 @@ pub fn hearing_pdf(
     let first_text = 2 + diagram.len();
     for (k, page) in text.iter_mut().enumerate() {
         let label = format!("{} {} / {total}", words.page, first_text + k);
-        footer_line(page, &chain, &footer, &label, (size * 0.9).max(spec.min_font));
+        footer_line(page, &chain, &glossary, &footer, &label, (size * 0.9).max(spec.min_font));
     }
 
-    let mut all = vec![cover_page(chart, options, &chain, &title, cover, width, height, size)];
+    let mut all = vec![cover_page(chart, options, &chain, &glossary, &title, cover, width, height, size)];
     all.extend(diagram);
     all.extend(text);
     let date = cover.date;
@@ -146,6 +148,7 @@ fn cover_page(
     chart: &Chart<'_, '_>,
     options: &RenderOptions,
     chain: &Chain<'_>,
+    glossary: &Glossary<'_>,
     title: &str,
     cover: &Cover,
     width: f32,
@@ -159,7 +162,7 @@ fn cover_page(
     let mut y = height * 0.28;
     let lines = |items: &mut Vec<Item>, text: &str, size: f32, bold: bool, y: &mut f32| {
         let line = chain.line_height(size);
-        for text in wrap_to(chain, text, room, size) {
+        for text in wrap_to(chain, glossary, text, room, size) {
             items.push(Item::Text { x: margin, y: *y + size, size, bold, anchor: Anchor::Start, text });
             *y += line;
         }
@@ -197,11 +200,11 @@ fn cover_page(
     }
 }
 
-fn footer_line(page: &mut Page, chain: &Chain<'_>, left: &str, right: &str, size: f32) {
+fn footer_line(page: &mut Page, chain: &Chain<'_>, glossary: &Glossary<'_>, left: &str, right: &str, size: f32) {
     let margin = (page.width.min(page.height) * 0.08).max(36.0);
     let y = page.height - margin * 0.5;
     let room = page.width - 2.0 * margin - chain.width(right, size) - size;
-    let left = wrap_to(chain, left, room, size).into_iter().next().unwrap_or_default();
+    let left = wrap_to(chain, glossary, left, room, size).into_iter().next().unwrap_or_default();
     page.items.push(Item::Text { x: margin, y, size, bold: false, anchor: Anchor::Start, text: left });
     page.items.push(Item::Text {
         x: page.width - margin,
@@ -279,6 +282,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
 /// Pages of text being filled.
 struct Typesetter<'c> {
     chain: &'c Chain<'c>,
+    glossary: &'c Glossary<'c>,
     lang: String,
     width: f32,
     height: f32,
@@ -336,10 +340,19 @@ impl Typesetter<'_> {
     }
 }
 
-fn typeset(markdown: &str, chain: &Chain<'_>, lang: &str, width: f32, height: f32, size: f32) -> Vec<Page> {
+fn typeset(
+    markdown: &str,
+    chain: &Chain<'_>,
+    glossary: &Glossary<'_>,
+    lang: &str,
+    width: f32,
+    height: f32,
+    size: f32,
+) -> Vec<Page> {
     let margin = (width.min(height) * 0.08).max(36.0);
     let mut t = Typesetter {
         chain,
+        glossary,
         lang: lang.to_owned(),
         width,
         height,
@@ -366,7 +379,7 @@ fn typeset(markdown: &str, chain: &Chain<'_>, lang: &str, width: f32, height: f3
                 }
                 t.y += if t.y > t.margin { line * space } else { 0.0 };
                 let size = size * scale;
-                let wrapped = wrap_to(chain, text.trim(), t.room(), size);
+                let wrapped = wrap_to(chain, glossary, text.trim(), t.room(), size);
                 if level <= HeadingLevel::H2 {
                     if t.y + chain.line_height(size) * wrapped.len() as f32 + line * 3.0 > t.bottom() {
                         t.break_page();
@@ -377,13 +390,13 @@ fn typeset(markdown: &str, chain: &Chain<'_>, lang: &str, width: f32, height: f3
                 t.y += line * 0.3;
             }
             Block::Paragraph(text) => {
-                let wrapped = wrap_to(chain, text.trim(), t.room(), size);
+                let wrapped = wrap_to(chain, glossary, text.trim(), t.room(), size);
                 t.lines(&wrapped, t.margin, size, false, 0.0);
                 t.y += line * 0.5;
             }
             Block::Item(depth, text) => {
                 let indent = size * 1.2 * (depth + 1) as f32;
-                let wrapped = wrap_to(chain, text.trim(), t.room() - indent, size);
+                let wrapped = wrap_to(chain, glossary, text.trim(), t.room() - indent, size);
                 let y = t.y;
                 t.lines(&wrapped, t.margin + indent, size, false, 0.0);
                 // The bullet goes on the item's first line (on its new page, if it moved).
@@ -419,7 +432,7 @@ fn table(t: &mut Typesetter<'_>, rows: &[Vec<String>], size: f32) {
     let line = t.chain.line_height(size);
     let layout = |row: &Vec<String>| -> Vec<Vec<String>> {
         (0..columns)
-            .map(|c| wrap_to(t.chain, row.get(c).map_or("", |s| s.trim()), widths[c] - 2.0 * pad, size))
+            .map(|c| wrap_to(t.chain, t.glossary, row.get(c).map_or("", |s| s.trim()), widths[c] - 2.0 * pad, size))
             .collect()
     };
     let head_cells = layout(head);

@@ -9,6 +9,7 @@ pub(crate) mod diagram;
 pub mod diff_report;
 pub mod dot;
 pub mod fonts;
+pub mod glossary;
 pub mod graphviz;
 pub mod hearing;
 pub mod html;

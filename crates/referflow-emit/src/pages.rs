@@ -624,7 +624,8 @@ fn compose(
             }
             let mut at = 0.0;
             for &lane in lanes {
-                let title = diagram::wrap_to(chain, &plan.lanes[lane].title, column - 2.0 * m.pad, m.size);
+                let title =
+                    diagram::wrap_to(chain, &plan.glossary, &plan.lanes[lane].title, column - 2.0 * m.pad, m.size);
                 let span = tallest.get(&lane).copied().unwrap_or(0.0).max(diagram::text_height(title.len(), m));
                 spans[lane] = Some((at, span));
                 at += span;
@@ -654,7 +655,8 @@ fn compose(
     let title_size = m.size * 1.2;
     let title_line = chain.line_height(title_size);
     let right_width = if header.right.is_empty() { 0.0 } else { chain.width(&header.right, m.size) + m.size };
-    let title = diagram::wrap_to(chain, &header.left, (head_width - right_width).max(m.size * 4.0), title_size);
+    let title =
+        diagram::wrap_to(chain, &plan.glossary, &header.left, (head_width - right_width).max(m.size * 4.0), title_size);
     let mut y = frame.margin;
     items.push(Item::Open { id: "header".into(), class: "header" });
     text_lines(&mut items, &title, head_left, y, title_size, title_line, true, Anchor::Start);
@@ -668,7 +670,7 @@ fn compose(
     let top = y;
 
     // The titles at the head of the flow: the lanes' going down, the bands' going right.
-    let wrap_head = |text: &str, room: f32| diagram::wrap_to(chain, text, room - 2.0 * m.pad, m.size);
+    let wrap_head = |text: &str, room: f32| diagram::wrap_to(chain, &plan.glossary, text, room - 2.0 * m.pad, m.size);
     let heads: Vec<Vec<String>> = match flow {
         Flow::Down => lanes.iter().map(|&l| wrap_head(&plan.lanes[l].title, spans[l].map_or(0.0, |s| s.1))).collect(),
         Flow::Right => blocks.iter().zip(&laid).map(|((b, _), l)| wrap_head(&plan.bands[*b].title, l.length)).collect(),
@@ -827,6 +829,7 @@ fn overview(
     let room = width - 2.0 * frame.margin;
     let title = diagram::wrap_to(
         chain,
+        &plan.glossary,
         &format!("{} · {}", head.left, words.overview),
         room - chain.width(&head.right, m.size) - m.size,
         title_size,
@@ -864,7 +867,10 @@ fn overview(
     let wrapped: Vec<Vec<String>> = boxes
         .iter()
         .map(|(_, lines)| {
-            lines.iter().flat_map(|l| diagram::wrap_to(chain, l, box_width - 2.0 * m.pad, m.size)).collect()
+            lines
+                .iter()
+                .flat_map(|l| diagram::wrap_to(chain, &plan.glossary, l, box_width - 2.0 * m.pad, m.size))
+                .collect()
         })
         .collect();
     let heights: Vec<f32> = wrapped.iter().map(|l| l.len() as f32 * m.line + 2.0 * m.pad).collect();

@@ -190,7 +190,7 @@ pub(crate) fn legend(
     let mut y = y;
     items.push(Item::Open { id: "since-legend".into(), class: "legend" });
     for mark in marks {
-        let lines = crate::diagram::wrap_to(chain, &legend_text(changes, lang, mark), room, m.size);
+        let lines = crate::diagram::wrap_to(chain, &plan.glossary, &legend_text(changes, lang, mark), room, m.size);
         let h = crate::diagram::text_height(lines.len().max(1), m);
         let baseline = |k: usize, top: f32| top + m.pad + k as f32 * m.line + (m.line - m.size) / 2.0 + m.size * 0.8;
         items.push(Item::Rect { x, y, w: sample, h: m.line + 2.0 * m.pad, radius: 0.0, paint: Paint::Box });

@@ -7,16 +7,25 @@
 //! of the next line, which reads as a spelling mistake. Latin text breaks only at spaces, not
 //! after the hyphens and slashes UAX #14 also allows: a label is a few words, and `fact-` /
 //! `finding` or a reference split at each `/` reads worse than a slightly longer line.
+//!
+//! ICU's dictionary knows the parts of a compound better than the compound (ผู้เสียหาย,
+//! "victim", is ผู้ + เสีย + หาย to it), so a [`Glossary`] of the field's compounds and the
+//! chart's own words removes every break opportunity strictly inside an occurrence of one of
+//! its words: a glossary word is never split across lines.
 
 use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
+
+pub use crate::glossary::Glossary;
 
 /// Splits `text` into lines at most `width` columns wide (as [`display_width`] counts them).
 ///
 /// - A line break the author wrote (`\n`, `\r\n`, `\r`, U+2028, U+2029, U+0085) always breaks
 ///   the line; an empty line between two breaks is kept.
 /// - Otherwise lines break only at line-break opportunities: spaces in Latin text, word
-///   boundaries (from ICU's dictionary) in Thai. The spaces at a break are dropped.
+///   boundaries (from ICU's dictionary) in Thai, Lao, Khmer and Burmese. The spaces at a break
+///   are dropped.
+/// - A word of `glossary` is never broken inside, not even at a space within it.
 /// - The lines are balanced: a paragraph takes as few lines as filling each line up to
 ///   `width` would, but each line is filled only up to the narrowest width that still gives
 ///   that many lines. A label in a box then reads as a block, not as a full line and a
@@ -27,17 +36,26 @@ use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 /// Text without any break gives one line; the empty string gives one empty line.
 ///
 /// ```
-/// use referflow_emit::wrap::wrap;
-/// assert_eq!(wrap("Screen with the national screening form", 30), ["Screen with the", "national screening form"]);
-/// assert_eq!(wrap("Line one\nLine two", 80), ["Line one", "Line two"]);
+/// use referflow_emit::wrap::{wrap, Glossary};
+/// let none = Glossary::none();
+/// assert_eq!(wrap("Screen with the national screening form", 30, &none), ["Screen with the", "national screening form"]);
+/// assert_eq!(wrap("Line one\nLine two", 80, &none), ["Line one", "Line two"]);
+/// // ICU's dictionary alone would end the first line with ผู้เสีย.
+/// let built_in = Glossary::built_in();
+/// assert_eq!(wrap("ตำรวจพบผู้ที่อาจเป็นผู้เสียหายระหว่างปฏิบัติการ", 24, &built_in), ["ตำรวจพบผู้ที่อาจเป็น", "ผู้เสียหายระหว่างปฏิบัติการ"]);
 /// ```
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    wrap_measured(text, width, &display_width)
+pub fn wrap(text: &str, width: usize, glossary: &Glossary<'_>) -> Vec<String> {
+    wrap_measured(text, width, glossary, &display_width)
 }
 
 /// [`wrap`] with widths measured by `measure` (in any unit, `width` in the same): the laid-out
 /// diagram measures text in points, in the font it is drawn with.
-pub fn wrap_measured(text: &str, width: usize, measure: &dyn Fn(&str) -> usize) -> Vec<String> {
+pub fn wrap_measured(
+    text: &str,
+    width: usize,
+    glossary: &Glossary<'_>,
+    measure: &dyn Fn(&str) -> usize,
+) -> Vec<String> {
     let segmenter = &*SEGMENTER;
     let mut lines = Vec::new();
     for paragraph in paragraphs(text) {
@@ -47,7 +65,7 @@ pub fn wrap_measured(text: &str, width: usize, measure: &dyn Fn(&str) -> usize) 
             lines.push(paragraph.to_owned());
             continue;
         }
-        let pieces = pieces(segmenter, paragraph, measure);
+        let pieces = pieces(segmenter, paragraph, glossary, measure);
         let count = count_lines(&pieces, width);
         // Narrowing the width never gives fewer lines, so the narrowest width that gives as
         // few lines as `width` does is found by bisection.
@@ -57,27 +75,49 @@ pub fn wrap_measured(text: &str, width: usize, measure: &dyn Fn(&str) -> usize) 
             let mid = low + (high - low) / 2;
             if count_lines(&pieces, mid) == count { high = mid } else { low = mid + 1 }
         }
-        lines.extend(fill(&pieces, if count > 1 { high } else { width }));
+        let mut target = if count > 1 { high } else { width };
+        // A line measured whole can be wider than its pieces measured one by one: a font
+        // shapes a run across a piece's edge, and the `·` and space after a step's number are
+        // drawn in the Thai font when Thai follows. Such a line would be cut between letters
+        // by the diagram, so it is filled again narrower, until every line fits or no piece
+        // can move.
+        loop {
+            let filled = fill(&pieces, target);
+            let over = filled.iter().map(|line| measure(line)).max().unwrap_or(0).saturating_sub(width);
+            if over == 0 || target <= widest_piece {
+                lines.extend(filled);
+                break;
+            }
+            target = target.saturating_sub(over).max(widest_piece);
+        }
     }
     lines
 }
 
 /// The dictionary model rather than the LSTM: it is exact for the words it knows, and it
 /// gives the same breaks on every machine and in every ICU release that ships the same word
-/// list, which keeps rendered output stable. Made once: making it looks its data up, which
-/// cost 5% of rendering a large chart when each label made its own.
+/// list, which keeps rendered output stable. `new_dictionary` loads ICU's compiled word lists
+/// for all four scripts that need one (Thai, Lao, Khmer, Burmese: about 1 MB of data; Chinese
+/// and Japanese break between characters by UAX #14 and need none). Made once: making it
+/// looks its data up, which cost 5% of rendering a large chart when each label made its own.
 static SEGMENTER: std::sync::LazyLock<LineSegmenterBorrowed<'static>> =
     std::sync::LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
 
-/// `paragraph` cut at every break opportunity.
+/// `paragraph` cut at every break opportunity that is not strictly inside a word of
+/// `glossary`.
 fn pieces<'t>(
     segmenter: &LineSegmenterBorrowed<'_>,
     paragraph: &'t str,
+    glossary: &Glossary<'_>,
     measure: &dyn Fn(&str) -> usize,
 ) -> Vec<Piece<'t>> {
     let mut pieces = Vec::new();
     let mut start = 0;
+    let words = glossary.occurrences(paragraph);
     let mut cut = |end: usize| {
+        if words.iter().any(|&(from, to)| from < end && end < to) {
+            return;
+        }
         pieces.push(Piece::new(&paragraph[start..end], measure));
         start = end;
     };
@@ -261,7 +301,14 @@ fn char_width(c: char) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
+
+    /// `text` wrapped at `width` with the built-in glossary, as a chart without its own.
+    fn wrapped(text: &str, width: usize) -> Vec<String> {
+        wrap(text, width, &Glossary::built_in())
+    }
 
     /// The breaks found without the segmenter are the segmenter's, on random printable ASCII
     /// with many spaces and every punctuation mark.
@@ -301,7 +348,7 @@ mod tests {
     #[test]
     fn thai_breaks_between_dictionary_words() {
         let text = "คัดกรองด้วยแบบคัดกรองบุคคลที่อาจเป็นผู้เสียหายจากการค้ามนุษย์";
-        let lines = wrap(text, 12);
+        let lines = wrapped(text, 12);
         assert!(lines.len() > 2, "{lines:?}");
         assert_eq!(lines.concat(), text);
         // The words of this label, by a Thai reader; every line must be a run of them.
@@ -325,27 +372,33 @@ mod tests {
         let text = "พักในสถานคุ้มครองชั่วคราวเพื่อฟื้นฟูสภาพก่อนการสัมภาษณ์คัดแยก";
         let segmenter = LineSegmenter::new_dictionary(LineBreakOptions::default());
         for width in [8, 12, 16, 20, 26] {
-            let lines = wrap(text, width);
+            let lines = wrapped(text, width);
             assert_eq!(lines.concat(), text);
             for line in &lines {
                 assert!(!splits_a_thai_word(line), "{width}: {lines:?}");
-                assert!(display_width(line) <= width, "{width}: {line:?} is too wide");
+                // A glossary word wider than the width stands whole on its line.
+                let whole_word = crate::glossary::BUILT_IN.contains(&line.as_str());
+                assert!(display_width(line) <= width || whole_word, "{width}: {line:?} is too wide");
             }
             // Balanced, but in no more lines than filling each line would take.
-            assert_eq!(lines.len(), fill(&pieces(&segmenter, text, &display_width), width).len(), "{width}: {lines:?}");
+            assert_eq!(
+                lines.len(),
+                fill(&pieces(&segmenter, text, &Glossary::built_in(), &display_width), width).len(),
+                "{width}: {lines:?}"
+            );
         }
     }
 
     #[test]
     fn lines_are_balanced() {
         // Filling would leave `เสียหาย` alone on the second line.
-        assert_eq!(wrap("ทีมสหวิชาชีพสัมภาษณ์เพื่อคัดแยกผู้เสียหาย", 26), ["ทีมสหวิชาชีพสัมภาษณ์", "เพื่อคัดแยกผู้เสียหาย"]);
-        assert_eq!(wrap("Are wages owed to the worker?", 26), ["Are wages owed", "to the worker?"]);
+        assert_eq!(wrapped("ทีมสหวิชาชีพสัมภาษณ์เพื่อคัดแยกผู้เสียหาย", 26), ["ทีมสหวิชาชีพสัมภาษณ์", "เพื่อคัดแยกผู้เสียหาย"]);
+        assert_eq!(wrapped("Are wages owed to the worker?", 26), ["Are wages owed", "to the worker?"]);
     }
 
     #[test]
     fn thai_breaks_at_spaces_too() {
-        assert_eq!(wrap("แมว หมา", 4), ["แมว", "หมา"]);
+        assert_eq!(wrapped("แมว หมา", 4), ["แมว", "หมา"]);
     }
 
     #[test]
@@ -358,42 +411,187 @@ mod tests {
     #[test]
     fn latin_breaks_at_spaces() {
         assert_eq!(
-            wrap("Temporary protection for fact-finding, in a place that is not a cell", 26),
+            wrapped("Temporary protection for fact-finding, in a place that is not a cell", 26),
             ["Temporary protection for", "fact-finding, in a place", "that is not a cell"]
         );
-        assert_eq!(wrap("Are wages owed?", 26), ["Are wages owed?"]);
-        assert_eq!(wrap("a  b", 1), ["a", "b"]);
+        assert_eq!(wrapped("Are wages owed?", 26), ["Are wages owed?"]);
+        assert_eq!(wrapped("a  b", 1), ["a", "b"]);
         // Not after a hyphen or a slash.
-        assert_eq!(wrap("fact-finding and/or", 6), ["fact-finding", "and/or"]);
+        assert_eq!(wrapped("fact-finding and/or", 6), ["fact-finding", "and/or"]);
     }
 
     #[test]
     fn long_word_stays_whole() {
         assert_eq!(
-            wrap("See https://example.org/a/very/long/path/to/a/form now", 12),
+            wrapped("See https://example.org/a/very/long/path/to/a/form now", 12),
             ["See", "https://example.org/a/very/long/path/to/a/form", "now"]
         );
-        assert_eq!(wrap("Supercalifragilistic", 5), ["Supercalifragilistic"]);
-        assert_eq!(wrap("มนุษย์", 1), ["มนุษย์"]);
+        assert_eq!(wrapped("Supercalifragilistic", 5), ["Supercalifragilistic"]);
+        assert_eq!(wrapped("มนุษย์", 1), ["มนุษย์"]);
     }
 
     #[test]
     fn written_line_breaks_are_kept() {
-        assert_eq!(wrap("Line one\nLine two", 80), ["Line one", "Line two"]);
-        assert_eq!(wrap("one\r\ntwo\rthree\u{2028}four", 80), ["one", "two", "three", "four"]);
-        assert_eq!(wrap("a\n\nb", 80), ["a", "", "b"]);
-        assert_eq!(wrap("บรรทัดหนึ่ง\nบรรทัดสอง", 80), ["บรรทัดหนึ่ง", "บรรทัดสอง"]);
+        assert_eq!(wrapped("Line one\nLine two", 80), ["Line one", "Line two"]);
+        assert_eq!(wrapped("one\r\ntwo\rthree\u{2028}four", 80), ["one", "two", "three", "four"]);
+        assert_eq!(wrapped("a\n\nb", 80), ["a", "", "b"]);
+        assert_eq!(wrapped("บรรทัดหนึ่ง\nบรรทัดสอง", 80), ["บรรทัดหนึ่ง", "บรรทัดสอง"]);
         assert_eq!(
-            wrap("Temporary protection\nfor fact-finding in a place", 12),
+            wrapped("Temporary protection\nfor fact-finding in a place", 12),
             ["Temporary", "protection", "for", "fact-finding", "in a place"]
         );
     }
 
+    /// Each line of `lines` (wrapped from `text`) as a byte range of `text`.
+    fn line_ranges(text: &str, lines: &[String]) -> Vec<(usize, usize)> {
+        let mut from = 0;
+        lines
+            .iter()
+            .map(|line| {
+                let start = from + text[from..].find(line.as_str()).unwrap_or_else(|| panic!("{line:?} in {text:?}"));
+                from = start + line.len();
+                (start, from)
+            })
+            .collect()
+    }
+
+    /// The first occurrence of a word of `glossary` that `lines` split: with characters on a
+    /// line and on the next.
+    fn split_word(text: &str, lines: &[String], glossary: &Glossary<'_>) -> Option<String> {
+        let ranges = line_ranges(text, lines);
+        let words = glossary.occurrences(text);
+        ranges.windows(2).find_map(|pair| {
+            let (end, next) = (pair[0].1, pair[1].0);
+            words.iter().find(|&&(from, to)| from < end && next < to).map(|&(from, to)| text[from..to].to_owned())
+        })
+    }
+
+    /// Lines that end only where `words` (the text cut at `|`) has a cut.
+    fn assert_breaks_between(words: &str, glossary: &Glossary<'_>) {
+        let text = words.replace('|', "");
+        let mut cuts = vec![0];
+        for word in words.split('|') {
+            cuts.push(cuts.last().copied().unwrap_or(0) + word.len());
+        }
+        for width in 1..=display_width(&text) {
+            let lines = wrap(&text, width, glossary);
+            assert_eq!(lines.concat(), text);
+            for (_, end) in line_ranges(&text, &lines) {
+                assert!(cuts.contains(&end), "width {width}: {lines:?} breaks inside a word of {words}");
+            }
+        }
+        assert!(wrap(&text, 1, glossary).len() == cuts.len() - 1, "{:?}", wrap(&text, 1, glossary));
+    }
+
+    /// Realistic labels in each script that ICU breaks with a dictionary, cut where a reader
+    /// cuts them: at every width, lines end only there. The Thai ones are labels of the bundled
+    /// chart whose victim (ผู้เสียหาย) and refer (ส่งต่อ) the dictionary alone splits.
+    #[test]
+    fn thai_lao_khmer_burmese_break_between_words() {
+        let glossary = Glossary::built_in();
+        // Police find a possible victim during an operation.
+        assert_breaks_between("ตำรวจ|พบ|ผู้|ที่|อาจ|เป็น|ผู้เสียหาย|ระหว่าง|ปฏิบัติการ", &glossary);
+        // Does the person consent to referral and protection?
+        assert_breaks_between("บุคคล|นั้น|ยินยอม|รับ|การ|ส่งต่อ|และ|การ|คุ้มครอง|หรือ|ไม่", &glossary);
+        // Lao: refer the victim to a temporary shelter.
+        assert_breaks_between("ສົ່ງຕໍ່|ຜູ້ເຄາະຮ້າຍ|ໄປຫາ|ສູນ|ພັກ|ເຊົາ|ຊົ່ວຄາວ", &glossary);
+        // Khmer: refer the victim to a temporary shelter.
+        assert_breaks_between("បញ្ជូន|ជនរងគ្រោះ|ទៅកាន់|ទីជម្រក|បណ្តោះអាសន្ន", &glossary);
+        // Burmese: hand the trafficked person over to a temporary shelter.
+        assert_breaks_between("လူကုန်ကူး|ခံရသူ|ကို|ယာယီ|ဂေဟာ|သို့|လွှဲပြောင်း|ပေးသည်", &glossary);
+    }
+
+    /// The dictionary alone splits the compounds the glossary keeps: without it, the quoted
+    /// labels of issue 18 broke inside ผู้เสียหาย and ส่งต่อ.
+    #[test]
+    fn the_dictionary_alone_splits_the_fields_compounds() {
+        let none = Glossary::none();
+        let split = |text: &str, width: usize| split_word(text, &wrap(text, width, &none), &Glossary::built_in());
+        assert_eq!(split("ตำรวจพบผู้ที่อาจเป็นผู้เสียหายระหว่างปฏิบัติการ", 22).as_deref(), Some("ผู้เสียหาย"));
+        assert_eq!(split("บุคคลนั้นยินยอมรับการส่งต่อและการคุ้มครองหรือไม่", 20).as_deref(), Some("ส่งต่อ"));
+    }
+
+    /// Every Thai text of the bundled chart, at every width from 1 to its own: no line ends
+    /// inside a glossary word.
+    #[test]
+    fn glossary_words_are_never_split() {
+        let chart = include_str!("../../../examples/thailand-nrm.flow");
+        let glossary = Glossary::built_in();
+        let texts: Vec<&str> = chart
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|t| t.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c)))
+            .collect();
+        assert!(texts.len() > 50, "{}", texts.len());
+        let mut checked = 0;
+        for text in texts {
+            for width in 1..=display_width(text) {
+                let lines = wrap(text, width, &glossary);
+                if let Some(word) = split_word(text, &lines, &glossary) {
+                    panic!("width {width}: {lines:?} splits {word}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
+    #[test]
+    fn a_charts_own_words_are_kept_whole() {
+        // ระยะเวลา ("period") is ระยะ + เวลา to the dictionary and not a built-in word.
+        let text = "ศาลอนุญาตให้ขยายระยะเวลาคุ้มครอง";
+        let built_in = Glossary::built_in();
+        let chart = Glossary::built_in().with([Cow::Borrowed("ระยะเวลา")]);
+        let splits = |glossary: &Glossary<'_>| {
+            (1..=display_width(text)).filter(|&w| split_word(text, &wrap(text, w, glossary), &chart).is_some()).count()
+        };
+        assert!(splits(&built_in) > 0);
+        assert_eq!(splits(&chart), 0);
+        // A word with spaces in it is not broken at them either.
+        let police = Glossary::none().with([Cow::Borrowed("Royal Thai Police")]);
+        assert_eq!(
+            wrap("Refer to the Royal Thai Police now", 8, &police),
+            ["Refer to", "the", "Royal Thai Police", "now"]
+        );
+    }
+
+    #[test]
+    fn lines_still_break_at_a_glossary_words_edges() {
+        let glossary = Glossary::built_in();
+        assert_eq!(wrap("ผู้เสียหายผู้เสียหาย", 7, &glossary), ["ผู้เสียหาย", "ผู้เสียหาย"]);
+        assert_eq!(wrap("ส่งต่อผู้เสียหาย", 1, &glossary), ["ส่งต่อ", "ผู้เสียหาย"]);
+        // Overlapping words keep all of both whole.
+        let overlapping = Glossary::none().with(["ab cd", "cd ef"].map(Cow::Borrowed));
+        assert_eq!(wrap("ab cd ef gh", 1, &overlapping), ["ab cd ef", "gh"]);
+        let one = Glossary::none().with([Cow::Borrowed("ab cd")]);
+        assert_eq!(wrap("ab cd ef gh", 1, &one), ["ab cd", "ef", "gh"]);
+    }
+
+    /// A measure that is not the sum of its parts: a line that mixes digits and Thai takes
+    /// three columns more than its pieces, as a font that shapes across them would draw it.
+    fn mixed_is_wider(text: &str) -> usize {
+        let mixed = text.contains(|c: char| c.is_ascii_digit()) && text.contains(|c| ('ก'..='ฮ').contains(&c));
+        display_width(text) + if mixed { 3 } else { 0 }
+    }
+
+    #[test]
+    fn lines_fit_when_measured_whole() {
+        let text = "18 · ศาลอนุญาตให้ขยายระยะเวลาคุ้มครอง";
+        for width in 8..=display_width(text) + 3 {
+            let lines = wrap_measured(text, width, &Glossary::built_in(), &mixed_is_wider);
+            assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+            for line in &lines {
+                assert!(mixed_is_wider(line) <= width, "{width}: {line:?} in {lines:?}");
+            }
+        }
+    }
+
     #[test]
     fn edges() {
-        assert_eq!(wrap("", 10), [""]);
-        assert_eq!(wrap("   ", 10), [""]);
-        assert_eq!(wrap("  padded  ", 10), ["padded"]);
-        assert_eq!(wrap("x", 0), ["x"]);
+        assert_eq!(wrapped("", 10), [""]);
+        assert_eq!(wrapped("   ", 10), [""]);
+        assert_eq!(wrapped("  padded  ", 10), ["padded"]);
+        assert_eq!(wrapped("x", 0), ["x"]);
     }
 }
