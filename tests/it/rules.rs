@@ -295,3 +295,23 @@ fn every_requirement_of_a_large_chart_gets_its_verdict() {
     assert_eq!(violated, n - 1);
     assert!(checked.diagnostics.iter().all(|d| d.message.len() < 200), "messages stay short");
 }
+
+/// Mistakes in languages never hide the chart's flow: a `languages` line with commas, names or
+/// capitals is one error (RF013), and a translation in an undeclared language is one error per
+/// translation (RF006); the unreachable stage and the dead end are reported all the same.
+#[test]
+fn language_mistakes_are_one_error_each_and_the_flow_is_still_checked() {
+    let flow = "actor police \"Police\" { th \"ตำรวจ\" }\n\
+                start tip_off \"Tip-off\" by police { th \"แจ้ง\" }\n\
+                step lost \"Lost\" by police { th \"หลง\" }\n\
+                end closed \"Closed\" by police { th \"ปิด\"; fr \"Fermé\" }\n\
+                tip_off -> closed\n";
+    for line in
+        ["languages en, th", "languages en, id, th", "languages English Thai", "languages EN TH", "languages en,th"]
+    {
+        // (`id` is declared too in one of them: its missing translations are RF110 warnings.)
+        let found: Vec<&str> = codes(&format!("{line}\n{flow}")).into_iter().filter(|c| *c != "RF110").collect();
+        assert_eq!(found, ["RF013", "RF101", "RF102", "RF006"], "{line}");
+    }
+    assert_eq!(codes(&format!("languages en th\n{flow}")), ["RF101", "RF102", "RF006"]);
+}
