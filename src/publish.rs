@@ -321,6 +321,25 @@ fn prepare<'s>(
 /// The stages of the chart at `new` added or changed since the revision at `old` (`--since`):
 /// the old chart read, checked and compared as `referflow diff` does, at the levels the chart
 /// was checked at. An old chart that cannot be compared is reported as `diff` reports it.
+/// What `render` and `build` share once the chart is read: the chart checked and refused on
+/// errors, its fonts chosen when the format draws, and what changed since `--since`.
+fn ready<'s>(
+    file: &'s Loaded,
+    path: &Path,
+    style: &StyleArgs,
+    arena: &'s bumpalo::Bump,
+    hearing: bool,
+    draws: bool,
+    since: Option<&Path>,
+) -> Result<(Publishable<'s>, Option<Changes>), Outcome> {
+    let publishable = prepare(file, path, style, arena, hearing)?;
+    if draws {
+        choose_fonts(path, style, &publishable)?;
+    }
+    let since = since.map(|old| changes_since(old, path, &publishable)).transpose()?;
+    Ok((publishable, since))
+}
+
 fn changes_since(old: &Path, new: &Path, publishable: &Publishable<'_>) -> Result<Changes, Outcome> {
     if old.as_os_str() == "-" && new.as_os_str() == "-" {
         report_failure(&Failure("only one of the chart and --since can be read from standard input".into()));
@@ -471,21 +490,10 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         }
     };
     let arena = bumpalo::Bump::new();
-    let publishable = match prepare(&file, &args.file, &args.style, &arena, false) {
-        Ok(p) => p,
+    let ready = ready(&file, &args.file, &args.style, &arena, false, draws(args.to), args.since.as_deref());
+    let (publishable, since) = match ready {
+        Ok(ready) => ready,
         Err(outcome) => return outcome,
-    };
-    if draws(args.to)
-        && let Err(outcome) = choose_fonts(&args.file, &args.style, &publishable)
-    {
-        return outcome;
-    }
-    let since = match &args.since {
-        Some(old) => match changes_since(old, &args.file, &publishable) {
-            Ok(changes) => Some(changes),
-            Err(outcome) => return outcome,
-        },
-        None => None,
     };
     let file = publishable.joined.as_ref().unwrap_or(&file);
     let chart = Chart {
@@ -642,20 +650,11 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         }
     };
     let arena = bumpalo::Bump::new();
-    let publishable = match prepare(&file, &args.file, &args.style, &arena, args.hearing) {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
-    if let Err(outcome) = choose_fonts(&args.file, &args.style, &publishable) {
-        return outcome;
-    }
-    let since = match &args.since {
-        Some(old) => match changes_since(old, &args.file, &publishable) {
-            Ok(changes) => Some(changes),
+    let (publishable, since) =
+        match ready(&file, &args.file, &args.style, &arena, args.hearing, true, args.since.as_deref()) {
+            Ok(ready) => ready,
             Err(outcome) => return outcome,
-        },
-        None => None,
-    };
+        };
     let file = publishable.joined.as_ref().unwrap_or(&file);
     let stem = if args.file.as_os_str() == "-" {
         "chart".to_string()
