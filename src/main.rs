@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 use driver::input;
 mod lsp;
+mod edit;
 mod number;
 mod output;
 mod publish;
