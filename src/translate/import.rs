@@ -40,6 +40,13 @@ pub fn run(po_path: &Path, chart_path: &Path, lang: Option<&str>) -> Result<Outc
         Err(outcome) => return Ok(outcome),
     };
     let name = &chart.file.name;
+    // Tools write gettext's `pt_BR` where a chart declares `pt-BR`.
+    let languages = &prepared.checked.model.languages;
+    let lang = if !languages.contains(&lang.as_str()) && languages.contains(&lang.replace('_', "-").as_str()) {
+        lang.replace('_', "-")
+    } else {
+        lang
+    };
     super::target_language(&prepared.checked.model, &lang, name)?;
     let slots = super::chart_slots(&prepared);
     let by_key: HashMap<&str, &Slot<'_, '_>> = slots.iter().map(|s| (s.key.as_str(), s)).collect();
