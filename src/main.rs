@@ -8,11 +8,13 @@ mod driver;
 mod explain;
 mod fmt;
 use driver::input;
+mod edit;
 mod lsp;
 mod number;
 mod output;
 mod publish;
 mod serve;
+mod translate;
 
 use std::process::ExitCode;
 
@@ -46,6 +48,8 @@ enum Command {
     Number(number::Args),
     /// The comment matrix of a public hearing: the form, its check, the disposition report.
     Comments(comments::Args),
+    /// Translations as gettext PO files: export a chart's texts, import a translator's work.
+    Translate(translate::Args),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain(explain::Args),
     /// A live preview of a chart in the browser, updated on every save.
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Number(args) => number::run(args),
         Command::Comments(args) => comments::run(args),
+        Command::Translate(args) => translate::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Lsp { stdio: _ } => lsp::run(),

@@ -17,8 +17,9 @@ use referflow_emit::chart::Chart;
 use referflow_syntax::{Span, Statement};
 
 use crate::driver::include::WholeChart;
+use crate::edit::{self, Edit, file_of, line_end, texts};
 use crate::input;
-use crate::{Failure, Outcome, output, report_failure};
+use crate::{Failure, Outcome, report_failure};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -55,19 +56,6 @@ pub fn run(args: Args) -> Outcome {
         outcome = outcome.max(done);
     }
     outcome
-}
-
-/// The texts of a chart's files, each with where it starts in the chart's offset space.
-fn texts(chart: &WholeChart) -> Vec<(&str, u32)> {
-    match &chart.sources {
-        None => vec![(chart.file.text.as_str(), 0)],
-        Some(sources) => sources.files.iter().map(|f| (f.loaded.text.as_str(), f.base)).collect(),
-    }
-}
-
-/// The index of the file (in [`texts`]) holding byte `offset` of the offset space.
-fn file_of(chart: &WholeChart, offset: u32) -> usize {
-    chart.sources.as_ref().map_or(0, |sources| sources.file_of(offset))
 }
 
 /// The numbers of the previous revision's stages, with their texts (in its first language).
@@ -138,12 +126,6 @@ fn plan(model: &Model<'_>, chart: &Chart<'_, '_>, previous: &[(u32, String)], na
     Ok(Plan { given, retired, last: next })
 }
 
-/// A change to the text: `text` in place of the bytes `span` (in the offset space).
-struct Edit {
-    span: Span,
-    text: String,
-}
-
 fn edits(model: &Model<'_>, files: &WholeChart, plan: &Plan) -> Vec<Edit> {
     let mut out: Vec<Edit> = plan
         .given
@@ -162,7 +144,7 @@ fn edits(model: &Model<'_>, files: &WholeChart, plan: &Plan) -> Vec<Edit> {
     let texts = texts(files);
     let newline = |offset: u32| {
         let (text, _) = texts[file_of(files, offset)];
-        if text.contains("\r\n") { "\r\n" } else { "\n" }
+        edit::newline(text)
     };
     let retired: String = plan
         .retired
@@ -192,13 +174,6 @@ fn edits(model: &Model<'_>, files: &WholeChart, plan: &Plan) -> Vec<Edit> {
         }
     }
     out
-}
-
-/// Where the line holding `offset` ends, after its line break (in the offset space).
-fn line_end(texts: &[(&str, u32)], files: &WholeChart, offset: u32) -> usize {
-    let (text, base) = texts[file_of(files, offset)];
-    let local = (offset - base) as usize;
-    base as usize + text[local..].find('\n').map_or(text.len(), |i| local + i + 1)
 }
 
 /// Where a new `numbering` line goes in the chart's first file: on the line after its
@@ -247,37 +222,11 @@ fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<O
         let _ = writeln!(std::io::stderr(), "{name}: would change: {summary}");
         return Ok(Outcome::Errors);
     }
-    let texts = texts(&files);
-    // Each file copied once, the edits in order (one `replace_range` each would move the rest
-    // of the file each time: minutes on a chart of 100,000 stages).
-    let mut edits = edits;
-    edits.sort_by_key(|e| e.span.start);
-    let mut changed: Vec<String> = texts.iter().map(|(text, _)| String::with_capacity(text.len())).collect();
-    let mut copied: Vec<usize> = vec![0; texts.len()];
-    for edit in &edits {
-        let file = file_of(&files, edit.span.start);
-        let (text, base) = texts[file];
-        let (start, end) = (edit.span.start as usize - base as usize, edit.span.end as usize - base as usize);
-        changed[file].push_str(&text[copied[file]..start]);
-        changed[file].push_str(&edit.text);
-        copied[file] = end;
-    }
-    for (k, (text, _)) in texts.iter().enumerate() {
-        changed[k].push_str(&text[copied[k]..]);
-    }
+    let changed = edit::apply(&files, edits);
     if stdin {
         write_stdout(&changed[0])?;
     } else {
-        for (k, text) in changed.iter().enumerate() {
-            if *text == texts[k].0 {
-                continue;
-            }
-            let (target, shown) = match &files.sources {
-                None => (path.to_path_buf(), files.file.name.clone()),
-                Some(sources) => (sources.files[k].path.clone(), sources.files[k].loaded.name.clone()),
-            };
-            output::rewrite(&target, &shown, texts[k].0.as_bytes(), text.as_bytes())?;
-        }
+        edit::write(path, &files, &changed)?;
     }
     let _ = writeln!(std::io::stderr(), "{name}: {summary}");
     Ok(Outcome::Clean)
