@@ -315,3 +315,12 @@ fn language_mistakes_are_one_error_each_and_the_flow_is_still_checked() {
     }
     assert_eq!(codes(&format!("languages en th\n{flow}")), ["RF101", "RF102", "RF006"]);
 }
+
+/// RF013 points at the words of the `languages` line, not at its start, where a chart without
+/// a start is reported (RF007): formatting `;languages yes a` (as the fuzzer found) once moved
+/// RF013 onto RF007's place and so changed the order of the two.
+#[test]
+fn formatting_a_bad_languages_line_keeps_the_order_of_the_diagnostics() {
+    assert_eq!(codes(";languages yes a "), codes("languages yes a\n"));
+    assert_eq!(codes("languages yes a\n"), ["RF007", "RF013"]);
+}

@@ -428,7 +428,7 @@ impl<'s> Resolver<'s> {
                         self.diagnostics.push(
                             Diagnostic::new(
                                 Rule::BadLanguages,
-                                langs.span,
+                                mistake.span,
                                 format!("the `languages` line is not written as codes: {}", mistake.problem),
                                 "read as `".to_string() + &mistake.fix + "`",
                             )

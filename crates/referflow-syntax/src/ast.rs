@@ -217,6 +217,8 @@ pub struct LanguagesMistake {
     pub problem: String,
     /// The line as it should be written: `languages en th`.
     pub fix: String,
+    /// The words after `languages`, where the mistake is.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 //! chart; they are now read as the codes meant and reported once, with the line as it should
 //! be written (RF013, reported by the checker).
 
-use crate::ast::{Lang, LanguagesMistake};
+use crate::ast::{Lang, LanguagesMistake, Span};
 
 /// Language names as people write them (in English, and in their own script), with their codes:
 /// the languages of the region's referral charts first.
@@ -62,6 +62,10 @@ pub fn is_code(word: &str) -> bool {
 /// whole text: a code read from an upper-case one is taken from where the chart writes it in
 /// lower case (its translations do), so that it borrows from the text like every other code.
 pub fn read<'s>(src: &'s str, words: Vec<Lang<'s>>, commas: bool) -> (Vec<Lang<'s>>, Option<LanguagesMistake>) {
+    let span = match (words.first(), words.last()) {
+        (Some(first), Some(last)) => first.span.to(last.span),
+        _ => Span::default(),
+    };
     let mut langs = Vec::with_capacity(words.len());
     let mut problems: Vec<String> = Vec::new();
     let mut fixed: Vec<String> = Vec::new();
@@ -110,13 +114,12 @@ pub fn read<'s>(src: &'s str, words: Vec<Lang<'s>>, commas: bool) -> (Vec<Lang<'
         return (langs, None);
     }
     let fix = format!("languages {}", fixed.join(" "));
-    (langs, Some(LanguagesMistake { problem: problems.join("; "), fix }))
+    (langs, Some(LanguagesMistake { problem: problems.join("; "), fix, span }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ast::Span;
 
     fn words(src: &str, line: &str) -> (Vec<String>, Option<String>) {
         let at = src.find(line).unwrap();

@@ -212,7 +212,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             }),
             Statement::Languages(l) => Statement::Languages(Languages {
                 langs: l.langs.into_iter().map(|lang| self.lang(&lang)).collect(),
-                mistake: l.mistake,
+                mistake: l.mistake.map(|m| LanguagesMistake { span: self.span(m.span), ..m }),
                 span: self.span(l.span),
             }),
             Statement::Actor(a) => Statement::Actor(Actor {
