@@ -412,7 +412,7 @@ fn pdf_info(chart: &Chart<'_, '_>, options: &RenderOptions) -> pdf::Info {
 }
 
 /// Seconds since 1970 as year, month, day, hour, minute, second (UTC).
-fn civil_date(seconds: i64) -> [u16; 6] {
+pub(crate) fn civil_date(seconds: i64) -> [u16; 6] {
     let days = seconds.div_euclid(86_400);
     let rest = seconds.rem_euclid(86_400);
     // Howard Hinnant's days-to-civil.

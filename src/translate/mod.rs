@@ -476,31 +476,17 @@ fn write_po(chart: &WholeChart, model: &Model<'_>, slots: &[Slot<'_, '_>], lang:
 /// chart always gives the same file; a translator's tool writes the real date when it saves.
 fn revision_date() -> String {
     let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
-    let days = seconds.div_euclid(86_400);
-    let in_day = seconds.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}+0000", in_day / 3600, in_day % 3600 / 60)
-}
-
-/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    let [y, m, d, hour, minute, _] = crate::publish::civil_date(seconds);
+    format!("{y:04}-{m:02}-{d:02} {hour:02}:{minute:02}+0000")
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn dates_from_the_epoch() {
-        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-        assert_eq!(super::civil_from_days(20_454), (2026, 1, 1));
-        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
+        let days = |d: i64| crate::publish::civil_date(d * 86_400)[..3].to_vec();
+        assert_eq!(days(0), [1970, 1, 1]);
+        assert_eq!(days(20_454), [2026, 1, 1]);
+        assert_eq!(days(11_016), [2000, 2, 29]);
     }
 }
