@@ -77,7 +77,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Md => diff_report::render_diff_markdown(&changes, &files[0].name, &files[1].name),
         Format::Json => diff_report::render_diff_json(&changes),
         Format::Dot | Format::Svg => {
-            let chart = Chart { model: &new.model, diagnostics: &new.diagnostics, since: None };
+            let chart = Chart::new(&new.model, &new.diagnostics);
             let options = RenderOptions::default();
             let marks = diff_report::marks(&changes, &chart, &options);
             let dot = referflow_emit::dot::render_dot_with_marks(&chart, &options, &marks);

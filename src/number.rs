@@ -207,7 +207,7 @@ fn number_file(path: &Path, args: &Args, previous: &[(u32, String)]) -> Result<O
         return Ok(Outcome::Errors);
     }
     let model = &checked.model;
-    let chart = Chart { model, diagnostics: &checked.diagnostics, since: None };
+    let chart = Chart::new(model, &checked.diagnostics);
     let plan = plan(model, &chart, previous, &name)?;
     let edits = edits(model, &files, &plan);
     let stdin = path.as_os_str() == "-";

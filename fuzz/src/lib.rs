@@ -203,7 +203,7 @@ pub fn render_properties(src: &str, backend: Backend) {
     if !drawable(&checked) {
         return;
     }
-    let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let chart = Chart::new(&checked.model, &checked.diagnostics);
     for options in options(&checked) {
         let once = render(src, &chart, backend, &options);
         let twice = render(src, &chart, backend, &options);
@@ -274,7 +274,7 @@ pub fn diff_properties(src: &str) {
     diff_report::summary(&changes);
     diff_report::render_diff_markdown(&changes, "old.flow", "new.flow");
     assert_json(&diff_report::render_diff_json(&changes));
-    let chart = Chart { model: &new.model, diagnostics: &new.diagnostics, since: None };
+    let chart = Chart::new(&new.model, &new.diagnostics);
     let options = RenderOptions::default();
     let marks = diff_report::marks(&changes, &chart, &options);
     dot::render_dot_with_marks(&chart, &options, &marks);

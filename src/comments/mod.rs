@@ -148,7 +148,7 @@ fn run_template(args: TemplateArgs) -> Result<Outcome, Outcome> {
     let charts = Charts::load(&[&args.file])?;
     let arena = bumpalo::Bump::new();
     let checked = charts.check(&arena)?;
-    let chart = Chart { model: &checked[0].model, diagnostics: &checked[0].diagnostics, since: None };
+    let chart = Chart::new(&checked[0].model, &checked[0].diagnostics);
     let form = template::form(&chart);
     if !form.unnumbered.is_empty() {
         eprintln!(
@@ -226,7 +226,7 @@ fn run_check(args: CheckArgs) -> Result<Outcome, Outcome> {
     let charts = Charts::load(&[&args.file])?;
     let arena = bumpalo::Bump::new();
     let checked = charts.check(&arena)?;
-    let chart = Chart { model: &checked[0].model, diagnostics: &checked[0].diagnostics, since: None };
+    let chart = Chart::new(&checked[0].model, &checked[0].diagnostics);
     let found = problems(&matrix, &chart, &charts.files[0].file.name);
     let mut out = std::io::stdout().lock();
     for p in &found {
@@ -271,8 +271,8 @@ fn run_report(args: ReportArgs) -> Result<Outcome, Outcome> {
     let arena = bumpalo::Bump::new();
     let checked = charts.check(&arena)?;
     let (old, new) = (&checked[0], &checked[1]);
-    let old_chart = Chart { model: &old.model, diagnostics: &old.diagnostics, since: None };
-    let new_chart = Chart { model: &new.model, diagnostics: &new.diagnostics, since: None };
+    let old_chart = Chart::new(&old.model, &old.diagnostics);
+    let new_chart = Chart::new(&new.model, &new.diagnostics);
     // The matrix cites the revision commented on: its problems are worth knowing, but they do
     // not stop the report, which shows unknown numbers and undecided comments as such.
     for p in problems(&matrix, &old_chart, &charts.files[0].file.name) {

@@ -197,7 +197,7 @@ fn now_ms() -> u64 {
 
 /// The diagram and narrative of a chart without errors, in every declared language.
 fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
-    let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let chart = Chart::new(&checked.model, &checked.diagnostics);
     let model = chart.model;
     let options = RenderOptions { diagram: false, ..RenderOptions::default() };
     let languages: Vec<String> = model.languages.iter().map(|l| l.to_string()).collect();
@@ -310,7 +310,7 @@ mod tests {
         let src = "title \"T\" th \"ท\"\nlanguages en th\nactor a \"A\" { th \"ก\" }\nstart s \"Go <b>\" by a { th \"ไป\" }\nend e \"Done\" by a { th \"เสร็จ\" }\ns -> e\n";
         let parsed = referflow_syntax::parse(src);
         let checked = referflow_check::check(&parsed);
-        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+        let chart = Chart::new(&checked.model, &checked.diagnostics);
         let got = narratives(&chart, &RenderOptions { diagram: false, ..RenderOptions::default() });
         assert_eq!(got.len(), 2);
         assert!(got[0].contains("Go &lt;b&gt;"), "{}", got[0]);

@@ -378,7 +378,7 @@ pub(crate) fn target_language(model: &Model<'_>, lang: &str, name: &str) -> Resu
 /// The slots of a prepared chart, with what the translator is told.
 pub(crate) fn chart_slots<'f, 's>(prepared: &'f Prepared<'s>) -> Vec<Slot<'f, 's>> {
     let model = &prepared.checked.model;
-    let chart = Chart { model, diagnostics: &prepared.checked.diagnostics, since: None };
+    let chart = Chart::new(model, &prepared.checked.diagnostics);
     let context = Context::new(model, &chart);
     slots(&prepared.syntax, &context)
 }

@@ -55,7 +55,7 @@ fn languages(path: &Path) -> Vec<String> {
 fn dot_src(src: &str, lang: &str, direction: Direction) -> String {
     let file = referflow_syntax::parse(src);
     let checked = referflow_check::check(&file);
-    let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let chart = Chart::new(&checked.model, &checked.diagnostics);
     let lang = checked.model.languages.iter().position(|l| *l == lang).unwrap();
     render_dot(&chart, &RenderOptions { lang, direction, ..RenderOptions::default() })
 }

@@ -22,7 +22,7 @@ fn markdown(src: &str, lang: usize, diagram: bool) -> String {
 fn markdown_even_with_errors(src: &str, lang: usize, diagram: bool) -> String {
     let file = referflow_syntax::parse(src);
     let checked = referflow_check::check(&file);
-    let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let chart = Chart::new(&checked.model, &checked.diagnostics);
     render_markdown(&chart, &RenderOptions { lang, diagram, ..RenderOptions::default() })
 }
 
@@ -495,7 +495,7 @@ fn elements(html: &str) -> Vec<(&'static str, usize)> {
 fn html_of(src: &str) -> String {
     let file = referflow_syntax::parse(src);
     let checked = referflow_check::check(&file);
-    let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let chart = Chart::new(&checked.model, &checked.diagnostics);
     referflow_emit::html::render_html(&chart, &[], &RenderOptions::default())
 }
 

@@ -27,7 +27,7 @@ fn mermaid(name: &str, src: &str, options: RenderOptions) -> String {
     let file = referflow_syntax::parse(src);
     let checked = referflow_check::check(&file);
     assert!(!checked.has_errors(), "{}", check_src(name, src));
-    let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let chart = Chart::new(&checked.model, &checked.diagnostics);
     render_mermaid(&chart, &options)
 }
 
@@ -103,7 +103,7 @@ fn mermaid_understands_every_chart_in_every_language() {
     for (case, result) in cases.iter().zip(&results) {
         let file = referflow_syntax::parse(&case.src);
         let checked = referflow_check::check(&file);
-        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+        let chart = Chart::new(&checked.model, &checked.diagnostics);
         assert_understood(&case.name, &chart, &case.options, result, &case.text);
     }
 }

@@ -16,7 +16,7 @@ use crate::fixture_name;
 fn model_json(src: &str) -> String {
     let file = referflow_syntax::parse(src);
     let checked = referflow_check::check(&file);
-    render_model_json(&Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None }, src)
+    render_model_json(&Chart::new(&checked.model, &checked.diagnostics), src)
 }
 
 fn model_value(src: &str) -> Value {

@@ -90,7 +90,7 @@ fn numbers_survive_an_insertion_and_a_deletion() {
     assert!(first.contains(&format!("numbering last {count}\n")), "the last number given is recorded");
     // The numbers are those the documents gave the unnumbered chart, so its links stay valid.
     let checked = referflow_check::check(&referflow_syntax::parse(&original));
-    let model = referflow_emit::chart::Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let model = referflow_emit::chart::Chart::new(&checked.model, &checked.diagnostics);
     let reading = referflow_emit::numbers::reading_order_numbers(&model);
     for (stage, place) in checked.model.stages.iter().zip(reading) {
         assert_eq!(given[stage.id], Some(place as u32), "`{}`", stage.id);

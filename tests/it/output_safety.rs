@@ -170,7 +170,7 @@ fn chart(labels: &[String]) -> String {
 fn render(src: &str, render: impl Fn(&Chart<'_, '_>) -> String) -> String {
     let checked = referflow_check::check(&referflow_syntax::parse(src));
     assert!(!checked.has_errors(), "{}", check_src("labels.flow", src));
-    render(&Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None })
+    render(&Chart::new(&checked.model, &checked.diagnostics))
 }
 
 fn options() -> RenderOptions {

@@ -247,8 +247,7 @@ fn text_formats_written_as_they_are_made_are_whole() {
     src.push_str("end s12000 \"Closed\" by a { th \"ปิด\" }\n");
     std::fs::write(&chart, &src).unwrap();
     let checked = referflow_check::check(&referflow_syntax::parse(&src));
-    let library =
-        referflow_emit::chart::Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+    let library = referflow_emit::chart::Chart::new(&checked.model, &checked.diagnostics);
     let options = referflow_emit::chart::RenderOptions::default(); // as `--no-diagram`
     for (to, expected) in [
         ("dot", referflow_emit::dot::render_dot(&library, &options)),

@@ -71,7 +71,7 @@ fn rendered<T>(src: &str, render: impl FnOnce(&Chart<'_, '_>) -> T) -> T {
     let file = referflow_syntax::parse(src);
     let checked = referflow_check::check(&file);
     assert!(!checked.has_errors(), "{}", check_src("numbered.flow", src));
-    render(&Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None })
+    render(&Chart::new(&checked.model, &checked.diagnostics))
 }
 
 fn options(lang: usize) -> RenderOptions {

@@ -22,6 +22,13 @@ pub struct Chart<'a, 's> {
     pub since: Option<&'a crate::since::Changes>,
 }
 
+impl<'a, 's> Chart<'a, 's> {
+    /// A chart with nothing marked as changed since an earlier revision.
+    pub fn new(model: &'a Model<'s>, diagnostics: &'a [Diagnostic]) -> Self {
+        Chart { model, diagnostics, since: None }
+    }
+}
+
 /// Top to bottom or left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Direction {

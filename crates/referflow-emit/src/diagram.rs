@@ -846,7 +846,7 @@ mod tests {
 
     fn rows_of(source: &str) -> BTreeMap<String, u32> {
         let checked = referflow_check::check_source(source, &referflow_check::Levels::default());
-        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+        let chart = Chart::new(&checked.model, &checked.diagnostics);
         let plan = Plan::new(&chart, &RenderOptions::default());
         checked.model.stages.iter().enumerate().map(|(i, s)| (s.id.to_owned(), plan.rows[i])).collect()
     }

@@ -304,7 +304,7 @@ subgraph -> classDef
 "#;
         let checked = referflow_check::check(&referflow_syntax::parse(src));
         assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-        let chart = Chart { model: &checked.model, diagnostics: &checked.diagnostics, since: None };
+        let chart = Chart::new(&checked.model, &checked.diagnostics);
         let options = RenderOptions { lang: 1, direction: Direction::LeftRight, diagram: true };
         let expected = r#"flowchart LR
     accTitle: T
