@@ -283,7 +283,7 @@ impl<'s> Cursor<'s> {
 /// A whole word that is a language code: `[a-z]{2,3}(-[A-Za-z0-9]+)*`, and not one of the
 /// reserved words that would read as one (`to-x` is a code, `to` is not). The words are
 /// `language::lang_reserved()`, written out for speed; a test holds them to the table.
-fn is_lang(word: &str) -> bool {
+pub(crate) fn is_lang(word: &str) -> bool {
     let mut parts = word.split('-');
     let first = parts.next().unwrap_or_default();
     (2..=3).contains(&first.len())

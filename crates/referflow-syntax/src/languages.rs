@@ -4,6 +4,7 @@
 //! be written (RF013, reported by the checker).
 
 use crate::ast::{Lang, LanguagesMistake, Span};
+use crate::fast::is_lang;
 
 /// Language names as people write them (in English, and in their own script), with their codes:
 /// the languages of the region's referral charts first.
@@ -46,18 +47,6 @@ const NAMES: &[(&str, &str)] = &[
     ("shan", "shn"),
 ];
 
-/// Whether `word` is a language code as the grammar's `lang` reads it: two or three lowercase
-/// letters, then `-` subtags of letters and digits; not a reserved word of that form (`no` is
-/// one: Norwegian).
-pub fn is_code(word: &str) -> bool {
-    let mut parts = word.split('-');
-    let first = parts.next().unwrap_or_default();
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-        && !crate::language::lang_reserved().any(|r| r == first && !word.contains('-'))
-}
-
 /// The codes meant by the words of a `languages` line, and what was wrong with it. `src` is the
 /// whole text: a code read from an upper-case one is taken from where the chart writes it in
 /// lower case (its translations do), so that it borrows from the text like every other code.
@@ -73,7 +62,7 @@ pub fn read<'s>(src: &'s str, words: Vec<Lang<'s>>, commas: bool) -> (Vec<Lang<'
         problems.push("the codes are separated by commas".into());
     }
     for word in words {
-        if is_code(word.code) {
+        if is_lang(word.code) {
             fixed.push(word.code.to_string());
             langs.push(word);
             continue;
@@ -85,7 +74,7 @@ pub fn read<'s>(src: &'s str, words: Vec<Lang<'s>>, commas: bool) -> (Vec<Lang<'
                 problems.push(format!("`{}` is a name, not a code: write `{code}`", word.code));
                 Some(code)
             }
-            None if is_code(&lower) => {
+            None if is_lang(&lower) => {
                 problems.push(format!("`{}` is in upper case: write `{lower}`", word.code));
                 // As written in lower case elsewhere, or a known code.
                 src.match_indices(lower.as_str())
@@ -106,7 +95,7 @@ pub fn read<'s>(src: &'s str, words: Vec<Lang<'s>>, commas: bool) -> (Vec<Lang<'
                 fixed.push(code.to_string());
                 langs.push(Lang { code, span: word.span });
             }
-            None if is_code(&lower) => fixed.push(lower),
+            None if is_lang(&lower) => fixed.push(lower),
             None => {}
         }
     }
@@ -144,6 +133,6 @@ mod tests {
         assert_eq!(words(src, "EN TH"), (vec!["en".into(), "th".into()], Some("languages en th".into())));
         assert_eq!(words(src, "en Burmese"), (vec!["en".into(), "my".into()], Some("languages en my".into())));
         assert_eq!(words(src, "en xyz!"), (vec!["en".into()], Some("languages en".into())));
-        assert!(is_code("pt-BR") && is_code("no") && !is_code("to") && !is_code("Thai") && !is_code("e"));
+        assert!(is_lang("pt-BR") && is_lang("no") && !is_lang("to") && !is_lang("Thai") && !is_lang("e"));
     }
 }
