@@ -106,7 +106,8 @@ impl<'s> Index<'s> {
             | Statement::Include(_)
             | Statement::Numbering(_)
             | Statement::Retired(_)
-            | Statement::Glossary(_) => {}
+            | Statement::Glossary(_)
+            | Statement::Leaflet(_) => {}
             Statement::Actor(actor) => {
                 // An actor's block holds only texts: no ids.
                 self.define(&actor.id, Kind::Actor, Some(&actor.name.value));
@@ -152,7 +153,11 @@ impl<'s> Index<'s> {
                 StageItem::By(by) => by.actors.iter().for_each(|a| self.refer(a)),
                 StageItem::Next(next) => next.targets.iter().for_each(|t| self.refer(t)),
                 StageItem::Branch(branch) => self.refer(&branch.target),
-                StageItem::Within(_) | StageItem::Translation(_) | StageItem::Note(_) | StageItem::Ref(_) => {}
+                StageItem::Within(_)
+                | StageItem::Translation(_)
+                | StageItem::Note(_)
+                | StageItem::Ref(_)
+                | StageItem::Public(_) => {}
             }
         }
     }

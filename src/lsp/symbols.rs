@@ -56,7 +56,8 @@ fn outline(file: &File<'_>, lines: &LineMap<'_>) -> Vec<DocumentSymbol> {
             | Statement::Include(_)
             | Statement::Numbering(_)
             | Statement::Retired(_)
-            | Statement::Glossary(_) => {}
+            | Statement::Glossary(_)
+            | Statement::Leaflet(_) => {}
         }
     }
     out

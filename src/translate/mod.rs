@@ -17,7 +17,8 @@ use std::path::PathBuf;
 use referflow_check::{Levels, Model};
 use referflow_emit::chart::Chart;
 use referflow_syntax::{
-    ActorItem, BranchLabel, EdgeChain, File, PhaseItem, Span, Stage, StageItem, Statement, Text, Translation,
+    ActorItem, BranchLabel, EdgeChain, File, LeafletPart, PhaseItem, Span, Stage, StageItem, Statement, Text,
+    Translation,
 };
 
 use crate::driver::include::WholeChart;
@@ -159,6 +160,7 @@ fn one_line(text: &str) -> String {
 fn slots<'f, 's>(file: &'f File<'s>, context: &Context<'_>) -> Vec<Slot<'f, 's>> {
     let mut out = Vec::new();
     let mut branches: HashMap<String, u32> = HashMap::new();
+    let (mut hotlines, mut rights) = (0, 0);
     for statement in &file.statements {
         match statement {
             Statement::Title(t) => out.push(Slot {
@@ -218,6 +220,26 @@ fn slots<'f, 's>(file: &'f File<'s>, context: &Context<'_>) -> Vec<Slot<'f, 's>>
             }
             Statement::Stage(s) => stage_slots(s, context, &mut branches, &mut out),
             Statement::Edge(e) => edge_slots(e, context, &mut branches, &mut out),
+            Statement::Leaflet(l) => {
+                let (key, about) = match l.part {
+                    LeafletPart::Leaflet => ("leaflet.heading".to_owned(), "The heading of the person's leaflet."),
+                    LeafletPart::Hotline => {
+                        hotlines += 1;
+                        (format!("leaflet.hotline.{hotlines}"), "A hotline on the person's leaflet.")
+                    }
+                    LeafletPart::Right => {
+                        rights += 1;
+                        (format!("leaflet.right.{rights}"), "One of the person's rights, on their leaflet.")
+                    }
+                };
+                out.push(Slot {
+                    key,
+                    source: &l.text,
+                    translations: l.translations.iter().collect(),
+                    place: Place::Inline,
+                    about: vec![about.into(), PLAIN_WORDS.into()],
+                });
+            }
             Statement::Languages(_)
             | Statement::Require(_)
             | Statement::Include(_)
@@ -231,6 +253,9 @@ fn slots<'f, 's>(file: &'f File<'s>, context: &Context<'_>) -> Vec<Slot<'f, 's>>
     out.retain(|s| !s.source.value.is_empty());
     out
 }
+
+/// What a translator of a text of the person's leaflet is told.
+const PLAIN_WORDS: &str = "For the person being referred: short sentences, plain words, no agency jargon.";
 
 fn name_of(context: &Context<'_>, actor: &str) -> String {
     context.actors.get(actor).cloned().unwrap_or_else(|| actor.to_string())
@@ -286,6 +311,13 @@ fn stage_slots<'f, 's>(
                     about: vec![format!("Legal or procedural basis of {short}.")],
                 });
             }
+            StageItem::Public(public) => out.push(Slot {
+                key: format!("stage.{id}.public"),
+                source: &public.text,
+                translations: public.translations.iter().collect(),
+                place: Place::Inline,
+                about: vec![format!("What the person's leaflet says about {short}."), PLAIN_WORDS.into()],
+            }),
             StageItem::Branch(branch) => {
                 if let BranchLabel::Text { text, translations } = &branch.label {
                     out.push(branch_slot(id, branch.target.name, text, translations, context, branches));

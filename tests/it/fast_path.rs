@@ -100,10 +100,12 @@ fn item() -> impl Strategy<Value = String> {
         1 => (blank(), pick(DURATIONS)).prop_map(|(b, d)| format!("within{b}{d}")),
         1 => (blank(), pick(TEXTS), translations()).prop_map(|(b, t, ts)| format!("note{b}{t}{ts}")),
         1 => (blank(), pick(TEXTS)).prop_map(|(b, t)| format!("ref{b}{t}")),
+        1 => (blank(), pick(TEXTS), translations()).prop_map(|(b, t, ts)| format!("public{b}{t}{ts}")),
         2 => (pick((&["yes", "no", "yes ", "no\t", "\"maybe\"", "\"อาจ\" th \"x\""], &["ye", "\"x\" th"])), blank(), pick(IDS))
             .prop_map(|(l, b, id)| format!("{l}->{b}{id}")),
         1 => prop::sample::select(&[
             "", "{ }", ",", "->", "note -> x", "th \"x\" th \"y\"", "ref \"x\" y", "-> a ->", "step x \"y\"", "by a,",
+            "public", "public -> x",
         ][..])
         .prop_map(String::from),
     ]
@@ -336,7 +338,7 @@ fn both_readers_agree_on_100_000_generated_statements() {
 fn both_readers_agree_on_mutated_stages_of_every_chart() {
     const INSERTS: &[&str] = &[
         " ", "\t", "\r", "\n", ";", ",", ":", "{", "}", "\"", "\\", "#", "-", ">", "->", "_", "0", "9", "a", "Z", "ก",
-        "\u{e31}", "\u{a0}", "é", "th", "no", "yes", "by", "within", "note", "ref", "end", "24h", "5wd",
+        "\u{e31}", "\u{a0}", "é", "th", "no", "yes", "by", "within", "note", "ref", "public", "end", "24h", "5wd",
     ];
     let mutants: usize = std::env::var("REFERFLOW_DIFF_MUTANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
     let mut rng = Rng(0x0f16_5eed);

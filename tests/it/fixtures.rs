@@ -171,6 +171,11 @@ impl Spans<'_> {
                 assert!(self.at(g.span).starts_with("glossary"));
                 g.words.iter().for_each(|w| self.text(w));
             }
+            Statement::Leaflet(l) => {
+                assert!(self.at(l.span).split_whitespace().collect::<Vec<_>>().join(" ").starts_with(l.part.words()));
+                self.text(&l.text);
+                l.translations.iter().for_each(|t| self.translation(t));
+            }
             Statement::Retired(r) => {
                 assert!(self.at(r.span).starts_with("retired"));
                 for n in &r.numbers {
@@ -191,7 +196,7 @@ impl Spans<'_> {
     }
 
     fn note(&mut self, note: &Note<'_>) {
-        assert!(self.at(note.span).starts_with("note") || self.at(note.span).starts_with("ref"));
+        assert!(["note", "ref", "public"].iter().any(|word| self.at(note.span).starts_with(word)));
         self.text(&note.text);
         note.translations.iter().for_each(|t| self.translation(t));
     }
@@ -209,6 +214,7 @@ impl Spans<'_> {
                     StageItem::Translation(t) => t.text.span,
                     StageItem::Note(n) => n.span,
                     StageItem::Ref(r) => r.span,
+                    StageItem::Public(p) => p.span,
                     StageItem::Next(n) => n.span,
                     StageItem::Branch(b) => b.span,
                 },
@@ -225,6 +231,7 @@ impl Spans<'_> {
                 StageItem::Translation(t) => self.translation(t),
                 StageItem::Note(n) => self.note(n),
                 StageItem::Ref(r) => self.note(r),
+                StageItem::Public(p) => self.note(p),
                 StageItem::Next(n) => {
                     assert!(self.at(n.span).starts_with("->"));
                     n.targets.iter().for_each(|t| self.ident(t));

@@ -327,6 +327,7 @@ fn the_guide_lists_the_reserved_words_and_units_of_the_table() {
 fn fuzz_dictionary() -> String {
     use referflow_syntax::language::UNITS;
     let mut tokens: Vec<Vec<u8>> = RESERVED.iter().map(|w| w.as_bytes().to_vec()).collect();
+    tokens.extend(referflow_syntax::language::LEAFLET_PARTS.map(|w| w.as_bytes().to_vec()));
     // Language codes, of both forms.
     tokens.extend(["en", "th", "pt-BR"].map(|c| c.as_bytes().to_vec()));
     // A duration of every unit, and a zero one (RF005).

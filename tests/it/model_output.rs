@@ -245,7 +245,8 @@ fn the_example_chart_has_the_documented_shape() {
             "stages",
             "edges",
             "requirements",
-            "numbering"
+            "numbering",
+            "leaflet"
         ]
     );
     #[derive(Deserialize)]
@@ -255,7 +256,10 @@ fn the_example_chart_has_the_documented_shape() {
     let stage_keys = serde_json::from_str::<Stages>(&json).unwrap().stages;
     assert_eq!(stage_keys.len(), 6);
     for keys in stage_keys {
-        assert_eq!(keys.0, ["id", "kind", "label", "owners", "phase", "within", "notes", "refs", "span", "number"]);
+        assert_eq!(
+            keys.0,
+            ["id", "kind", "label", "owners", "phase", "within", "notes", "refs", "public", "span", "number"]
+        );
     }
     assert_eq!(model["version"], json!(1));
     assert_eq!(

@@ -41,6 +41,22 @@ pub struct Model<'s> {
     pub numbering: Numbering<'s>,
     /// Words a label is never broken inside (`glossary`), in source order.
     pub glossary: Vec<Cow<'s, str>>,
+    /// The person's leaflet: the `leaflet`, `hotline` and `right` lines.
+    pub leaflet: Leaflet<'s>,
+}
+
+/// The `leaflet`, `hotline` and `right` lines of a chart: what the leaflet for the person being
+/// referred says besides the stages' `public` texts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Leaflet<'s> {
+    /// The heading of `leaflet "…"`; a chart without that line declares no leaflet.
+    pub heading: Option<Texts<'s>>,
+    /// Where the `leaflet` line is.
+    pub span: Option<Span>,
+    /// The `hotline` lines, in source order.
+    pub hotlines: Vec<Texts<'s>>,
+    /// The `right` lines, in source order.
+    pub rights: Vec<Texts<'s>>,
 }
 
 /// The `numbering` and `retired` statements of a chart.
@@ -161,7 +177,28 @@ pub struct Stage<'s> {
     // Boxed slices rather than vectors: a million stages hold three each, mostly empty.
     pub notes: Box<[Texts<'s>]>,
     pub refs: Box<[Texts<'s>]>,
+    /// `public "…"`: what the person's leaflet says about this stage, in plain words.
+    pub public: Option<Box<Texts<'s>>>,
     pub span: Span,
+}
+
+impl Stage<'_> {
+    /// Whether the stage is a decision that asks for the person's consent: its id or its label,
+    /// in any language, has one of [`CONSENT_WORDS`] (Latin letters in any case). The leaflet
+    /// must say where the person may say no (RF113), and marks these stages so.
+    pub fn asks_consent(&self) -> bool {
+        self.kind == StageKind::Decision
+            && (says_consent(self.id) || self.label.values.iter().flatten().any(|text| says_consent(text)))
+    }
+}
+
+/// The words that make a decision one of consent ([`Stage::asks_consent`]): English stems and
+/// the Thai words for consent and for doing something of one's own will.
+pub const CONSENT_WORDS: [&str; 5] = ["consent", "agree", "willing", "ยินยอม", "สมัครใจ"];
+
+fn says_consent(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    CONSENT_WORDS.iter().any(|word| lower.contains(word))
 }
 
 /// A duration as written and its length.

@@ -156,6 +156,7 @@ rules! {
     MissingTranslation => "RF110", "missing-translation", Warn, missing_translation;
     UnnumberedStage => "RF111", "unnumbered-stage", Warn, unnumbered_stage;
     StaleTranslation => "RF112", "stale-translation", Warn, stale_translation;
+    LeafletGap => "RF113", "leaflet-gap", Warn, leaflet_gap;
     RequirementViolated => "RF201", "requirement-violated", Deny, requirement_violated;
     DeadlineExceeded => "RF202", "deadline-exceeded", Deny, deadline_exceeded;
     DeadlineUnprovable => "RF203", "deadline-unprovable", Warn, deadline_unprovable;

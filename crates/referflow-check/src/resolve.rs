@@ -564,6 +564,7 @@ impl<'s> Resolver<'s> {
                 Statement::Glossary(glossary) => {
                     self.model.glossary.extend(glossary.words.iter().map(|w| w.value.clone()));
                 }
+                Statement::Leaflet(_) => {} // read with the contents
                 Statement::Retired(retired) => {
                     self.model.numbering.retired.extend(
                         retired.numbers.iter().map(|r| RetiredNumber {
@@ -601,6 +602,7 @@ impl<'s> Resolver<'s> {
             within: None,
             notes: Box::default(),
             refs: Box::default(),
+            public: None,
             span: stage.span,
         });
         Some(id)
@@ -683,6 +685,7 @@ impl<'s> Resolver<'s> {
                 Statement::Stage(stage) => self.fill_stage(stage),
                 Statement::Edge(edge) => self.edge_chain(edge),
                 Statement::Require(require) => self.requires.push(require.clone()),
+                Statement::Leaflet(line) => self.leaflet_line(line),
                 Statement::Title(_)
                 | Statement::Version(_)
                 | Statement::Languages(_)
@@ -692,6 +695,32 @@ impl<'s> Resolver<'s> {
                 | Statement::Retired(_)
                 | Statement::Glossary(_) => {}
             }
+        }
+    }
+
+    fn leaflet_line(&mut self, line: &ast::LeafletLine<'s>) {
+        let what = match line.part {
+            ast::LeafletPart::Leaflet => "the leaflet's heading",
+            ast::LeafletPart::Hotline => "the hotline",
+            ast::LeafletPart::Right => "the right",
+        };
+        let texts = self.texts(&line.text, &line.translations, what);
+        let leaflet = &mut self.model.leaflet;
+        match line.part {
+            ast::LeafletPart::Leaflet => match leaflet.span {
+                Some(first) => self.repeated(
+                    line.span,
+                    first,
+                    "the chart declares its leaflet twice",
+                    "keep one `leaflet` line, with its translations",
+                ),
+                None => {
+                    leaflet.span = Some(line.span);
+                    leaflet.heading = Some(texts);
+                }
+            },
+            ast::LeafletPart::Hotline => leaflet.hotlines.push(texts),
+            ast::LeafletPart::Right => leaflet.rights.push(texts),
         }
     }
 
@@ -718,6 +747,7 @@ impl<'s> Resolver<'s> {
         let mut limit = None;
         let mut notes = Vec::new();
         let mut refs = Vec::new();
+        let mut public: Option<(Span, Texts<'s>)> = None;
         for item in &stage.items {
             match item {
                 ast::StageItem::By(clause) => {
@@ -766,6 +796,19 @@ impl<'s> Resolver<'s> {
                 ast::StageItem::Translation(_) => {} // read with the label below
                 ast::StageItem::Note(note) => notes.push(self.texts(&note.text, &note.translations, "the note")),
                 ast::StageItem::Ref(r) => refs.push(self.texts(&r.text, &r.translations, "the reference")),
+                ast::StageItem::Public(p) => {
+                    if let Some((first, _)) = public {
+                        self.repeated(
+                            p.span,
+                            first,
+                            &format!("stage `{name}` has `public` twice"),
+                            "give the stage one public text, in plain words",
+                        );
+                        self.diagnostics.last_mut().into_iter().for_each(|d| d.stage = Some(name.to_string()));
+                        continue;
+                    }
+                    public = Some((p.span, self.texts(&p.text, &p.translations, "the public text")));
+                }
                 ast::StageItem::Next(next) => {
                     for target in &next.targets {
                         self.edge(own, *target, None, target.span);
@@ -792,6 +835,7 @@ impl<'s> Resolver<'s> {
             s.within = limit;
             s.notes = notes.into_boxed_slice();
             s.refs = refs.into_boxed_slice();
+            s.public = public.map(|(_, texts)| Box::new(texts));
         }
     }
 

@@ -43,6 +43,19 @@ struct Model<'a> {
     requirements: Vec<Requirement<'a>>,
     /// How the chart numbers its stages: the `numbering` and `retired` statements.
     numbering: Numbering<'a>,
+    /// The person's leaflet (`leaflet`, `leaflet hotline`, `leaflet right`), or null when the
+    /// chart declares none. The stages' texts on it are their `public`.
+    leaflet: Option<Leaflet<'a>>,
+}
+
+/// What the leaflet for the person being referred says besides the stages' `public` texts.
+#[derive(Serialize, JsonSchema)]
+struct Leaflet<'a> {
+    heading: Texts<'a>,
+    /// The numbers to call, in source order.
+    hotlines: Vec<Texts<'a>>,
+    /// The person's rights, in source order.
+    rights: Vec<Texts<'a>>,
 }
 
 /// The `numbering` and `retired` statements, and whether the chart writes numbers at all.
@@ -138,6 +151,8 @@ struct Stage<'a> {
     notes: Vec<Texts<'a>>,
     /// Legal or procedural bases, as written.
     refs: Vec<&'a str>,
+    /// What the person's leaflet says about the stage (`public "…"`), or null.
+    public: Option<Texts<'a>>,
     /// Where the stage is defined: from its kind keyword to the end of its block.
     span: Span<'a>,
     /// The number the stage is cited by, as every output shows it: the number written in the
@@ -395,6 +410,7 @@ fn mirror<'a>(
                 within: s.within.as_ref().map(limit),
                 notes: s.notes.iter().map(text_map).collect(),
                 refs: s.refs.iter().map(|r| r.get(0)).collect(),
+                public: s.public.as_deref().map(text_map),
                 span: locate(s.span),
                 number: *number,
             })
@@ -448,6 +464,11 @@ fn mirror<'a>(
                 .collect(),
             numbered: model.is_numbered(),
         },
+        leaflet: model.leaflet.heading.as_ref().map(|heading| Leaflet {
+            heading: text_map(heading),
+            hotlines: model.leaflet.hotlines.iter().map(text_map).collect(),
+            rights: model.leaflet.rights.iter().map(text_map).collect(),
+        }),
     }
 }
 

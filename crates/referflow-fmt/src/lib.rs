@@ -87,6 +87,7 @@ fn statement_span(statement: &Statement<'_>) -> Span {
         Statement::Numbering(n) => n.span,
         Statement::Retired(r) => r.span,
         Statement::Glossary(g) => g.span,
+        Statement::Leaflet(l) => l.span,
         Statement::Languages(l) => l.span,
         Statement::Actor(a) => a.span,
         Statement::Phase(p) => p.span,
@@ -108,6 +109,7 @@ fn stage_item_span(item: &StageItem<'_>) -> Span {
         StageItem::Translation(t) => translation_span(t),
         StageItem::Note(n) => n.span,
         StageItem::Ref(r) => r.span,
+        StageItem::Public(p) => p.span,
         StageItem::Next(n) => n.span,
         StageItem::Branch(b) => b.span,
     }
@@ -276,6 +278,11 @@ impl<'a> Printer<'a> {
                 self.out.push_str("glossary ");
                 let words: Vec<String> = g.words.iter().map(|w| quote(&w.value)).collect();
                 self.out.push_str(&words.join(", "));
+            }
+            Statement::Leaflet(l) => {
+                self.out.push_str(l.part.words());
+                self.out.push(' ');
+                self.out.push_str(&with_translations(&l.text, &l.translations));
             }
             Statement::Retired(r) => {
                 self.out.push_str("retired ");
@@ -465,6 +472,7 @@ fn stage_item_text(item: &StageItem<'_>) -> String {
         StageItem::Translation(t) => translation(t),
         StageItem::Note(n) => note_text(n),
         StageItem::Ref(r) => format!("ref {}", with_translations(&r.text, &r.translations)),
+        StageItem::Public(p) => format!("public {}", with_translations(&p.text, &p.translations)),
         StageItem::Next(n) => format!("-> {}", ids(&n.targets)),
         StageItem::Branch(b) => format!("{} -> {}", branch_label(&b.label), b.target.name),
     }

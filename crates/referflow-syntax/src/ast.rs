@@ -137,6 +137,9 @@ pub enum Statement<'s> {
     Retired(Retired<'s>),
     /// `glossary "ผู้เสียหาย", "ส่งต่อ"`: words a label is never broken inside.
     Glossary(Glossary<'s>),
+    /// `leaflet "…"`, `leaflet hotline "…"` or `leaflet right "…"`: a line of the person's
+    /// leaflet.
+    Leaflet(LeafletLine<'s>),
     /// A statement that did not parse; see [`Broken`].
     Broken(Broken<'s>),
 }
@@ -169,6 +172,37 @@ pub struct Retired<'s> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glossary<'s> {
     pub words: Vec<Text<'s>>,
+    pub span: Span,
+}
+
+/// Which line of the person's leaflet a [`LeafletLine`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeafletPart {
+    /// `leaflet "HEADING"`: declares the leaflet, with its heading.
+    Leaflet,
+    /// `leaflet hotline "TEXT"`: a number to call, and when.
+    Hotline,
+    /// `leaflet right "TEXT"`: one of the person's rights.
+    Right,
+}
+
+impl LeafletPart {
+    /// The line's words before its text: `leaflet`, `leaflet hotline`, `leaflet right`.
+    pub fn words(self) -> &'static str {
+        match self {
+            LeafletPart::Leaflet => "leaflet",
+            LeafletPart::Hotline => "leaflet hotline",
+            LeafletPart::Right => "leaflet right",
+        }
+    }
+}
+
+/// `leaflet [hotline|right] "TEXT" [LANG "TEXT"]...`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeafletLine<'s> {
+    pub part: LeafletPart,
+    pub text: Text<'s>,
+    pub translations: Vec<Translation<'s>>,
     pub span: Span,
 }
 
@@ -297,6 +331,9 @@ pub enum StageItem<'s> {
     /// `ref "TEXT" [LANG "TEXT"]...`: the legal basis, with its translations (a [`Note`] in
     /// shape).
     Ref(Note<'s>),
+    /// `public "TEXT" [LANG "TEXT"]...`: what the person's leaflet says about the stage, in
+    /// plain words (a [`Note`] in shape).
+    Public(Note<'s>),
     /// `-> a, b`: unlabelled edges to each target.
     Next(Next<'s>),
     /// `BRANCH -> target`.

@@ -247,11 +247,15 @@ impl<'s> Cursor<'s> {
                 self.blank();
                 if self.peek() == Some(b'"') {
                     return match word {
-                        "note" | "ref" => {
+                        "note" | "ref" | "public" => {
                             let text = self.text()?;
                             let translations = self.translations()?;
                             let note = Note { text, translations, span: self.span_from(start) };
-                            let item = if word == "note" { StageItem::Note(note) } else { StageItem::Ref(note) };
+                            let item = match word {
+                                "note" => StageItem::Note(note),
+                                "ref" => StageItem::Ref(note),
+                                _ => StageItem::Public(note),
+                            };
                             self.at_end().then_some(item)
                         }
                         code => {

@@ -59,7 +59,7 @@ const ACTOR_AND_STAGE: &[Place] = &[Place::Actor, Place::Stage];
 
 /// Every keyword, in the order of the guide's list of reserved words (docs/language.md), which
 /// is also the order completion offers them in.
-pub const KEYWORDS: [Keyword; 26] = [
+pub const KEYWORDS: [Keyword; 28] = [
     kw("title", Role::Statement, TOP, "the title of the chart, with its translations"),
     kw("version", Role::Statement, TOP, "which draft this is"),
     kw("languages", Role::Statement, TOP, "the languages of the chart; the first is that of plain texts"),
@@ -80,6 +80,8 @@ pub const KEYWORDS: [Keyword; 26] = [
     kw("last", Role::Numbering, NOWHERE, "`numbering last 38`: the highest number ever given"),
     kw("retired", Role::Statement, TOP, "numbers of removed stages, never given again"),
     kw("glossary", Role::Statement, TOP, "words a label is never broken inside"),
+    kw("leaflet", Role::Statement, TOP, "the person's leaflet, with its heading: what happens next, in plain words"),
+    kw("public", Role::Attribute, STAGE, "what the leaflet tells the person about this stage, in plain words"),
     kw("before", Role::Requirement, NOWHERE, "`require A before B`: every case reaching B went through A"),
     kw("unless", Role::Requirement, NOWHERE, "`… unless C, D`: or through C or D instead"),
     kw("from", Role::Requirement, NOWHERE, "`require within D from A to B`: where the time starts"),
@@ -91,6 +93,11 @@ pub const KEYWORDS: [Keyword; 26] = [
 const fn kw(word: &'static str, role: Role, starts_line_in: &'static [Place], meaning: &'static str) -> Keyword {
     Keyword { word, role, starts_line_in, meaning }
 }
+
+/// The words that mean something only after `leaflet` (`leaflet hotline "…"`): the grammar's
+/// `leaflet_part`. They are not keywords, so not reserved: `actor hotline "1300 hotline"` is a
+/// fine actor.
+pub const LEAFLET_PARTS: [&str; 2] = ["hotline", "right"];
 
 /// The reserved words: every keyword, and nothing else. None of them can be an id.
 pub const RESERVED: [&str; KEYWORDS.len()] = {
@@ -159,7 +166,7 @@ const fn shape(
 }
 
 /// Every statement and block item.
-pub const SHAPES: [Shape; 22] = [
+pub const SHAPES: [Shape; 26] = [
     shape("the title", Some("title"), "title \"TEXT\" [LANG \"TEXT\"]...", TOP),
     shape("the version", Some("version"), "version \"TEXT\" [LANG \"TEXT\"]...", TOP),
     shape("the languages", Some("languages"), "languages LANG LANG...", TOP),
@@ -176,6 +183,9 @@ pub const SHAPES: [Shape; 22] = [
     shape("an include", Some("include"), "include \"PATH\"", TOP),
     shape("the numbering", Some("numbering"), "numbering [required] [last NUMBER]", TOP),
     shape("the glossary", Some("glossary"), "glossary \"TEXT\", \"TEXT\"...", TOP),
+    shape("the leaflet", Some("leaflet"), "leaflet \"HEADING\" [LANG \"TEXT\"]...", TOP),
+    shape("a hotline", Some("leaflet"), "leaflet hotline \"TEXT\" [LANG \"TEXT\"]...", TOP),
+    shape("a right", Some("leaflet"), "leaflet right \"TEXT\" [LANG \"TEXT\"]...", TOP),
     shape("the retired numbers", Some("retired"), "retired NUMBER [\"TEXT\"], NUMBER [\"TEXT\"]...", TOP),
     shape("a requirement", Some("require"), "require within DURATION from ID to ID", TOP),
     shape("a translation", None, "LANG \"TEXT\" [from \"TEXT\"]", &[Place::Phase, Place::Actor, Place::Stage]),
@@ -183,6 +193,7 @@ pub const SHAPES: [Shape; 22] = [
     shape("the owners", Some("by"), "by ACTOR, ACTOR...", STAGE),
     shape("the time limit", Some("within"), "within DURATION", STAGE),
     shape("a reference", Some("ref"), "ref \"TEXT\" [LANG \"TEXT\"]...", STAGE),
+    shape("the public text", Some("public"), "public \"TEXT\" [LANG \"TEXT\"]...", STAGE),
     shape("the next stages", None, "-> ID, ID...", STAGE),
     shape("a yes branch", Some("yes"), "yes -> ID", STAGE),
     shape("a no branch", Some("no"), "no -> ID", STAGE),
@@ -381,6 +392,14 @@ mod tests {
     }
 
     #[test]
+    fn the_grammar_reads_the_leaflet_parts_of_the_table() {
+        let body = rule_body("leaflet_part");
+        let words = body.split("~").next().unwrap_or_default();
+        same_words("grammar/referflow.pest `leaflet_part`", &literal_words(words), &LEAFLET_PARTS);
+        assert!(!LEAFLET_PARTS.iter().any(|w| is_reserved(w)), "a leaflet part is not a reserved word");
+    }
+
+    #[test]
     fn the_grammar_has_a_keyword_rule_for_each_keyword() {
         let mut rules = Vec::new();
         for line in GRAMMAR.lines() {
@@ -415,7 +434,7 @@ mod tests {
                 words.extend(letters().map(|c| format!("{a}{b}{c}")));
             }
         }
-        for word in RESERVED {
+        for word in RESERVED.into_iter().chain(LEAFLET_PARTS) {
             words.push(word.to_string());
             words.push(format!("{word}s"));
             words.push(word[..word.len() - 1].to_string());

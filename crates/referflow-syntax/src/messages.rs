@@ -227,6 +227,9 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         Rule::kw_last => "`last`",
         Rule::kw_retired => "`retired`",
         Rule::kw_glossary => "`glossary`",
+        Rule::kw_leaflet => "`leaflet`",
+        Rule::leaflet_part => "`hotline` or `right`",
+        Rule::kw_public | Rule::public_item => "`public`",
         Rule::retired_item => "a step number such as `14`",
         Rule::translation => "a translation such as `th \"…\"`",
         Rule::branch_label | Rule::branch_item => "a branch (`yes`, `no` or a text in quotes)",
@@ -241,7 +244,8 @@ fn describe(rule: Rule, context: Context) -> Option<&'static str> {
         | Rule::require_stmt
         | Rule::numbering_stmt
         | Rule::retired_stmt
-        | Rule::glossary_stmt => match context {
+        | Rule::glossary_stmt
+        | Rule::leaflet_stmt => match context {
             Context::Top => "a statement",
             _ => "an item of this block",
         },

@@ -453,6 +453,24 @@ impl<'s> Lower<'s> {
                 }
                 Statement::Numbering(Numbering { required, last, span })
             }
+            Rule::leaflet_stmt => {
+                self.no_block(chunk, "a line of the leaflet");
+                let span = self.span(&pair, chunk);
+                let mut inner = pair.into_inner();
+                inner.next(); // kw_leaflet
+                let mut first = next(&mut inner);
+                let part = match (first.as_rule(), first.as_str()) {
+                    (Rule::leaflet_part, "hotline") => LeafletPart::Hotline,
+                    (Rule::leaflet_part, _) => LeafletPart::Right,
+                    _ => LeafletPart::Leaflet,
+                };
+                if part != LeafletPart::Leaflet {
+                    first = next(&mut inner);
+                }
+                let text = self.text(first);
+                let translations = inner.map(|t| self.translation(t)).collect();
+                Statement::Leaflet(LeafletLine { part, text, translations, span })
+            }
             Rule::glossary_stmt => {
                 self.no_block(chunk, "a glossary");
                 let span = self.span(&pair, chunk);
@@ -614,6 +632,7 @@ impl<'s> Lower<'s> {
             Rule::note_item => StageItem::Note(self.note(pair)),
             // `ref "…" th "…"` has the shape of a note: a keyword, a text, its translations.
             Rule::ref_item => StageItem::Ref(self.note(pair)),
+            Rule::public_item => StageItem::Public(self.note(pair)),
             Rule::next_item => {
                 let targets = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).map(|p| self.ident(p)).collect();
                 StageItem::Next(Next { targets, span })
@@ -680,7 +699,7 @@ impl<'s> Lower<'s> {
     fn note(&mut self, pair: Pair<'s, Rule>) -> Note<'s> {
         let span = self.pair_span(&pair);
         let mut inner = pair.into_inner();
-        inner.next(); // kw_note or kw_ref
+        inner.next(); // kw_note, kw_ref or kw_public
         let text = self.text(next(&mut inner));
         let translations = inner.map(|t| self.translation(t)).collect();
         Note { text, translations, span }

@@ -139,7 +139,8 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             StageItem::Translation(t) => Some(t),
             _ => None,
         });
-        let kept = self.keeps(&stage.label, label_translations);
+        // A decision's label is kept: RF113 reads it (in every language) for words of consent.
+        let kept = stage.kind == StageKind::Decision || self.keeps(&stage.label, label_translations);
         let items = stage
             .items
             .into_iter()
@@ -155,6 +156,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                 StageItem::Translation(t) => StageItem::Translation(self.translation(t, true, kept)),
                 StageItem::Note(note) => StageItem::Note(self.note(note)),
                 StageItem::Ref(reference) => StageItem::Ref(self.note(reference)),
+                StageItem::Public(public) => StageItem::Public(self.note(public)),
                 StageItem::Next(next) => {
                     StageItem::Next(Next { targets: self.idents(next.targets), span: self.span(next.span) })
                 }
@@ -197,6 +199,13 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                 required: n.required.map(|s| self.span(s)),
                 last: n.last.map(|l| self.number(l)),
                 span: self.span(n.span),
+            }),
+            // A leaflet's lines are few: kept whole, like the title.
+            Statement::Leaflet(l) => Statement::Leaflet(LeafletLine {
+                part: l.part,
+                text: self.text(l.text),
+                translations: self.translations(l.translations, false, true),
+                span: self.span(l.span),
             }),
             Statement::Glossary(g) => Statement::Glossary(Glossary {
                 words: g.words.into_iter().map(|w| self.text(w)).collect(),

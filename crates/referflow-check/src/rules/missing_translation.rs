@@ -7,8 +7,9 @@ use crate::words;
 
 rule_doc! {
     /// ## What it finds
-    /// A title, stage label, branch label, actor name or phase name that lacks a text in one of
-    /// the declared languages. `yes` and `no` are translated by referflow for the languages it
+    /// A title, stage label, branch label, actor name or phase name, or a text of the person's
+    /// leaflet (a stage's `public` text, the leaflet's heading, a hotline or a right), that lacks
+    /// a text in one of the declared languages. `yes` and `no` are translated by referflow for the languages it
     /// knows (English, Thai and a dozen more); in any other language they need a text too.
     ///
     /// ## Why it matters
@@ -75,6 +76,20 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     for stage in &model.stages {
         out.extend(report(&stage.label, &|| format!("the label of `{}`", stage.id), Some(stage.id)));
+        if let Some(public) = &stage.public {
+            out.extend(report(public, &|| format!("the public text of `{}`", stage.id), Some(stage.id)));
+        }
+    }
+    // The leaflet is for a person who reads only their own language: every one of its texts.
+    let leaflet = &model.leaflet;
+    if let Some(heading) = &leaflet.heading {
+        out.extend(report(heading, &|| "the leaflet's heading".into(), None));
+    }
+    for hotline in &leaflet.hotlines {
+        out.extend(report(hotline, &|| format!("the hotline \"{}\"", hotline.get(0)), None));
+    }
+    for right in &leaflet.rights {
+        out.extend(report(right, &|| format!("the right \"{}\"", right.get(0)), None));
     }
     // A chain's label is shared by all its edges: report it once.
     let unknown: Vec<String> = model.languages.iter().filter(|l| !words::knows(l)).map(|l| format!("`{l}`")).collect();

@@ -34,6 +34,7 @@ pub(crate) mod duplicate_id;
 pub(crate) mod duplicate_number;
 pub(crate) mod end_has_exit;
 pub(crate) mod invalid_duration;
+pub(crate) mod leaflet_gap;
 pub(crate) mod lonely_decision;
 pub(crate) mod missing_translation;
 pub(crate) mod no_start;
@@ -57,7 +58,7 @@ pub(crate) mod wrong_kind_reference;
 type Check = fn(&Context<'_, '_, '_>, &mut Vec<Diagnostic>);
 
 /// The rules that look at the flow, in code order.
-const FLOW_RULES: [(Rule, Check); 16] = [
+const FLOW_RULES: [(Rule, Check); 17] = [
     (Rule::UnreachableStage, |cx, out| unreachable_stage::check(cx.flow, out)),
     (Rule::DeadEnd, |cx, out| dead_end::check(cx.flow, out)),
     (Rule::NoWayOut, |cx, out| no_way_out::check(cx.flow, out)),
@@ -70,6 +71,7 @@ const FLOW_RULES: [(Rule, Check); 16] = [
     (Rule::MissingTranslation, |cx, out| missing_translation::check(cx.flow, out)),
     (Rule::UnnumberedStage, |cx, out| unnumbered_stage::check(cx.flow, out)),
     (Rule::StaleTranslation, |cx, out| stale_translation::check(cx.flow, out)),
+    (Rule::LeafletGap, |cx, out| leaflet_gap::check(cx.flow, out)),
     (Rule::RequirementViolated, requirement_violated::check),
     (Rule::DeadlineExceeded, deadline_exceeded::check),
     (Rule::DeadlineUnprovable, deadline_unprovable::check),

@@ -82,6 +82,16 @@ pub(crate) fn check(flow: &Flow<'_, '_>, out: &mut Vec<Diagnostic>) {
         for reference in &stage.refs {
             report(out, reference, &|| format!("a reference of `{}`", stage.id), Some(stage.id));
         }
+        if let Some(public) = &stage.public {
+            report(out, public, &|| format!("the public text of `{}`", stage.id), Some(stage.id));
+        }
+    }
+    let leaflet = &model.leaflet;
+    if let Some(heading) = &leaflet.heading {
+        report(out, heading, &|| "the leaflet's heading".into(), None);
+    }
+    for texts in leaflet.hotlines.iter().chain(&leaflet.rights) {
+        report(out, texts, &|| format!("the leaflet's line \"{}\"", texts.get(0)), None);
     }
     // A chain's label is shared by all its edges: report it once.
     let mut seen: HashSet<u32> = HashSet::default();
