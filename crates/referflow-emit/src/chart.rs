@@ -96,6 +96,81 @@ impl<'a, 's> Chart<'a, 's> {
         order
     }
 
+    /// Stages in the order a case meets them: each stage after every stage with an edge to it,
+    /// except the edges that close a loop (found by the same walk as [`Chart::reading_order`]);
+    /// among stages free to come next, the first in reading order. Reading order goes deep
+    /// into one branch before the next, so a stage two branches join can come before a stage
+    /// that leads to it; this order never does that. The person's leaflet lists its stages so.
+    pub fn case_order(&self) -> Vec<StageId> {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+
+        let n = self.model.stages.len();
+        let reading = self.reading_order();
+        let mut position = vec![0; n];
+        for (k, s) in reading.iter().enumerate() {
+            position[s.index()] = k;
+        }
+        let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (e, edge) in self.model.edges.iter().enumerate() {
+            out_edges[edge.from.index()].push(e);
+        }
+        // Depth first from each stage in reading order: an edge to a stage still on the walk
+        // closes a loop.
+        const NEW: u8 = 0;
+        const ON_WALK: u8 = 1;
+        let mut state = vec![NEW; n];
+        let mut closes_loop = vec![false; self.model.edges.len()];
+        for root in &reading {
+            if state[root.index()] != NEW {
+                continue;
+            }
+            state[root.index()] = ON_WALK;
+            let mut walk = vec![(root.index(), 0)];
+            while let Some((s, next)) = walk.last_mut() {
+                let s = *s;
+                if let Some(&e) = out_edges[s].get(*next) {
+                    *next += 1;
+                    let t = self.model.edges[e].to.index();
+                    match state[t] {
+                        NEW => {
+                            state[t] = ON_WALK;
+                            walk.push((t, 0));
+                        }
+                        ON_WALK => closes_loop[e] = true,
+                        _ => {}
+                    }
+                } else {
+                    state[s] = 2;
+                    walk.pop();
+                }
+            }
+        }
+        let mut waiting = vec![0usize; n];
+        for (e, edge) in self.model.edges.iter().enumerate() {
+            if !closes_loop[e] {
+                waiting[edge.to.index()] += 1;
+            }
+        }
+        let mut free: BinaryHeap<Reverse<usize>> =
+            (0..n).filter(|&s| waiting[s] == 0).map(|s| Reverse(position[s])).collect();
+        let mut order = Vec::with_capacity(n);
+        while let Some(Reverse(k)) = free.pop() {
+            let s = reading[k];
+            order.push(s);
+            for &e in &out_edges[s.index()] {
+                let t = self.model.edges[e].to.index();
+                if !closes_loop[e] {
+                    waiting[t] -= 1;
+                    if waiting[t] == 0 {
+                        free.push(Reverse(position[t]));
+                    }
+                }
+            }
+        }
+        order
+    }
+
     /// The verdict on requirement `index` (into `model.requirements`), as the checker recorded
     /// it whatever the levels of RF201–RF204.
     pub fn requirement_status(&self, index: usize) -> RequirementStatus {
@@ -118,5 +193,29 @@ impl<'a, 's> Chart<'a, 's> {
                 format!("within {} from {} to {}", limit.text, id(from), id(to))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Chart;
+
+    fn ids(src: &str, order: impl Fn(&Chart<'_, '_>) -> Vec<referflow_check::StageId>) -> Vec<String> {
+        let file = referflow_syntax::parse(src);
+        let checked = referflow_check::check(&file);
+        let chart = Chart::new(&checked.model, &checked.diagnostics);
+        order(&chart).into_iter().map(|s| checked.model.stage(s).id.to_owned()).collect()
+    }
+
+    /// Two branches join at `j`: reading order reaches it down the first branch, before `b` and
+    /// `c`, which lead to it too; the case's order puts it after both. The loop back from `j`
+    /// to `d` does not hold `d` back.
+    #[test]
+    fn the_case_order_puts_a_stage_after_every_stage_that_leads_to_it() {
+        let src = "actor x \"X\"\nstart s \"S\" by x\ndecision d \"D\" by x { yes -> a; no -> b }\nstep a \"A\" by x\n\
+                   step b \"B\" by x\nstep c \"C\" by x\nstep j \"J\" by x\nend e \"E\" by x\n\
+                   s -> d\na -> j\nb -> c -> j\nj -> d\nj -> e\n";
+        assert_eq!(ids(src, |c| c.reading_order()), ["s", "d", "a", "j", "e", "b", "c"]);
+        assert_eq!(ids(src, |c| c.case_order()), ["s", "d", "a", "b", "c", "j", "e"]);
     }
 }
