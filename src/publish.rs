@@ -12,7 +12,7 @@ use referflow_emit::hearing::{self, Cover};
 use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
 use referflow_emit::scene::{self, Page};
 use referflow_emit::since::Changes;
-use referflow_emit::{dot, html, markdown, mermaid, model_json, pdf, png};
+use referflow_emit::{dot, html, leaflet, markdown, mermaid, model_json, pdf, png};
 
 use crate::input::{self, Loaded};
 use crate::output;
@@ -28,6 +28,8 @@ pub enum Format {
     Png,
     Pdf,
     Html,
+    /// The person's leaflet: one A4 PDF and one HTML page per language, into a folder.
+    Leaflet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -383,6 +385,7 @@ fn render(
             coverage::check(std::slice::from_ref(&page))?;
             drawn(chart, options, format, std::slice::from_ref(&page), false)?.remove(0)
         }
+        Format::Leaflet => unreachable!("the leaflet is several files: run_render hands it to render_leaflets"),
     };
     Ok(sink.write_all(&bytes)?)
 }
@@ -478,7 +481,7 @@ pub fn run_render(args: RenderArgs) -> Outcome {
         report_failure(&Failure("--font applies to --to svg, png, pdf and html".into()));
         return Outcome::Trouble;
     }
-    if args.since.is_some() && matches!(args.to, Format::Json | Format::Mermaid) {
+    if args.since.is_some() && matches!(args.to, Format::Json | Format::Mermaid | Format::Leaflet) {
         report_failure(&Failure("--since applies to --to dot, md, svg, png, pdf and html".into()));
         return Outcome::Trouble;
     }
@@ -505,7 +508,15 @@ pub fn run_render(args: RenderArgs) -> Outcome {
     match args.to {
         Format::Json => {}
         Format::Html => crate::warn_without_catalogue(chart.model.languages.iter().map(|l| &**l)),
+        Format::Leaflet if args.style.lang.is_none() => {
+            crate::warn_without_catalogue(chart.model.languages.iter().map(|l| &**l))
+        }
         _ => crate::warn_without_catalogue([chart.lang(&publishable.options)]),
+    }
+    if args.to == Format::Leaflet {
+        let outcome = render_leaflets(&chart, &file.name, &args, &publishable.options);
+        crate::leave_to_exit(publishable);
+        return outcome;
     }
     let outcome = match spec {
         Some(spec) => render_pages(&chart, &file.name, &args, &spec, &publishable.options),
@@ -625,9 +636,73 @@ fn render_pages(
 }
 
 /// Whether a format draws glyphs with the fonts (and so is checked for the characters they
-/// lack): the laid-out diagram, alone or in the HTML page.
+/// lack): the laid-out diagram, alone or in the HTML page, and the leaflet.
 fn draws(format: Format) -> bool {
-    matches!(format, Format::Svg | Format::Png | Format::Pdf | Format::Html)
+    matches!(format, Format::Svg | Format::Png | Format::Pdf | Format::Html | Format::Leaflet)
+}
+
+/// `render --to leaflet`: the leaflet in every declared language (or the one `--lang` names),
+/// as `NAME[.LANG].leaflet.pdf` and `.html` in the folder `-o` names (default: the chart's).
+fn render_leaflets(chart: &Chart<'_, '_>, name: &str, args: &RenderArgs, options: &RenderOptions) -> Outcome {
+    if args.output.as_deref().is_some_and(|out| out.as_os_str() == "-") {
+        report_failure(&Failure(format!(
+            "{name}: the leaflet is several files (a PDF and an HTML page per language): give -o a folder"
+        )));
+        return Outcome::Trouble;
+    }
+    let dir = bundle_dir(args.output.as_deref(), &args.file);
+    let languages: Vec<usize> = match args.style.lang {
+        Some(_) => vec![options.lang],
+        None => (0..chart.model.languages.len()).collect(),
+    };
+    let named = |lang: usize, ext: &str| bundle_file(&dir, &stem(&args.file), &chart.model.languages, lang, ext);
+    match leaflet_files(chart, options, &languages, &named) {
+        Ok(files) => write_into(&dir, files, &args.file),
+        Err(failure) => {
+            report_failure(&Failure(format!("{name}: {}", failure.0)));
+            Outcome::Trouble
+        }
+    }
+}
+
+/// The leaflet in each of `languages`: a one-page A4 PDF and an HTML page each, made whole
+/// before anything is written.
+fn leaflet_files(
+    chart: &Chart<'_, '_>,
+    options: &RenderOptions,
+    languages: &[usize],
+    named: &dyn Fn(usize, &str) -> PathBuf,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    let date = pdf_info(chart, options).date;
+    let mut files = Vec::new();
+    for &lang in languages {
+        let here = RenderOptions { lang, ..*options };
+        let fail = |e: leaflet::LeafletError| Failure(e.to_string());
+        files.push((named(lang, "leaflet.pdf"), leaflet::leaflet_pdf(chart, &here, date).map_err(fail)?));
+        files.push((named(lang, "leaflet.html"), leaflet::leaflet_html(chart, &here).map_err(fail)?.into_bytes()));
+    }
+    Ok(files)
+}
+
+/// The stem of a bundle's files: the chart's file name without `.flow`; `chart` for stdin.
+fn stem(file: &Path) -> String {
+    if file.as_os_str() == "-" {
+        return "chart".to_string();
+    }
+    file.file_stem().map_or_else(|| "chart".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// The folder a bundle goes to: the one given, else the chart's own (`.` for stdin).
+fn bundle_dir(output: Option<&Path>, file: &Path) -> PathBuf {
+    output.map(Path::to_path_buf).unwrap_or_else(|| match file.parent() {
+        Some(p) if file.as_os_str() != "-" && !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    })
+}
+
+/// `DIR/STEM.EXT` in the first language, `DIR/STEM.LANG.EXT` in the others.
+fn bundle_file(dir: &Path, stem: &str, languages: &[&str], lang: usize, ext: &str) -> PathBuf {
+    if lang == 0 { dir.join(format!("{stem}.{ext}")) } else { dir.join(format!("{stem}.{}.{ext}", languages[lang])) }
 }
 
 /// `dir/name.svg` as `dir/name-1.svg`, `dir/name-2.svg`, …
@@ -656,15 +731,8 @@ pub fn run_build(args: BuildArgs) -> Outcome {
             Err(outcome) => return outcome,
         };
     let file = publishable.joined.as_ref().unwrap_or(&file);
-    let stem = if args.file.as_os_str() == "-" {
-        "chart".to_string()
-    } else {
-        args.file.file_stem().map_or_else(|| "chart".into(), |s| s.to_string_lossy().into_owned())
-    };
-    let dir = args.output.clone().unwrap_or_else(|| match args.file.parent() {
-        Some(p) if args.file.as_os_str() != "-" && !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    });
+    let stem = stem(&args.file);
+    let dir = bundle_dir(args.output.as_deref(), &args.file);
     let chart = Chart {
         model: &publishable.checked.model,
         diagnostics: &publishable.checked.diagnostics,
@@ -677,13 +745,7 @@ pub fn run_build(args: BuildArgs) -> Outcome {
     // Everything is made and staged before anything is renamed into place: a failure leaves
     // the folder as it was.
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let name = |lang: usize, ext: &str| {
-        if lang == 0 {
-            dir.join(format!("{stem}.{ext}"))
-        } else {
-            dir.join(format!("{stem}.{}.{ext}", languages[lang]))
-        }
-    };
+    let name = |lang: usize, ext: &str| bundle_file(&dir, &stem, languages, lang, ext);
     if args.hearing {
         let spec = args.paper.spec().unwrap_or_else(|| PageSpec::new(PageSize::A4, None, None));
         let cover = Cover { date: cover_date(args.date, &args.file), status: args.status.clone() };
@@ -708,6 +770,16 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         files.push((name(lang, "md"), markdown::render_markdown(&chart, &here).into_bytes()));
         files.push((name(lang, "dot"), dot::render_dot(&chart, &here).into_bytes()));
         files.push((name(lang, "mmd"), mermaid::render_mermaid(&chart, &here).into_bytes()));
+    }
+    // The person's leaflet, in every language, when the chart declares one.
+    if chart.model.leaflet.heading.is_some() {
+        match leaflet_files(&chart, &options, &(0..languages.len()).collect::<Vec<_>>(), &name) {
+            Ok(leaflets) => files.extend(leaflets),
+            Err(failure) => {
+                report_failure(&Failure(format!("{}: {}", file.name, failure.0)));
+                return Outcome::Trouble;
+            }
+        }
     }
     match canvases(&chart, &options).map_err(RenderError::from).and_then(|canvases| {
         coverage::check(&canvases)?;

@@ -295,6 +295,11 @@ fn wanted<'a>(tokens: &[Token<'a>], block: Block) -> Want<'a> {
         return Want { keywords, ..Want::default() };
     }
 
+    // `leaflet hotline "…"`: the words that mean something only here.
+    if first == Some("leaflet") && tokens.len() == 1 {
+        return Want { keywords: referflow_syntax::language::LEAFLET_PARTS.to_vec(), ..Want::default() };
+    }
+
     // `step screen "…"`, or with its number, `step 14 screen "…"`.
     let numbered = word(1).is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()));
     let label_at = if numbered { 3 } else { 2 };
@@ -306,7 +311,7 @@ fn wanted<'a>(tokens: &[Token<'a>], block: Block) -> Want<'a> {
     }
 
     // Translations follow a text on a title, a note, a branch label, an edge chain's label.
-    let translatable = matches!(first, Some("title" | "note"))
+    let translatable = matches!(first, Some("title" | "version" | "note" | "ref" | "public" | "leaflet"))
         || (block == Block::Stage && tokens.first() == Some(&Token::Text))
         || tokens.contains(&Token::Colon);
     if *last == Token::Text && translatable {
@@ -350,6 +355,9 @@ mod tests {
         assert_eq!(labels(&format!("{CHART}numbering |")), ["required", "last"]);
         assert_eq!(labels(&format!("{CHART}numbering required |")), ["last"]);
         assert!(labels(&format!("{CHART}numbering last |")).is_empty());
+        assert_eq!(labels(&format!("{CHART}leaflet |")), ["hotline", "right"]);
+        assert_eq!(labels(&format!("{CHART}leaflet hotline \"1300\" |")), ["th"]);
+        assert_eq!(labels(&format!("{CHART}step s \"S\" {{\n  public \"We meet you.\" |\n}}")), ["th"]);
     }
 
     #[test]
@@ -372,12 +380,13 @@ mod tests {
                 "include",
                 "numbering",
                 "retired",
-                "glossary"
+                "glossary",
+                "leaflet"
             ]
         );
         assert_eq!(
             labels(&format!("{CHART}step s \"S\" {{\n  |\n}}")),
-            ["by", "within", "note", "ref", "yes", "no", "th"]
+            ["by", "within", "note", "ref", "public", "yes", "no", "th"]
         );
         assert_eq!(labels(&format!("{CHART}actor a \"A\" {{ | }}")), ["note", "th"]);
     }

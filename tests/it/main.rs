@@ -18,6 +18,7 @@ mod grammar;
 mod graph_props;
 mod hostile;
 mod include;
+mod leaflet;
 mod lsp;
 mod markdown_output;
 mod mermaid_output;

@@ -151,6 +151,24 @@ pack-month-10 = October
 pack-month-11 = November
 pack-month-12 = December
 
+## The person's leaflet (`render --to leaflet`): plain words for the person being referred.
+## Short sentences; "you" is the person, "we" the agencies.
+
+leaflet-intro = This page is for you. It says what will happen next, who will contact you, and when you decide. You can ask questions at any time.
+leaflet-steps = What will happen
+# After a step's text: the agency that does it. $agency is its name.
+leaflet-who = Who: { $agency }.
+# After a step's text: its time limit. $duration is one of the durations above.
+leaflet-when = When: within { $duration }.
+# After the text of a step where the person is asked to agree.
+leaflet-you-decide = You decide. You can say no.
+leaflet-rights = Your rights
+leaflet-help = If you need help
+# The last line: where the page comes from. $chart is the chart's title.
+leaflet-source = This page comes from: { $chart }.
+# The same, with the chart's version.
+leaflet-source-version = This page comes from: { $chart }, { $version }.
+
 ## What changed since an earlier revision (render --since OLD)
 
 # The word in a marked stage's box.

@@ -108,6 +108,18 @@ pack-month-10 = ตุลาคม
 pack-month-11 = พฤศจิกายน
 pack-month-12 = ธันวาคม
 
+## The person's leaflet (`render --to leaflet`): plain words for the person being referred.
+
+leaflet-intro = เอกสารนี้จัดทำขึ้นเพื่อคุณ บอกว่าจะเกิดอะไรขึ้นต่อไป ใครจะติดต่อคุณ และเมื่อใดที่คุณเป็นผู้ตัดสินใจ คุณถามคำถามได้ทุกเมื่อ
+leaflet-steps = สิ่งที่จะเกิดขึ้น
+leaflet-who = ผู้ดำเนินการ: { $agency }
+leaflet-when = เวลา: ภายใน { $duration }
+leaflet-you-decide = คุณเป็นผู้ตัดสินใจ คุณปฏิเสธได้
+leaflet-rights = สิทธิของคุณ
+leaflet-help = หากคุณต้องการความช่วยเหลือ
+leaflet-source = เอกสารนี้มาจาก: { $chart }
+leaflet-source-version = เอกสารนี้มาจาก: { $chart } { $version }
+
 ## What changed since an earlier revision
 
 since-tag-new = ใหม่

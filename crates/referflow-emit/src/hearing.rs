@@ -79,7 +79,7 @@ pub fn hearing_pdf(
     // The pack's length is known once the narrative is typeset and the diagram cut into pages;
     // the diagram is then cut again with the pages numbered in the pack (its markers name them).
     let markdown = crate::markdown::render_markdown(chart, &RenderOptions { diagram: false, ..*options });
-    let mut text = typeset(&markdown, &chain, &glossary, lang, width, height, size);
+    let mut text = typeset(&markdown, &chain, &glossary, lang, (width, height), size, true);
     let mut diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: None })?;
     let mut total = 1 + diagram.len() + text.len();
     // Wider page numbers can take more room in the markers: cut again until the count holds.
@@ -340,7 +340,9 @@ impl Typesetter<'_> {
     }
 }
 
-fn typeset(
+/// The person's leaflet ([`crate::leaflet`]) typeset as the narrative is, but without starting
+/// a page at each section: it must fit one page.
+pub(crate) fn typeset_leaflet(
     markdown: &str,
     chain: &Chain<'_>,
     glossary: &Glossary<'_>,
@@ -348,6 +350,20 @@ fn typeset(
     width: f32,
     height: f32,
     size: f32,
+) -> Vec<Page> {
+    typeset(markdown, chain, glossary, lang, (width, height), size, false)
+}
+
+/// The Markdown on pages of `width` × `height`, its body text at `size`; with `sections`, a
+/// section (a heading of level 1 or 2) starts a new page unless the page has little on it yet.
+fn typeset(
+    markdown: &str,
+    chain: &Chain<'_>,
+    glossary: &Glossary<'_>,
+    lang: &str,
+    (width, height): (f32, f32),
+    size: f32,
+    sections: bool,
 ) -> Vec<Page> {
     let margin = (width.min(height) * 0.08).max(36.0);
     let mut t = Typesetter {
@@ -374,7 +390,7 @@ fn typeset(
                 };
                 // Each section (the agencies, a phase, the requirements…) starts a page, unless
                 // the page has little on it yet.
-                if level <= HeadingLevel::H2 && !first && t.y > t.margin + (t.bottom() - t.margin) * 0.4 {
+                if sections && level <= HeadingLevel::H2 && !first && t.y > t.margin + (t.bottom() - t.margin) * 0.4 {
                     t.break_page();
                 }
                 t.y += if t.y > t.margin { line * space } else { 0.0 };

@@ -14,6 +14,7 @@ pub mod graphviz;
 pub mod hearing;
 pub mod html;
 pub mod i18n;
+pub mod leaflet;
 pub mod markdown;
 pub mod mermaid;
 pub mod model_json;

@@ -139,7 +139,8 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
             StageItem::Translation(t) => Some(t),
             _ => None,
         });
-        // A decision's label is kept: RF113 reads it (in every language) for words of consent.
+        // A decision's label is kept, with its translations: RF113 reads it in every language
+        // for words of consent.
         let kept = stage.kind == StageKind::Decision || self.keeps(&stage.label, label_translations);
         let items = stage
             .items
@@ -153,7 +154,7 @@ impl<'a, K: Keep<'a>> Relocator<'_, K> {
                     inline: w.inline,
                     span: self.span(w.span),
                 }),
-                StageItem::Translation(t) => StageItem::Translation(self.translation(t, true, kept)),
+                StageItem::Translation(t) => StageItem::Translation(self.translation(t, !kept, kept)),
                 StageItem::Note(note) => StageItem::Note(self.note(note)),
                 StageItem::Ref(reference) => StageItem::Ref(self.note(reference)),
                 StageItem::Public(public) => StageItem::Public(self.note(public)),
