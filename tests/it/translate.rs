@@ -382,3 +382,31 @@ fn what_cannot_be_translated_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("the chart has errors of the language"), "{}", text(&out.stderr));
 }
+
+/// The leaflet's texts go to the translator too, marked as plain words for the person, and
+/// come back in place.
+#[test]
+fn the_leaflet_is_translated_like_every_other_text() {
+    let dir = temp_dir("leaflet");
+    let src = std::fs::read_to_string(root().join("tests/fixtures/valid/leaflet.flow")).unwrap();
+    std::fs::write(dir.join("referral.flow"), &src).unwrap();
+    let po = export(&dir, "th");
+    let keys = keys(&po);
+    for key in ["leaflet.heading", "leaflet.hotline.1", "leaflet.right.1", "leaflet.right.2", "stage.screen.public"] {
+        assert!(keys.iter().any(|k| k == key), "no {key} in {keys:?}");
+    }
+    assert!(entry(&po, "stage.screen.public").contains("plain words"), "{}", entry(&po, "stage.screen.public"));
+    let po = po.replace("msgstr \"คุณจะได้พักในที่ปลอดภัย\"", "msgstr \"คุณจะได้พักในสถานที่ปลอดภัย\"");
+    std::fs::write(dir.join("th.po"), &po).unwrap();
+    let out = referflow(&dir, &["translate", "import", "th.po", "referral.flow"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let after = std::fs::read_to_string(dir.join("referral.flow")).unwrap();
+    let changed: Vec<(&str, &str)> = src.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(
+        changed,
+        [(
+            "  public \"You stay in a safe place.\" th \"คุณจะได้พักในที่ปลอดภัย\"",
+            "  public \"You stay in a safe place.\" th \"คุณจะได้พักในสถานที่ปลอดภัย\" from \"You stay in a safe place.\""
+        )]
+    );
+}

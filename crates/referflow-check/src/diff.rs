@@ -122,6 +122,9 @@ pub enum FieldChange {
     Phase(Change<Option<String>>),
     Refs(Change<Vec<String>>),
     Notes(Change<Vec<Translations>>),
+    /// What the person's leaflet says about the stage (`public "…"`), given, changed or taken
+    /// away.
+    Public(Change<Option<Translations>>),
     /// Renumbered (14 → 39), or a number given or taken away.
     Number(Change<StepNumber>),
 }
@@ -206,6 +209,7 @@ pub fn compare(old_checked: &Checked<'_>, new_checked: &Checked<'_>, levels: &Le
             phase: s.phase.map(|p| rename(map.map(|m| m.1), m.phase(p).id)),
             refs: s.refs.iter().map(|r| r.get(0).to_string()).collect(),
             notes: s.notes.iter().map(|n| texts(m, n)).collect(),
+            public: s.public.as_deref().map(|p| texts(m, p)),
         }
     };
     let old_stages: Vec<(String, StageContent)> =
@@ -425,6 +429,7 @@ struct StageContent {
     phase: Option<String>,
     refs: Vec<String>,
     notes: Vec<Translations>,
+    public: Option<Translations>,
 }
 
 impl StageContent {
@@ -450,6 +455,9 @@ impl StageContent {
         }
         if self.notes != new.notes {
             fields.push(FieldChange::Notes(Change { old: self.notes.clone(), new: new.notes.clone() }));
+        }
+        if self.public != new.public {
+            fields.push(FieldChange::Public(Change { old: self.public.clone(), new: new.public.clone() }));
         }
         fields
     }

@@ -585,6 +585,10 @@ impl<'a, 'o, 'n> Changes<'a, 'o, 'n> {
                 };
                 format!("notes: {} → {}", notes(&c.old), notes(&c.new))
             }
+            FieldChange::Public(c) => {
+                let public = |v: &Option<Translations>| v.as_ref().map_or_else(|| "none".to_string(), quoted);
+                format!("what the person's leaflet says: {} → {}", public(&c.old), public(&c.new))
+            }
         }
     }
 }

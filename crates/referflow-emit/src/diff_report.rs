@@ -272,6 +272,10 @@ fn field_line(field: &FieldChange) -> String {
             };
             format!("notes: {} → {}", notes(&c.old), notes(&c.new))
         }
+        FieldChange::Public(c) => {
+            let public = |v: &Option<Translations>| v.as_ref().map_or_else(|| "none".to_string(), texts);
+            format!("public text: {} → {}", public(&c.old), public(&c.new))
+        }
         FieldChange::Number(c) => format!("number: {} → {}", optional_number(c.old), optional_number(c.new)),
     }
 }
@@ -540,6 +544,9 @@ fn field(change: &FieldChange) -> Json<'_> {
         }
         FieldChange::Notes(c) => {
             vec![("field", Value::Str("notes")), ("old", Value::NoteLists(&c.old)), ("new", Value::NoteLists(&c.new))]
+        }
+        FieldChange::Public(c) => {
+            vec![("field", Value::Str("public")), ("old", Value::OptTexts(&c.old)), ("new", Value::OptTexts(&c.new))]
         }
         FieldChange::Number(c) => {
             vec![("field", Value::Str("number")), ("old", Value::Number(c.old)), ("new", Value::Number(c.new))]
