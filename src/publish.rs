@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use referflow_check::Checked;
 use referflow_emit::chart::{Chart, Direction, RenderOptions};
 use referflow_emit::coverage::{self, Uncovered};
+use referflow_emit::description::description;
 use referflow_emit::fonts::{self, Choice};
 use referflow_emit::hearing::{self, Cover};
 use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
@@ -398,7 +399,10 @@ fn drawn(
     Ok(match format {
         Format::Pdf => vec![pdf::to_pdf(pages, &pdf_info(chart, options)).map_err(RenderError::Draw)?],
         Format::Png => pages.iter().map(png::to_png).collect::<Result<_, _>>().map_err(RenderError::Draw)?,
-        _ => pages.iter().map(|page| scene::to_svg(page, "", physical).into_bytes()).collect(),
+        _ => {
+            let description = description(chart, options);
+            pages.iter().map(|page| scene::to_svg(page, "", physical, Some(&description)).into_bytes()).collect()
+        }
     })
 }
 
@@ -464,7 +468,9 @@ fn canvases(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Vec<Page>,
 
 /// The page with the diagram in every declared language.
 fn html_page(chart: &Chart<'_, '_>, canvases: &[Page], options: &RenderOptions) -> String {
-    let svgs: Vec<String> = canvases.iter().enumerate().map(|(lang, page)| html::diagram_svg(page, lang)).collect();
+    let svgs: Vec<String> = (canvases.iter().enumerate())
+        .map(|(lang, page)| html::diagram_svg(chart, page, &RenderOptions { lang, ..*options }))
+        .collect();
     html::render_html(chart, &svgs, options)
 }
 
@@ -716,7 +722,11 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         Ok(canvases) => {
             files.push((dir.join(format!("{stem}.html")), html_page(&chart, &canvases, &options).into_bytes()));
             for (lang, page) in canvases.iter().enumerate() {
-                files.push((name(lang, "svg"), scene::to_svg(page, "", false).into_bytes()));
+                let here = RenderOptions { lang, ..options };
+                files.push((
+                    name(lang, "svg"),
+                    scene::to_svg(page, "", false, Some(&description(&chart, &here))).into_bytes(),
+                ));
             }
         }
         Err(error) => {

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod accessibility;
 mod batches;
 mod cli;
 mod comments;

@@ -11,10 +11,12 @@ use crate::chart::{Chart, RenderOptions};
 use crate::i18n::Catalogue;
 use crate::markdown::render_markdown;
 
-/// The diagram of language `lang` as it goes into a page that holds one per language (the HTML
-/// page, the live preview): its ids start with `l<lang>-`, so they stay unique on the page.
-pub fn diagram_svg(page: &crate::scene::Page, lang: usize) -> String {
-    crate::scene::to_svg(page, &format!("l{lang}-"), false)
+/// The diagram of language `options.lang` as it goes into a page that holds one per language
+/// (the HTML page, the live preview): its ids start with `l<lang>-`, so they stay unique on
+/// the page, and it carries its description ([`crate::description`]).
+pub fn diagram_svg(chart: &Chart<'_, '_>, page: &crate::scene::Page, options: &RenderOptions) -> String {
+    let description = crate::description::description(chart, options);
+    crate::scene::to_svg(page, &format!("l{}-", options.lang), false, Some(&description))
 }
 
 /// The page. `svgs[i]` is the diagram in language `i` ([`diagram_svg`]).

@@ -1,0 +1,156 @@
+//! Accessibility of what `build` and `render` publish, on every bundled chart (examples/*.flow
+//! and tests/pages/nrm-37-stages.flow) through the real binary: every SVG is an image with a
+//! name (`<title>`) and a description (`<desc>`) that screen readers are pointed to, and keeps
+//! each stage's label as text.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::diagram::{fonts, text_of};
+use crate::root;
+
+/// Every bundled chart: the examples, and the chart of the hearing issue's size.
+fn charts() -> Vec<PathBuf> {
+    let mut charts: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
+        .collect();
+    charts.sort();
+    assert!(charts.len() >= 3, "{charts:?}");
+    charts.push(root().join("tests/pages/nrm-37-stages.flow"));
+    charts
+}
+
+fn referflow(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_referflow")).args(args).current_dir(root()).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("accessibility-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The bundle of `chart` built into a folder of its own under `dir`.
+fn build(chart: &Path, dir: &Path) -> PathBuf {
+    let out = dir.join(chart.file_stem().unwrap());
+    let (code, stderr) = referflow(&["build", chart.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{}: {stderr}", chart.display());
+    out
+}
+
+/// Each stage's id and its label in every declared language, and the languages.
+fn stages(chart: &Path) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let text = std::fs::read_to_string(chart).unwrap();
+    let checked = referflow_check::check(&referflow_syntax::parse(&text));
+    let languages = checked.model.languages.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+    let stages = (checked.model.stages.iter())
+        .map(|s| (s.id.to_owned(), (0..languages.len()).map(|l| s.label.get(l).to_owned()).collect()))
+        .collect();
+    (languages, stages)
+}
+
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Holds an SVG document (or an `<svg>` element of a page) to what a screen reader needs: the
+/// root an image, named by its `<title>` and described by its `<desc>`, the ids after
+/// `prefix`; and, on a whole diagram (`labels`), every stage's label in `<text>` elements.
+fn assert_accessible_svg(svg: &str, prefix: &str, stage_count: usize, labels: Option<&[(String, String)]>, what: &str) {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: not XML: {e}"));
+    let root = doc.root_element();
+    assert!(root.has_tag_name("svg"), "{what}");
+    assert_eq!(root.attribute("role"), Some("img"), "{what}");
+    let title_id = format!("{prefix}title");
+    let desc_id = format!("{prefix}desc");
+    assert_eq!(root.attribute("aria-labelledby"), Some(title_id.as_str()), "{what}");
+    assert_eq!(root.attribute("aria-describedby"), Some(desc_id.as_str()), "{what}");
+    assert!(root.attribute("lang").is_some_and(|l| !l.is_empty()), "{what}");
+    let mut children = root.children().filter(roxmltree::Node::is_element);
+    let title = children.next().unwrap();
+    assert!(title.has_tag_name("title") && title.attribute("id") == Some(&title_id), "{what}: the title comes first");
+    assert!(title.text().is_some_and(|t| !t.trim().is_empty()), "{what}: an empty title");
+    let desc = children.next().unwrap();
+    assert!(desc.has_tag_name("desc") && desc.attribute("id") == Some(&desc_id), "{what}: the description is second");
+    let description = desc.text().unwrap_or_default();
+    assert!(description.contains(&stage_count.to_string()), "{what}: the description counts the steps: {description}");
+    let Some(labels) = labels else { return };
+    for (id, label) in labels {
+        let group_id = format!("{prefix}stage-{id}");
+        let group = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(&group_id))
+            .unwrap_or_else(|| panic!("{what}: no group {group_id}"));
+        let shown = squeezed(&text_of(group));
+        assert!(shown.contains(&squeezed(label)), "{what}: stage {id}'s label {label:?} is not its text: {shown}");
+    }
+}
+
+/// The `<svg>` elements of an HTML page, each as a document of its own.
+fn inline_svgs(page: &str) -> Vec<&str> {
+    page.match_indices("<svg ")
+        .map(|(at, _)| &page[at..at + page[at..].find("</svg>").unwrap() + "</svg>".len()])
+        .collect()
+}
+
+#[test]
+fn every_svg_is_an_image_with_a_title_a_description_and_its_text() {
+    if !fonts() {
+        return;
+    }
+    let dir = temp_dir("svg");
+    for chart in charts() {
+        let name = chart.file_stem().unwrap().to_string_lossy().into_owned();
+        let (languages, stages) = stages(&chart);
+        let labels = |lang: usize| -> Vec<(String, String)> {
+            stages.iter().map(|(id, texts)| (id.clone(), texts[lang].clone())).collect()
+        };
+        let out = build(&chart, &dir);
+        for (lang, code) in languages.iter().enumerate() {
+            let file = if lang == 0 { format!("{name}.svg") } else { format!("{name}.{code}.svg") };
+            let svg = std::fs::read_to_string(out.join(&file)).unwrap();
+            assert_accessible_svg(&svg, "", stages.len(), Some(&labels(lang)), &file);
+        }
+        // The page holds each language's diagram with its ids after the language's index.
+        let page = std::fs::read_to_string(out.join(format!("{name}.html"))).unwrap();
+        let svgs = inline_svgs(&page);
+        assert_eq!(svgs.len(), languages.len(), "{name}.html");
+        for (lang, svg) in svgs.into_iter().enumerate() {
+            assert_accessible_svg(
+                svg,
+                &format!("l{lang}-"),
+                stages.len(),
+                Some(&labels(lang)),
+                &format!("{name}.html"),
+            );
+        }
+    }
+    // On pages of paper, every page is described.
+    let chart = root().join("examples/thailand-nrm.flow");
+    let (_, stages) = stages(&chart);
+    let out = dir.join("paged.svg");
+    let (code, stderr) = referflow(&[
+        "render",
+        chart.to_str().unwrap(),
+        "--to",
+        "svg",
+        "--page",
+        "a4",
+        "--lang",
+        "th",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let pages: Vec<PathBuf> = (1..).map(|k| dir.join(format!("paged-{k}.svg"))).take_while(|p| p.exists()).collect();
+    assert!(pages.len() > 1, "{stderr}");
+    for page in pages {
+        let svg = std::fs::read_to_string(&page).unwrap();
+        assert_accessible_svg(&svg, "", stages.len(), None, &page.display().to_string());
+        assert!(svg.contains("lang=\"th\"") && svg.contains("ขั้นตอน"), "{}: the description in Thai", page.display());
+    }
+}
