@@ -154,3 +154,72 @@ fn every_svg_is_an_image_with_a_title_a_description_and_its_text() {
         assert!(svg.contains("lang=\"th\"") && svg.contains("ขั้นตอน"), "{}: the description in Thai", page.display());
     }
 }
+
+/// The part of `page` from `start` to the end of the element it opens (`</tag>`).
+fn element<'p>(page: &'p str, start: &str, tag: &str) -> &'p str {
+    let at = page.find(start).unwrap_or_else(|| panic!("no {start:?} on the page"));
+    let close = format!("</{tag}>");
+    &page[at..at + page[at..].find(&close).unwrap() + close.len()]
+}
+
+#[test]
+fn the_page_gives_every_language_its_switch_its_diagram_and_its_text_version() {
+    if !fonts() {
+        return;
+    }
+    let dir = temp_dir("page");
+    for chart in charts() {
+        let name = chart.file_stem().unwrap().to_string_lossy().into_owned();
+        let (languages, _) = stages(&chart);
+        let out = build(&chart, &dir);
+        let page = std::fs::read_to_string(out.join(format!("{name}.html"))).unwrap();
+        assert!(page.starts_with(&format!("<!DOCTYPE html>\n<html lang=\"{}\">", languages[0])), "{name}");
+        // The switch is in the `nav` landmark, every radio with its label, before `main`.
+        if languages.len() > 1 {
+            let nav = element(&page, "<nav class=\"switch\" aria-label=\"", "nav");
+            for (i, code) in languages.iter().enumerate() {
+                assert!(nav.contains(&format!("id=\"lang-{i}\" value=\"{code}\"")), "{name}: {nav}");
+                assert!(nav.contains(&format!("<label for=\"lang-{i}\" lang=\"{code}\">")), "{name}: {nav}");
+            }
+            assert!(page.find("<nav").unwrap() < page.find("<main>").unwrap());
+        } else {
+            assert!(!page.contains("<nav") && !page.contains("type=\"radio\""), "{name}");
+        }
+        for (i, code) in languages.iter().enumerate() {
+            let section = element(&page, &format!("<section class=\"lang lang-{i}\" lang=\"{code}\">"), "section");
+            let prefix = if i == 0 { String::new() } else { format!("{code}-") };
+            // The diagram at its size in a box a keyboard can scroll, then its caption.
+            let figure = element(section, "<figure class=\"diagram\">", "figure");
+            assert!(figure.contains("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\""), "{figure}");
+            let caption = element(figure, "<figcaption>", "figcaption");
+            assert!(caption.contains(&format!("<a href=\"#{prefix}narrative\">")), "{name}: {caption}");
+            assert!(section.contains(&format!("<div class=\"narrative\" id=\"{prefix}narrative\">")), "{name}");
+            let file = if i == 0 { format!("{name}.svg") } else { format!("{name}.{code}.svg") };
+            assert!(caption.contains(&format!("<a href=\"{file}\" type=\"image/svg+xml\">")), "{name}: {caption}");
+            assert!(out.join(&file).is_file(), "{name}: the page links to {file}, which build did not write");
+        }
+    }
+
+    // `render` writes the page alone: no SVG file to link to.
+    let (code, stderr) = referflow(&[
+        "render",
+        "examples/thailand-nrm.flow",
+        "--to",
+        "html",
+        "-o",
+        dir.join("alone.html").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(dir.join("alone.html")).unwrap();
+    assert!(page.contains("<a href=\"#th-narrative\">") && !page.contains("image/svg+xml"), "{page}");
+
+    // A chart whose name is no URL as it stands is linked to by its name, percent-encoded.
+    let odd = dir.join("odd");
+    std::fs::create_dir_all(&odd).unwrap();
+    let chart = odd.join("NRM draft #2 (50%).flow");
+    std::fs::copy(root().join("examples/gbv-pathway.flow"), &chart).unwrap();
+    let out = build(&chart, &odd);
+    assert!(out.join("NRM draft #2 (50%).svg").is_file());
+    let page = std::fs::read_to_string(out.join("NRM draft #2 (50%).html")).unwrap();
+    assert!(page.contains("<a href=\"NRM%20draft%20%232%20%2850%25%29.svg\" type=\"image/svg+xml\">"), "{page}");
+}

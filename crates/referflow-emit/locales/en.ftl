@@ -169,6 +169,13 @@ since-previous = the previous revision
 ## Accessibility: what the HTML page and the SVG tell a reader who cannot see the diagram, or
 ## who reads it with a keyboard or at a larger size
 
+# The line under the diagram of the HTML page, which shows the diagram at its full size in a
+# box that scrolls; the links a11y-text-version and a11y-open-svg follow it.
+a11y-caption = The diagram at its full size: scroll it to see all of it, or read the same in words.
+# A link from the diagram to the narrative under it, which gives every step in words.
+a11y-text-version = Text version
+# A link to the diagram alone, the SVG file written next to the page, to open at any size.
+a11y-open-svg = The diagram alone (SVG)
 # The description of the diagram that screen readers give after its title (the SVG's <desc>):
 # a11y-summary or a11y-summary-phases, a11y-starts, a11y-outcomes and a11y-narrative, joined
 # by a space. $count is a number.

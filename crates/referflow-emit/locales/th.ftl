@@ -121,6 +121,9 @@ since-previous = ฉบับก่อนหน้า
 
 ## Accessibility
 
+a11y-caption = แผนภาพในขนาดจริง เลื่อนเพื่อดูให้ครบ หรืออ่านเนื้อหาเดียวกันเป็นข้อความ
+a11y-text-version = ฉบับข้อความ
+a11y-open-svg = เปิดแผนภาพอย่างเดียว (SVG)
 # Thai counts with a classifier and has no plural forms.
 a11y-steps = { $count } ขั้นตอน
 a11y-agencies = { $count } หน่วยงาน
