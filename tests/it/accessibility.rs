@@ -1,10 +1,19 @@
 //! Accessibility of what `build` and `render` publish, on every bundled chart (examples/*.flow
 //! and tests/pages/nrm-37-stages.flow) through the real binary: every SVG is an image with a
 //! name (`<title>`) and a description (`<desc>`) that screen readers are pointed to, and keeps
-//! each stage's label as text.
+//! each stage's label as text; the HTML page gives each language its section, its diagram in
+//! a box a keyboard can scroll and a link to its text version; and axe-core, in headless
+//! Chromium, finds nothing on the page in any of its languages (WCAG 2.0 and 2.1, A and AA,
+//! and axe's best practices), nor on the comments' disposition report.
+//!
+//! The browser check is [`axe`] (tests/browser/axe.mjs), for any HTML page referflow writes:
+//! it runs when node, npm and Chromium are here, is skipped when they are not, and fails when
+//! they are not under `CI=true`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use serde::Deserialize;
 
 use crate::diagram::{fonts, text_of};
 use crate::root;
@@ -222,4 +231,158 @@ fn the_page_gives_every_language_its_switch_its_diagram_and_its_text_version() {
     assert!(out.join("NRM draft #2 (50%).svg").is_file());
     let page = std::fs::read_to_string(out.join("NRM draft #2 (50%).html")).unwrap();
     assert!(page.contains("<a href=\"NRM%20draft%20%232%20%2850%25%29.svg\" type=\"image/svg+xml\">"), "{page}");
+}
+
+// ---- axe-core in a browser ------------------------------------------------------------------
+
+/// What tests/browser/axe.mjs found on one page.
+#[derive(Debug, Deserialize)]
+pub struct PageReport {
+    /// The page as given: a path or a URL.
+    pub page: String,
+    /// One report per language the page's switch offers, in its order; one for a page without
+    /// a switch.
+    pub languages: Vec<LanguageReport>,
+}
+
+/// What was found on a page with one language selected.
+#[derive(Debug, Deserialize)]
+pub struct LanguageReport {
+    pub lang: String,
+    #[serde(default)]
+    pub violations: Vec<Violation>,
+    /// Ids used by more than one element.
+    #[serde(default)]
+    pub duplicate_ids: Vec<String>,
+    /// The languages of the sections shown (`main > [lang]`).
+    #[serde(default)]
+    pub shown: Vec<String>,
+    /// How many controls the Tab key reached.
+    #[serde(default)]
+    pub focus_stops: usize,
+    /// The controls whose focus cannot be seen.
+    #[serde(default)]
+    pub invisible_focus: Vec<String>,
+    /// The language could not be selected.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// A rule of axe-core that a page breaks.
+#[derive(Debug, Deserialize)]
+pub struct Violation {
+    pub id: String,
+    pub impact: Option<String>,
+    pub help: String,
+    /// How many elements break it.
+    pub nodes: usize,
+    /// The first few of them, as CSS selectors.
+    pub targets: Vec<String>,
+}
+
+impl PageReport {
+    /// Every problem found on the page, one line each: a broken rule, an id used twice, a
+    /// control whose focus cannot be seen, a language that could not be selected.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for l in &self.languages {
+            let at = format!("{} [{}]", self.page, l.lang);
+            out.extend(l.error.iter().map(|e| format!("{at}: {e}")));
+            for v in &l.violations {
+                let impact = v.impact.as_deref().unwrap_or("?");
+                out.push(format!("{at}: {} ({impact}, {} elements: {:?}): {}", v.id, v.nodes, v.targets, v.help));
+            }
+            out.extend(l.duplicate_ids.iter().map(|id| format!("{at}: the id {id} is used more than once")));
+            out.extend(l.invisible_focus.iter().map(|c| format!("{at}: the focus on {c} cannot be seen")));
+        }
+        out
+    }
+}
+
+/// Runs axe-core on each HTML file of `pages` in headless Chromium, once per language the
+/// page's switch offers (selected by clicking its label, as a reader does), and returns what
+/// it found, page by page. `None` (skipped) when node, npm or Chromium is missing, which
+/// `CI=true` does not allow.
+pub fn axe(pages: &[PathBuf]) -> Option<Vec<PageReport>> {
+    let args: Vec<&std::ffi::OsStr> = pages.iter().map(|p| p.as_os_str()).collect();
+    run_axe(&args)
+}
+
+/// [`axe`] on a page served at `url` that draws itself (`referflow serve`'s), checked once
+/// `wait`, a CSS selector, finds something on it.
+pub fn axe_served(url: &str, wait: &str) -> Option<Vec<PageReport>> {
+    run_axe(&["--wait".as_ref(), wait.as_ref(), url.as_ref()])
+}
+
+fn run_axe(args: &[&std::ffi::OsStr]) -> Option<Vec<PageReport>> {
+    let dir = crate::browser("the accessibility check")?;
+    // axe.mjs gives up by itself after ten minutes, and launching the browser after one.
+    let out = Command::new("node").arg("axe.mjs").args(args).current_dir(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // 0: nothing found, 1: something found, both with a report; anything else: no report.
+    assert!(matches!(out.status.code(), Some(0 | 1)), "axe.mjs could not check the pages ({}): {stderr}", out.status);
+    #[derive(Deserialize)]
+    struct Output {
+        pages: Vec<PageReport>,
+    }
+    let output: Output = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("axe.mjs printed no report ({e}): {}\n{stderr}", String::from_utf8_lossy(&out.stdout))
+    });
+    Some(output.pages)
+}
+
+#[test]
+fn axe_finds_nothing_on_any_page_in_any_language() {
+    if !fonts() {
+        return;
+    }
+    if crate::browser("the accessibility check").is_none() {
+        return;
+    }
+    let dir = temp_dir("axe");
+    let mut pages = Vec::new();
+    let mut declared = Vec::new();
+    for chart in charts() {
+        let name = chart.file_stem().unwrap().to_string_lossy().into_owned();
+        pages.push(build(&chart, &dir).join(format!("{name}.html")));
+        declared.push(stages(&chart).0);
+    }
+    // The comments' disposition report: a page of the same head and style, in English.
+    let matrix = dir.join("filled.csv");
+    std::fs::write(&matrix, crate::comments::FILLED).unwrap();
+    let report = dir.join("report.html");
+    let (code, stderr) = referflow(&[
+        "comments",
+        "report",
+        matrix.to_str().unwrap(),
+        "tests/fixtures/comments/old.flow",
+        "tests/fixtures/comments/new.flow",
+        "--to",
+        "html",
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let mut all = pages.clone();
+    all.push(report);
+    let Some(reports) = axe(&all) else { return };
+    assert_eq!(reports.len(), all.len());
+    let mut problems = Vec::new();
+    for (report, languages) in reports.iter().zip(&declared) {
+        // Every language was selected, and showed itself alone.
+        let checked: Vec<&str> = report.languages.iter().map(|l| l.lang.as_str()).collect();
+        assert_eq!(checked, *languages, "{}", report.page);
+        for l in &report.languages {
+            assert_eq!(l.shown, [l.lang.as_str()], "{}: with {} selected", report.page, l.lang);
+            // The switch's radio (when there is one), the diagram's box, its two links: at least.
+            assert!(l.focus_stops >= 3, "{} [{}]: {} stops of the Tab key", report.page, l.lang, l.focus_stops);
+        }
+    }
+    for report in &reports {
+        let found = report.problems();
+        eprintln!("{}: {} languages, {} problems", report.page, report.languages.len(), found.len());
+        problems.extend(found);
+    }
+    assert!(problems.is_empty(), "axe-core and the page's checks found:\n{}", problems.join("\n"));
 }
