@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use referflow_check::Checked;
 use referflow_emit::chart::{Chart, Direction, RenderOptions};
 use referflow_emit::coverage::{self, Uncovered};
+use referflow_emit::description::description;
 use referflow_emit::fonts::{self, Choice};
 use referflow_emit::hearing::{self, Cover};
 use referflow_emit::pages::{self, LayoutError, PageSize, PageSpec};
@@ -378,7 +379,7 @@ fn render(
         Format::Html => {
             let canvases = canvases(chart, options)?;
             coverage::check(&canvases)?;
-            html_page(chart, &canvases, options).into_bytes()
+            html_page(chart, &canvases, options, &[]).into_bytes()
         }
         Format::Svg | Format::Png | Format::Pdf => {
             let page = pages::canvas(chart, options)?;
@@ -401,7 +402,10 @@ fn drawn(
     Ok(match format {
         Format::Pdf => vec![pdf::to_pdf(pages, &pdf_info(chart, options)).map_err(RenderError::Draw)?],
         Format::Png => pages.iter().map(png::to_png).collect::<Result<_, _>>().map_err(RenderError::Draw)?,
-        _ => pages.iter().map(|page| scene::to_svg(page, "", physical).into_bytes()).collect(),
+        _ => {
+            let description = description(chart, options);
+            pages.iter().map(|page| scene::to_svg(page, "", physical, Some(&description)).into_bytes()).collect()
+        }
     })
 }
 
@@ -465,10 +469,16 @@ fn canvases(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Vec<Page>,
     (0..chart.model.languages.len()).map(|lang| pages::canvas(chart, &RenderOptions { lang, ..*options })).collect()
 }
 
-/// The page with the diagram in every declared language.
-fn html_page(chart: &Chart<'_, '_>, canvases: &[Page], options: &RenderOptions) -> String {
-    let svgs: Vec<String> = canvases.iter().enumerate().map(|(lang, page)| html::diagram_svg(page, lang)).collect();
-    html::render_html(chart, &svgs, options)
+/// The page with the diagram in every declared language. `files[i]`, when there is one, is
+/// the name of the SVG file of language `i` written next to the page, which the page links to.
+fn html_page(chart: &Chart<'_, '_>, canvases: &[Page], options: &RenderOptions, files: &[String]) -> String {
+    let diagrams: Vec<html::Diagram> = (canvases.iter().enumerate())
+        .map(|(lang, page)| html::Diagram {
+            svg: html::diagram_svg(chart, page, &RenderOptions { lang, ..*options }),
+            file: files.get(lang).cloned(),
+        })
+        .collect();
+    html::render_html(chart, &diagrams, options)
 }
 
 pub fn run_render(args: RenderArgs) -> Outcome {
@@ -786,9 +796,14 @@ pub fn run_build(args: BuildArgs) -> Outcome {
         Ok(canvases)
     }) {
         Ok(canvases) => {
-            files.push((dir.join(format!("{stem}.html")), html_page(&chart, &canvases, &options).into_bytes()));
-            for (lang, page) in canvases.iter().enumerate() {
-                files.push((name(lang, "svg"), scene::to_svg(page, "", false).into_bytes()));
+            let svgs: Vec<PathBuf> = (0..canvases.len()).map(|lang| name(lang, "svg")).collect();
+            // The page and its SVG files are in one folder: the page links to each by its name.
+            let names: Vec<String> =
+                svgs.iter().map(|p| p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into())).collect();
+            files.push((dir.join(format!("{stem}.html")), html_page(&chart, &canvases, &options, &names).into_bytes()));
+            for ((lang, page), path) in canvases.iter().enumerate().zip(svgs) {
+                let here = RenderOptions { lang, ..options };
+                files.push((path, scene::to_svg(page, "", false, Some(&description(&chart, &here))).into_bytes()));
             }
         }
         Err(error) => {

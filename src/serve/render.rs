@@ -214,7 +214,9 @@ fn good(checked: &Checked<'_>, revision: u64, read_at: u64) -> Good {
     let mut diagram_note = None;
     let svgs = (0..languages.len())
         .map(|lang| match pages::canvas(&chart, &RenderOptions { lang, ..options }) {
-            Ok(page) => Some(svg_element(&html::diagram_svg(&page, lang)).to_string()),
+            Ok(page) => {
+                Some(svg_element(&html::diagram_svg(&chart, &page, &RenderOptions { lang, ..options })).to_string())
+            }
             Err(error) => {
                 diagram_note.get_or_insert_with(|| format!("No diagram: {error}"));
                 None

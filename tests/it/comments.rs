@@ -37,7 +37,7 @@ fn labels(path: &str) -> Vec<Vec<String>> {
 /// never had, rows 6 and 7 retired numbers (4 with its text in the chart, 5 without), row 8 an
 /// answer that is not a disposition; row 3's comment spans two lines, row 4 answers in Thai,
 /// rows 2 and 9 are unfilled template rows.
-const FILLED: &str = "\u{feff}Step no.,Phase,Agency,Step (en),Step (th),Commenter,Organisation,Comment,Proposed change,Disposition,Reason\r\n\
+pub(crate) const FILLED: &str = "\u{feff}Step no.,Phase,Agency,Step (en),Step (th),Commenter,Organisation,Comment,Proposed change,Disposition,Reason\r\n\
 1,Intake,Royal Thai Police,Tip-off received,ได้รับแจ้งเบาะแส,,,,,,\r\n\
 2,Intake,MDT,Screen,คัดกรอง,Somchai,Hope NGO,\"24 hours is too short\nfor an interpreter\",Allow 48 hours, Accepted ,Raised to 48 hours\r\n\
 3,,,,,Anna,,<b>fine</b>,,ยอมรับบางส่วน,\r\n\

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod accessibility;
 mod batches;
 mod cli;
 mod comments;
@@ -99,11 +100,36 @@ pub fn fixture_name(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
+/// The folder with tests/browser's scripts (live.mjs, axe.mjs) and their node_modules
+/// (playwright-core, axe-core), installed on first use by [`npm_install`]. `None` (skip) when
+/// node, npm or Chromium (`CHROMIUM`, else /usr/bin/chromium) is missing, unless `CI=true`,
+/// where that fails `what`.
+pub fn browser(what: &str) -> Option<std::path::PathBuf> {
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or_else(|| std::path::PathBuf::from("/usr/bin/chromium"), Into::into);
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    let missing =
+        ["node", npm].into_iter().find(|tool| std::process::Command::new(tool).arg("--version").output().is_err());
+    let missing = missing.map(|tool| format!("`{tool}` is not on PATH")).or_else(|| {
+        (!chromium.is_file()).then(|| format!("{} is missing (Debian's `chromium` package)", chromium.display()))
+    });
+    if let Some(missing) = missing {
+        assert!(!ci(), "{missing}: {what} needs node, npm and Chromium (CI=true, so it may not be skipped)");
+        eprintln!("skipping {what}: {missing}");
+        return None;
+    }
+    Some(npm_install("browser", &["package.json", "package-lock.json", "live.mjs", "axe.mjs"], what))
+}
+
 /// Installs the npm packages of `tests/<folder>` once (`npm ci`) into a cache under the
 /// target folder keyed by the files' contents, and returns that cache. An install goes to a
-/// staging folder first and is renamed into place, so concurrent runs never see half of one.
+/// staging folder first and is renamed into place, so concurrent runs never see half of one;
+/// within a run, one test installs while the others wait for it.
 pub fn npm_install(folder: &str, files: &[&str], what: &str) -> std::path::PathBuf {
     use std::fs;
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that failed while holding the lock left no half install behind (see below).
+    let _installing = INSTALLING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
     let source = root().join("tests").join(folder);
     let contents: Vec<Vec<u8>> = files.iter().map(|f| fs::read(source.join(f)).unwrap()).collect();

@@ -566,7 +566,8 @@ fn graphviz_shows_as_text(labels: &[String]) -> Result<(), TestCaseError> {
     prop_assert!(shown.contains(&shown_by_dot(&format!("{}{TITLE}", labels[0]))), "the title");
 
     // The page around that SVG.
-    let page = render(&src, |chart| html::render_html(chart, std::slice::from_ref(&svg), &options()));
+    let diagram = html::Diagram { svg, file: None };
+    let page = render(&src, |chart| html::render_html(chart, std::slice::from_ref(&diagram), &options()));
     let page_doc = read_document(&page, "title").map_err(|e| TestCaseError::fail(format!("{e}\n{page}")))?;
     assert_inert(&page_doc, "the page")?;
     assert_csp(&page, &page_doc)?;

@@ -789,7 +789,7 @@ fn only_get_and_head_are_answered_and_no_body_is_read() {
 
 #[test]
 fn headless_chromium_sees_the_diagram_and_each_save_without_reloading() {
-    let Some(dir) = browser_test_dir() else { return };
+    let Some(dir) = crate::browser("the browser test") else { return };
     let chart = chart_in("browser", CHART);
     let served = Served::start(&chart, &[], None);
     let mut node = Command::new("node")
@@ -819,32 +819,13 @@ fn headless_chromium_sees_the_diagram_and_each_save_without_reloading() {
     let output = output.lock().unwrap().clone();
     assert!(status.success(), "the browser test failed:\n{output}\nserve said:\n{}", served.stderr());
     eprintln!("browser test: {}", output.trim());
-    served.interrupt();
-}
 
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|ci| ci.eq_ignore_ascii_case("true") || ci == "1")
-}
-
-/// The folder with live.mjs and its node_modules (playwright-core), installed on first use
-/// into a folder under target/ named after a hash of tests/browser's files, so a change there
-/// installs afresh; it is installed under another name and renamed into place, so concurrent
-/// test runs never see half of it. `None` (skip) when node, npm or Chromium is missing,
-/// unless `CI=true`, where that fails.
-fn browser_test_dir() -> Option<PathBuf> {
-    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-    let missing = ["node", npm].into_iter().find(|tool| Command::new(tool).arg("--version").output().is_err());
-    let missing = missing.map(|tool| format!("`{tool}` is not on PATH")).or_else(|| {
-        (!chromium.is_file()).then(|| format!("{} is missing (Debian's `chromium` package)", chromium.display()))
-    });
-    if let Some(missing) = missing {
-        assert!(!ci(), "{missing}: the browser test needs node, npm and Chromium (CI=true, so it may not be skipped)");
-        eprintln!("skipping the browser test: {missing}");
-        return None;
+    // The page as live.mjs left it (the chart as it was): axe-core finds nothing on it.
+    if let Some(reports) = crate::accessibility::axe_served(&served.url, "#diagram svg") {
+        let problems: Vec<String> = reports.iter().flat_map(crate::accessibility::PageReport::problems).collect();
+        assert!(problems.is_empty(), "axe-core on the live preview:\n{}", problems.join("\n"));
     }
-
-    Some(crate::npm_install("browser", &["package.json", "package-lock.json", "live.mjs"], "the browser test"))
+    served.interrupt();
 }
 
 #[test]

@@ -183,3 +183,43 @@ since-legend-changed = changed since { $revision }
 # Under the narrative's introduction; $new and $changed are the heading marks, as shown.
 since-note = Steps marked { $new } were added and steps marked { $changed } were changed since { $revision }.
 since-previous = the previous revision
+
+## Accessibility: what the HTML page and the SVG tell a reader who cannot see the diagram, or
+## who reads it with a keyboard or at a larger size
+
+# The line under the diagram of the HTML page, which shows the diagram at its full size in a
+# box that scrolls; the links a11y-text-version and a11y-open-svg follow it.
+a11y-caption = The diagram at its full size: scroll it to see all of it, or read the same in words.
+# A link from the diagram to the narrative under it, which gives every step in words.
+a11y-text-version = Text version
+# A link to the diagram alone, the SVG file written next to the page, to open at any size.
+a11y-open-svg = The diagram alone (SVG)
+# The description of the diagram that screen readers give after its title (the SVG's <desc>):
+# a11y-summary or a11y-summary-phases, a11y-starts, a11y-outcomes and a11y-narrative, joined
+# by a space. $count is a number.
+a11y-steps = { $count ->
+        [one] { $count } step
+       *[other] { $count } steps
+    }
+a11y-agencies = { $count ->
+        [one] { $count } agency
+       *[other] { $count } agencies
+    }
+a11y-phases = { $count ->
+        [one] { $count } phase
+       *[other] { $count } phases
+    }
+# $steps, $agencies: a11y-steps and a11y-agencies.
+a11y-summary = A referral chart of { $steps } and { $agencies }.
+# The same, for a chart with phases; $phases: a11y-phases.
+a11y-summary-phases = A referral chart of { $steps } and { $agencies }, in { $phases }.
+# $starts: the labels of the entry points, each in a11y-quoted, as a list (narrative-list-or).
+a11y-starts = A case starts at { $starts }.
+# Instead of a11y-starts, when there are too many entry points to name.
+a11y-starts-many = A case starts at one of { $count } entry points.
+# $outcomes: the labels of the outcomes, as $starts above.
+a11y-outcomes = It ends with { $outcomes }.
+a11y-outcomes-many = It ends with one of { $count } outcomes.
+# A step's label, quoted, in the sentences above.
+a11y-quoted = “{ $text }”
+a11y-narrative = The narrative gives every step in words.

@@ -130,3 +130,21 @@ since-legend-new = เพิ่มใหม่นับจาก{ $revision }
 since-legend-changed = แก้ไขนับจาก{ $revision }
 since-note = ขั้นตอนที่มีเครื่องหมาย { $new } เป็นขั้นตอนที่เพิ่มใหม่ และที่มีเครื่องหมาย { $changed } เป็นขั้นตอนที่แก้ไข นับจาก{ $revision }
 since-previous = ฉบับก่อนหน้า
+
+## Accessibility
+
+a11y-caption = แผนภาพในขนาดจริง เลื่อนเพื่อดูให้ครบ หรืออ่านเนื้อหาเดียวกันเป็นข้อความ
+a11y-text-version = ฉบับข้อความ
+a11y-open-svg = เปิดแผนภาพอย่างเดียว (SVG)
+# Thai counts with a classifier and has no plural forms.
+a11y-steps = { $count } ขั้นตอน
+a11y-agencies = { $count } หน่วยงาน
+a11y-phases = { $count } ระยะ
+a11y-summary = แผนผังการส่งต่อที่มี { $steps } และ { $agencies }
+a11y-summary-phases = แผนผังการส่งต่อที่มี { $steps } และ { $agencies } แบ่งเป็น { $phases }
+a11y-starts = กรณีเริ่มต้นที่ { $starts }
+a11y-starts-many = กรณีเริ่มต้นได้ที่จุดเริ่มต้นใดจุดหนึ่งใน { $count } จุด
+a11y-outcomes = และสิ้นสุดที่ { $outcomes }
+a11y-outcomes-many = และสิ้นสุดที่ผลลัพธ์ใดผลลัพธ์หนึ่งใน { $count } แบบ
+a11y-quoted = “{ $text }”
+a11y-narrative = คำบรรยายให้รายละเอียดทุกขั้นตอนเป็นข้อความ

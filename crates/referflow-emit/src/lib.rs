@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod comment_report;
 pub mod coverage;
+pub mod description;
 pub mod diagnostics;
 pub(crate) mod diagram;
 pub mod diff_report;

@@ -10,7 +10,8 @@ use crate::scene::{self, Page};
 const MAX_SIDE: f32 = 16_000.0;
 
 pub fn to_png(page: &Page) -> Result<Vec<u8>, String> {
-    let svg = scene::to_svg(page, "", false);
+    // A raster image has no text to describe it with: the description would go nowhere.
+    let svg = scene::to_svg(page, "", false, None);
     // resvg's own fallback takes the first font on the system with a character, whatever its
     // style (a bold italic arrow in a regular line): ours takes the chain the layout measured.
     let font_resolver = usvg::FontResolver {

@@ -141,7 +141,14 @@ fn rgb(out: &mut String, (r, g, b): (u8, u8, u8)) {
 /// The page as a standalone SVG document. `prefix` goes before every id (the HTML page holds
 /// one SVG per language). With `physical`, width and height are in points (a printed page);
 /// otherwise in CSS pixels at one per point (a page on screen).
-pub fn to_svg(page: &Page, prefix: &str, physical: bool) -> String {
+///
+/// The document is an image with a name, its `<title>`, and with a `description`
+/// ([`crate::description`]) a `<desc>`, both named by `aria-labelledby` and
+/// `aria-describedby` so that screen readers give them wherever the SVG is shown, alone or
+/// inline in a page (`role="img"` makes the rest of the drawing one image to them: the
+/// narrative is its text version). Every text stays a `<text>` element, so a reader can
+/// search it, select it and zoom it with the rest.
+pub fn to_svg(page: &Page, prefix: &str, physical: bool, description: Option<&str>) -> String {
     let mut out = String::with_capacity(page.items.len() * 96 + 1024);
     let unit = if physical { "pt" } else { "" };
     out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
@@ -154,8 +161,15 @@ pub fn to_svg(page: &Page, prefix: &str, physical: bool) -> String {
     num(&mut out, page.width);
     out.push(' ');
     num(&mut out, page.height);
-    let _ = writeln!(out, "\" lang=\"{}\" role=\"img\" aria-labelledby=\"{prefix}title\">", escape_html(&page.lang));
+    let _ = write!(out, "\" lang=\"{}\" role=\"img\" aria-labelledby=\"{prefix}title\"", escape_html(&page.lang));
+    if description.is_some() {
+        let _ = write!(out, " aria-describedby=\"{prefix}desc\"");
+    }
+    out.push_str(">\n");
     let _ = writeln!(out, "<title id=\"{prefix}title\">{}</title>", escape_html(&page.title));
+    if let Some(description) = description {
+        let _ = writeln!(out, "<desc id=\"{prefix}desc\">{}</desc>", escape_html(description));
+    }
     let _ = writeln!(
         out,
         "<g font-family=\"{}\" fill=\"#{:02x}{:02x}{:02x}\">",
