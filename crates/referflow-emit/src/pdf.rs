@@ -87,7 +87,7 @@ fn draw(
     loaded: &mut BTreeMap<usize, Font>,
 ) -> Result<(), String> {
     match item {
-        Item::Open { .. } | Item::Close => {}
+        Item::Open { .. } | Item::Close | Item::Begin(_) | Item::End => {}
         Item::Rect { x, y, w, h, radius, paint } => {
             let mut path = PathBuilder::new();
             if *radius > 0.0 {
