@@ -716,7 +716,10 @@ pub(crate) fn lay_out(
         let first = y + (h - lines.len() as f32 * m.line) / 2.0 + (m.line - m.size) / 2.0 + m.size * 0.8;
         // A stage's lines are one element; a marker only says where an edge goes on.
         items.push(match node.what {
-            What::Stage(s) => Item::Begin(Tag::new(Role::Stage).with_alt(plan.alt(s, &node.text))),
+            What::Stage(s) => {
+                let rank = u32::try_from(plan.rank[s.index()]).unwrap_or(u32::MAX);
+                Item::Begin(Tag::new(Role::Stage(rank)).with_alt(plan.alt(s, &node.text)))
+            }
             What::To(_) | What::From(_) => Item::begin(Role::Artifact),
         });
         for (k, line) in lines.iter().enumerate() {

@@ -64,24 +64,34 @@ pub fn to_pdf(pages: &[Page], info: &Info) -> Result<Vec<u8>, String> {
         let mut pdf_page = document.start_page_with(settings);
         let mut surface = pdf_page.surface();
         structure.page_lang = (page.lang != info.lang && !page.lang.is_empty()).then(|| page.lang.clone());
+        let mut drawn = Ok(());
         for (k, item) in page.items.iter().enumerate() {
-            match item {
-                Item::Begin(tag) => structure.begin(tag),
-                Item::End => structure.end()?,
-                Item::Open { .. } | Item::Close => {}
+            drawn = match item {
+                Item::Begin(tag) => {
+                    structure.begin(tag);
+                    Ok(())
+                }
+                Item::End => structure.end(),
+                Item::Open { .. } | Item::Close => Ok(()),
                 Item::Rect { .. } | Item::Polygon { .. } | Item::Line { .. } => {
                     structure.mark(&mut surface, Content::Shape);
-                    draw(&mut surface, item, &chain, &mut loaded, false)?;
+                    draw(&mut surface, item, &chain, &mut loaded, false)
                 }
                 Item::Text { text, .. } => {
                     let read = structure.mark(&mut surface, Content::Text(text));
                     surface.set_location(location(index, k));
-                    draw(&mut surface, item, &chain, &mut loaded, read && goes_on(pages, index, k))?;
+                    let drawn = draw(&mut surface, item, &chain, &mut loaded, read && goes_on(pages, index, k));
                     surface.reset_location();
+                    drawn
                 }
+            };
+            if drawn.is_err() {
+                break;
             }
         }
+        // krilla panics on a page left inside a marked-content sequence, even on the way out.
         structure.unmark(&mut surface);
+        drawn?;
         surface.finish();
         pdf_page.finish();
         for name in &page.outline {
@@ -101,7 +111,7 @@ pub fn to_pdf(pages: &[Page], info: &Info) -> Result<Vec<u8>, String> {
     }
     document.set_outline(outline);
     let mut tree = TagTree::new().with_lang(Some(info.lang.clone()));
-    for node in structure.root {
+    for node in structure.in_reading_order() {
         tree.push(node);
     }
     document.set_tag_tree(tree);
@@ -210,6 +220,8 @@ struct Structure {
     serial: u64,
     /// The language of the page being drawn, when it is not the document's.
     page_lang: Option<String>,
+    /// The stages among `root`: where each is, and its place in the reading order.
+    stages: Vec<(usize, u32)>,
 }
 
 /// An element begun.
@@ -277,6 +289,10 @@ impl Structure {
             return Ok(());
         }
         let label = open.tag.role == Role::Label;
+        let rank = match open.tag.role {
+            Role::Stage(rank) => Some(rank),
+            _ => None,
+        };
         let Some(group) = open.group() else { return Ok(()) };
         match self.open.last_mut() {
             // A list item's nested list is part of its body.
@@ -284,9 +300,27 @@ impl Structure {
                 parent.body.push(group.into());
             }
             Some(parent) => parent.children.push(group.into()),
-            None => self.root.push(group.into()),
+            None => {
+                if let Some(rank) = rank {
+                    self.stages.push((self.root.len(), rank));
+                }
+                self.root.push(group.into());
+            }
         }
         Ok(())
+    }
+
+    /// The document's elements, the stages in their reading order in the places stages take
+    /// (see [`Role::Stage`]); everything else where it was begun.
+    fn in_reading_order(self) -> Vec<Node> {
+        let mut root: Vec<Option<Node>> = self.root.into_iter().map(Some).collect();
+        let mut by_rank = self.stages.clone();
+        by_rank.sort_by_key(|&(at, rank)| (rank, at));
+        let moved: Vec<Option<Node>> = by_rank.iter().map(|(at, _)| root[*at].take()).collect();
+        for ((slot, _), node) in self.stages.iter().zip(moved) {
+            root[*slot] = node;
+        }
+        root.into_iter().flatten().collect()
     }
 
     /// Starts the marked-content sequence `content` is drawn in, unless it goes on the one
@@ -362,7 +396,7 @@ impl Open {
                 let level = NonZeroU16::new(u16::from(level.clamp(1, 6))).unwrap_or(NonZeroU16::MIN);
                 PdfTag::Hn(level, Some(self.text)).into()
             }
-            Role::Paragraph | Role::Stage => PdfTag::P.into(),
+            Role::Paragraph | Role::Stage(_) => PdfTag::P.into(),
             Role::List => PdfTag::L(ListNumbering::None).into(),
             Role::ListItem => PdfTag::LI.into(),
             Role::Label => PdfTag::Lbl.into(),

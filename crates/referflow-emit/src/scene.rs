@@ -165,8 +165,11 @@ pub enum Role {
     Caption,
     /// A stage's box in the diagram (`P`): its number and the lines of its label, read as
     /// one element; its [`Tag::alt`] may add what the drawing shows by place alone (the lane:
-    /// who acts).
-    Stage,
+    /// who acts). The number is the stage's place in the narrative's reading order: a
+    /// document's stages are read in that order, in the places stage elements take in its
+    /// tree, even where the pages draw them in another (a phase cut into ranges of rows puts
+    /// a later step on an earlier page).
+    Stage(u32),
     /// A page's running header: the chart's title repeated, the page number at the top. Not
     /// read (an artifact).
     Header,
