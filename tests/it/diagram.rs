@@ -433,7 +433,7 @@ fn a_pdf_gives_a_reader_its_pages_text_title_language_and_bookmarks() {
 
 /// Whether `../shared/tools/pdf-facts` can run (python3 with pdfplumber and pikepdf, and
 /// pdftotext); under `CI=true` it must.
-fn pdf_facts_usable() -> bool {
+pub(crate) fn pdf_facts_usable() -> bool {
     let usable = root().join("../shared/tools/pdf-facts/pdf-facts").exists()
         && Command::new("python3")
             .args(["-c", "import pdfplumber, pikepdf"])
@@ -445,7 +445,7 @@ fn pdf_facts_usable() -> bool {
 }
 
 /// What a reader of the PDF gets, as pdf-facts reports it.
-fn pdf_facts(pdf: &Path) -> serde_json::Value {
+pub(crate) fn pdf_facts(pdf: &Path) -> serde_json::Value {
     let facts =
         Command::new("python3").arg(root().join("../shared/tools/pdf-facts/pdf-facts")).arg(pdf).output().unwrap();
     assert!(facts.status.success(), "{}", String::from_utf8_lossy(&facts.stderr));

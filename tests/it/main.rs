@@ -29,6 +29,7 @@ mod rules;
 mod serve;
 mod since;
 mod step_numbers;
+mod tagged_pdf;
 mod translate;
 
 use std::path::Path;
