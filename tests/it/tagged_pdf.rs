@@ -289,3 +289,30 @@ fn a_scenes_elements_become_the_pdfs_structure_and_a_broken_one_is_an_error() {
         assert!(error.contains("structure is broken"), "{broken:?}: {error}");
     }
 }
+
+/// Every valid chart (a title left empty, a byte order mark, hostile labels, Thai) makes PDFs
+/// that pass krilla's PDF/UA-1 validation: a chart that did not would publish nothing.
+#[test]
+fn every_valid_chart_makes_pdfs_that_pass_pdf_ua() {
+    if !fonts() {
+        return;
+    }
+    let mut charts: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/valid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
+        .collect();
+    charts.sort();
+    charts.push(root().join("tests/fixtures/hostile/labels.flow"));
+    let dir = temp_dir("ua");
+    for chart in &charts {
+        let chart = chart.to_str().unwrap();
+        let out = dir.join("chart.pdf");
+        for page in [None, Some("a4"), Some("slide")] {
+            let mut args = vec!["render", chart, "--to", "pdf", "-o", out.to_str().unwrap()];
+            args.extend(page.map(|p| ["--page", p]).into_iter().flatten());
+            referflow(&args);
+        }
+        referflow(&["build", chart, "--hearing", "-o", dir.to_str().unwrap()]);
+    }
+}

@@ -330,6 +330,8 @@ impl Structure {
         let open = self.open.last_mut();
         let mark = match (&content, open.as_ref().map(|o| (o.artifact, o.figure, o.serial))) {
             (_, Some((Some(kind), _, _))) => Mark::Artifact(kind),
+            // Nothing to read (an empty title): drawn, and not an element of its own.
+            (Content::Text(text), _) if text.trim().is_empty() => Mark::Artifact(ArtifactType::Layout),
             (Content::Shape, Some((None, true, serial))) => Mark::Figure(serial),
             (Content::Shape, _) => Mark::Artifact(ArtifactType::Layout),
             (Content::Text(_), Some((None, _, serial))) => Mark::Text(serial),
