@@ -112,6 +112,7 @@ fn every_language_gets_a_one_page_a4_leaflet_with_all_its_texts() {
         for public in stages.iter().chain(&others) {
             assert!(text.contains(&squeezed(public)), "{lang}: the PDF lacks {public:?}");
         }
+        assert_eq!(facts["tagged"], true, "{lang}: the leaflet is a tagged PDF");
         assert_eq!(facts["lang"], lang);
         assert_eq!(facts["title"], others[0].as_str(), "the PDF's title is the leaflet's heading");
     }

@@ -31,6 +31,7 @@ mod rules;
 mod serve;
 mod since;
 mod step_numbers;
+mod tagged_pdf;
 mod translate;
 
 use std::path::Path;

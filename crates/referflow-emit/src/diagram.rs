@@ -29,7 +29,7 @@ use referflow_syntax::StageKind;
 
 use crate::chart::{Chart, RenderOptions};
 use crate::fonts::Chain;
-use crate::scene::{Anchor, Item, Paint};
+use crate::scene::{Anchor, Item, Paint, Role, Tag};
 use crate::wrap::{self, Glossary};
 
 /// Sizes of one drawing, all derived from the size of its text.
@@ -92,6 +92,9 @@ pub(crate) struct Plan<'c> {
     pub lane_of: Vec<usize>,
     /// The number each stage is cited by, as in the narrative ([`crate::numbers::step_numbers`]).
     pub numbers: Vec<Option<u32>>,
+    /// Each stage's place in the narrative's reading order, from 1: the order a reader who
+    /// does not see the page is given the boxes in ([`crate::numbers::reading_order_numbers`]).
+    pub rank: Vec<usize>,
     /// The edges as (from, to, label), each distinct edge once, in source order.
     pub edges: Vec<(StageId, StageId, Option<String>)>,
     /// Each stage's row in its band.
@@ -165,13 +168,15 @@ impl<'c> Plan<'c> {
                 band_edges[bt].push(e);
             }
         }
+        let reading = crate::numbers::reading_order_numbers(chart);
         let mut plan = Plan {
             chart,
             options: *options,
             lanes,
             bands,
             lane_of,
-            numbers: crate::numbers::step_numbers(chart),
+            numbers: crate::numbers::shown(chart, &reading),
+            rank: reading,
             edges,
             rows: vec![0; n],
             band_edges,
@@ -266,6 +271,24 @@ impl<'c> Plan<'c> {
                 }
             }
         }
+    }
+
+    /// What a reader who does not see the diagram is told of a stage's box: its text, and who
+    /// acts, which the drawing says only by the lane the box is in.
+    pub fn alt(&self, stage: StageId, text: &str) -> String {
+        let model = self.chart.model;
+        let owners: Vec<&str> = model
+            .stage(stage)
+            .owners
+            .iter()
+            .map(|a| self.chart.text(&model.actor(*a).name, &self.options).trim())
+            .collect();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if owners.is_empty() {
+            return text;
+        }
+        let words = crate::markdown::words_for(self.chart.lang(&self.options));
+        format!("{text} · {}: {}", words.responsible, owners.join(", "))
     }
 
     pub fn label(&self, stage: StageId) -> String {
@@ -641,7 +664,16 @@ pub(crate) fn lay_out(
         Flow::Right => (b[1], b[0], b[3], b[2]),
     };
     let mut items = Vec::new();
-    for (i, (node, b)) in block.nodes.iter().zip(&boxes).enumerate() {
+    // Stages in the narrative's reading order, the order a reader who does not see the page
+    // is given them in (the tag tree follows the items; boxes do not overlap, so the drawing
+    // is the same in any order), then the markers.
+    let mut order: Vec<usize> = (0..block.nodes.len()).collect();
+    order.sort_by_key(|&i| match block.nodes[i].what {
+        What::Stage(s) => (0, plan.rank[s.index()]),
+        _ => (1, i),
+    });
+    for i in order {
+        let (node, b) = (&block.nodes[i], &boxes[i]);
         let kind = kind_of(plan, node.what);
         let since = match node.what {
             What::Stage(s) => crate::since::mark(plan.chart, s),
@@ -682,6 +714,14 @@ pub(crate) fn lay_out(
         }
         let lines = &texts[i];
         let first = y + (h - lines.len() as f32 * m.line) / 2.0 + (m.line - m.size) / 2.0 + m.size * 0.8;
+        // A stage's lines are one element; a marker only says where an edge goes on.
+        items.push(match node.what {
+            What::Stage(s) => {
+                let rank = u32::try_from(plan.rank[s.index()]).unwrap_or(u32::MAX);
+                Item::Begin(Tag::new(Role::Stage(rank)).with_alt(plan.alt(s, &node.text)))
+            }
+            What::To(_) | What::From(_) => Item::begin(Role::Artifact),
+        });
         for (k, line) in lines.iter().enumerate() {
             items.push(Item::Text {
                 x: x + w / 2.0,
@@ -693,6 +733,7 @@ pub(crate) fn lay_out(
                 text: line.clone(),
             });
         }
+        items.push(Item::End);
         items.push(Item::Close);
     }
 
@@ -709,7 +750,11 @@ pub(crate) fn lay_out(
             }
             Flow::Right => (along + m.size * 0.25, across - m.size * 0.25),
         };
+        // A branch's label belongs to its edge, which is drawn and not read (the narrative
+        // says where each branch goes).
+        items.push(Item::begin(Role::Artifact));
         items.push(Item::Text { x, y, size: m.size, bold: false, anchor, text: label.clone() });
+        items.push(Item::End);
     };
     let line = |points: Vec<(f32, f32)>| Item::Line {
         points: simplify(points.into_iter().map(|(a, l)| flow.point(a, l)).collect()),

@@ -16,7 +16,7 @@ use crate::glossary::Glossary;
 use crate::i18n::{self, Catalogue};
 use crate::pages::{self, LayoutError, Numbering, PageSpec};
 use crate::pdf;
-use crate::scene::{Anchor, Item, Page, Paint};
+use crate::scene::{self, Anchor, Item, Page, Paint, Role};
 
 /// What the cover says besides the chart's own title and version.
 #[derive(Debug, Clone)]
@@ -160,34 +160,38 @@ fn cover_page(
     let room = width - 2.0 * margin;
     let mut items = Vec::new();
     let mut y = height * 0.28;
-    let lines = |items: &mut Vec<Item>, text: &str, size: f32, bold: bool, y: &mut f32| {
+    // Each text one element: the title the document's heading, the others paragraphs.
+    let lines = |items: &mut Vec<Item>, tag: scene::Tag, text: &str, size: f32, bold: bool, y: &mut f32| {
         let line = chain.line_height(size);
+        items.push(Item::Begin(tag));
         for text in wrap_to(chain, glossary, text, room, size) {
             items.push(Item::Text { x: margin, y: *y + size, size, bold, anchor: Anchor::Start, text });
             *y += line;
         }
+        items.push(Item::End);
     };
+    let paragraph = || scene::Tag::new(Role::Paragraph);
     items.push(Item::Open { id: "cover".into(), class: "cover" });
     items.push(Item::Rect { x: margin, y: y - size * 2.0, w: room, h: size * 0.4, radius: 0.0, paint: Paint::Head });
-    lines(&mut items, title, size * 2.2, true, &mut y);
+    lines(&mut items, scene::Tag::new(Role::Heading(1)), title, size * 2.2, true, &mut y);
     y += size;
     // The title in the chart's other languages, smaller: a bilingual committee reads both.
     if let Some(texts) = &chart.model.title {
-        for (i, _) in chart.model.languages.iter().enumerate() {
+        for (i, code) in chart.model.languages.iter().enumerate() {
             let other = texts.get(i).trim();
             if i != options.lang && !other.is_empty() && other != title {
-                lines(&mut items, other, size * 1.3, false, &mut y);
+                lines(&mut items, paragraph().in_lang(*code), other, size * 1.3, false, &mut y);
             }
         }
     }
     y += size * 2.0;
     if let Some(version) = &chart.model.version {
-        lines(&mut items, chart.text(version, options), size * 1.3, false, &mut y);
+        lines(&mut items, paragraph(), chart.text(version, options), size * 1.3, false, &mut y);
     }
-    lines(&mut items, &date_text(lang, cover.date), size * 1.3, false, &mut y);
+    lines(&mut items, paragraph(), &date_text(lang, cover.date), size * 1.3, false, &mut y);
     y += size * 2.0;
     let status = cover.status.clone().unwrap_or_else(|| words(lang).status.to_owned());
-    lines(&mut items, &status, size * 1.6, true, &mut y);
+    lines(&mut items, paragraph(), &status, size * 1.6, true, &mut y);
     items.push(Item::Close);
     Page {
         width,
@@ -205,6 +209,7 @@ fn footer_line(page: &mut Page, chain: &Chain<'_>, glossary: &Glossary<'_>, left
     let y = page.height - margin * 0.5;
     let room = page.width - 2.0 * margin - chain.width(right, size) - size;
     let left = wrap_to(chain, glossary, left, room, size).into_iter().next().unwrap_or_default();
+    page.items.push(Item::begin(Role::Footer));
     page.items.push(Item::Text { x: margin, y, size, bold: false, anchor: Anchor::Start, text: left });
     page.items.push(Item::Text {
         x: page.width - margin,
@@ -214,6 +219,7 @@ fn footer_line(page: &mut Page, chain: &Chain<'_>, glossary: &Glossary<'_>, left
         anchor: Anchor::End,
         text: right.to_owned(),
     });
+    page.items.push(Item::End);
 }
 
 /// A block of the narrative, as the Markdown gives it.
@@ -291,9 +297,20 @@ struct Typesetter<'c> {
     items: Vec<Item>,
     outline: Vec<String>,
     y: f32,
+    /// How many lists are open, each with its last item open (a nested list goes in it).
+    lists: usize,
 }
 
 impl Typesetter<'_> {
+    /// Closes the lists open deeper than `depth` (0: every list).
+    fn close_lists(&mut self, depth: usize) {
+        while self.lists > depth {
+            self.items.push(Item::End); // the item
+            self.items.push(Item::End); // the list
+            self.lists -= 1;
+        }
+    }
+
     fn bottom(&self) -> f32 {
         self.height - self.margin
     }
@@ -303,7 +320,9 @@ impl Typesetter<'_> {
     }
 
     fn break_page(&mut self) {
-        if self.items.is_empty() && self.outline.is_empty() {
+        // A page with nothing drawn on it is not a page: the elements begun on it (a heading
+        // that did not fit) begin on the next one.
+        if self.items.iter().all(|i| matches!(i, Item::Begin(_) | Item::End)) && self.outline.is_empty() {
             return;
         }
         self.pages.push(Page {
@@ -377,10 +396,14 @@ fn typeset(
         items: Vec::new(),
         outline: Vec::new(),
         y: margin,
+        lists: 0,
     };
     let line = chain.line_height(size);
     let mut first = true;
     for block in blocks(markdown) {
+        if !matches!(block, Block::Item(..)) {
+            t.close_lists(0);
+        }
         match block {
             Block::Heading(level, text) => {
                 let (scale, space) = match level {
@@ -402,35 +425,55 @@ fn typeset(
                     }
                     t.outline.push(text.trim().to_owned());
                 }
+                t.items.push(Item::begin(Role::Heading(level as u8)));
                 t.lines(&wrapped, t.margin, size, true, line * 2.0);
+                t.items.push(Item::End);
                 t.y += line * 0.3;
             }
             Block::Paragraph(text) => {
                 let wrapped = wrap_to(chain, glossary, text.trim(), t.room(), size);
+                t.items.push(Item::begin(Role::Paragraph));
                 t.lines(&wrapped, t.margin, size, false, 0.0);
+                t.items.push(Item::End);
                 t.y += line * 0.5;
             }
             Block::Item(depth, text) => {
+                // The item ends the one before it at its depth and the lists nested in that;
+                // a deeper one begins a list inside the item before it.
+                t.close_lists(depth + 1);
+                if t.lists == depth + 1 {
+                    t.items.push(Item::End);
+                } else {
+                    while t.lists < depth + 1 {
+                        t.items.push(Item::begin(Role::List));
+                        t.lists += 1;
+                    }
+                }
+                t.items.push(Item::begin(Role::ListItem));
                 let indent = size * 1.2 * (depth + 1) as f32;
                 let wrapped = wrap_to(chain, glossary, text.trim(), t.room() - indent, size);
-                let y = t.y;
-                t.lines(&wrapped, t.margin + indent, size, false, 0.0);
-                // The bullet goes on the item's first line (on its new page, if it moved).
-                let at = if t.y > y { y } else { t.margin };
+                // The bullet goes on the item's first line, where that line goes.
+                if t.y + line > t.bottom() {
+                    t.break_page();
+                }
+                t.items.push(Item::begin(Role::Label));
                 t.items.push(Item::Text {
                     x: t.margin + indent - size * 0.9,
-                    y: at + size * 0.8 + (line - size) / 2.0,
+                    y: t.y + size * 0.8 + (line - size) / 2.0,
                     size,
                     bold: false,
                     anchor: Anchor::Start,
                     text: "•".into(),
                 });
+                t.items.push(Item::End);
+                t.lines(&wrapped, t.margin + indent, size, false, 0.0);
                 t.y += line * 0.15;
             }
             Block::Table(rows) => table(&mut t, &rows, size),
         }
         first = false;
     }
+    t.close_lists(0);
     t.break_page();
     t.pages
 }
@@ -452,13 +495,17 @@ fn table(t: &mut Typesetter<'_>, rows: &[Vec<String>], size: f32) {
             .collect()
     };
     let head_cells = layout(head);
+    // A row of cells; the head's cells name their columns. A head repeated on a new page is
+    // drawn for the eye only: a reader has had it.
     let draw = |t: &mut Typesetter<'_>, cells: &[Vec<String>], bold: bool| {
         let height = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0 * pad;
         let mut x = t.margin;
         if bold {
             t.items.push(Item::Rect { x, y: t.y, w: room, h: height, radius: 0.0, paint: Paint::Head });
         }
+        t.items.push(Item::begin(Role::Row));
         for (c, cell) in cells.iter().enumerate() {
+            t.items.push(Item::begin(if bold { Role::HeaderCell } else { Role::Cell }));
             for (k, text) in cell.iter().enumerate() {
                 t.items.push(Item::Text {
                     x: x + pad,
@@ -469,8 +516,10 @@ fn table(t: &mut Typesetter<'_>, rows: &[Vec<String>], size: f32) {
                     text: text.clone(),
                 });
             }
+            t.items.push(Item::End);
             x += widths[c];
         }
+        t.items.push(Item::End);
         t.y += height;
         t.items.push(Item::Line { points: vec![(t.margin, t.y), (t.margin + room, t.y)], arrow: false });
     };
@@ -478,15 +527,19 @@ fn table(t: &mut Typesetter<'_>, rows: &[Vec<String>], size: f32) {
     if t.y + head_height + line * 2.0 > t.bottom() {
         t.break_page();
     }
+    t.items.push(Item::begin(Role::Table));
     draw(t, &head_cells, true);
     for row in &rows[1..] {
         let cells = layout(row);
         let height = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0 * pad;
         if t.y + height > t.bottom() {
             t.break_page();
+            t.items.push(Item::begin(Role::Artifact));
             draw(t, &head_cells, true);
+            t.items.push(Item::End);
         }
         draw(t, &cells, false);
     }
+    t.items.push(Item::End);
     t.y += line * 0.6;
 }

@@ -134,7 +134,7 @@ pub(crate) struct Words {
     kind: String,
     /// Entry point, action, decision, outcome.
     kinds: [String; 4],
-    responsible: String,
+    pub(crate) responsible: String,
     lead: String,
     unassigned: String,
     time_limit: String,

@@ -16,7 +16,7 @@ use referflow_check::StageId;
 use crate::chart::{Chart, RenderOptions};
 use crate::diagram::{self, Block, Flow, Laid, LaneSpans, Metrics, Node, Plan, Shape, What};
 use crate::fonts::{self, Chain};
-use crate::scene::{Anchor, Item, Page, Paint};
+use crate::scene::{Anchor, Item, Page, Paint, Role};
 
 /// A paper or screen size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +156,7 @@ pub fn canvas(chart: &Chart<'_, '_>, options: &RenderOptions) -> Result<Page, La
         box_along: m.size * 12.0,
     };
     let lanes: Vec<usize> = (0..plan.lanes.len()).collect();
-    Ok(compose(&plan, &chain, &m, &frame, &lanes, &whole_blocks(&plan), &header(&plan, None)).page)
+    Ok(compose(&plan, &chain, &m, &frame, &lanes, &whole_blocks(&plan), &header(&plan, None, 1, true)).page)
 }
 
 /// The chart on pages of `spec`'s size (see the module's comment). Both directions are tried
@@ -231,10 +231,14 @@ fn paginate(
             [6.0, 8.0, 11.0, 16.0].iter().map(|ems| Frame { box_along: m.size * ems, ..frame.clone() }).collect()
         }
     };
+    // The diagram's headings: the first page's title heads the document (H1) or, in a larger
+    // document (the hearing pack), its part of it (H2); the other pages repeat it as a running
+    // header, which is not read.
+    let level = if numbering.before == 0 { 1 } else { 2 };
     // The whole chart on one page, if it fits without breaking a word.
     let all_lanes = lanes_used(plan, (0..plan.chart.model.stages.len()).map(|i| StageId(i as u32)));
     for frame in &frames {
-        let whole = compose(plan, chain, m, frame, &all_lanes, &whole_blocks(plan), &header(plan, None));
+        let whole = compose(plan, chain, m, frame, &all_lanes, &whole_blocks(plan), &header(plan, None, level, true));
         if whole.fits && whole.overflow.is_none() {
             return Ok(vec![whole.page]);
         }
@@ -248,7 +252,7 @@ fn paginate(
     let mut ranges: Vec<(usize, u32, u32)> = Vec::new();
     let mut range_frames: Vec<&Frame> = Vec::new();
     let no_pages: BTreeMap<StageId, usize> = BTreeMap::new();
-    let placeholder_header = header(plan, Some((placeholder, placeholder)));
+    let placeholder_header = header(plan, Some((placeholder, placeholder)), level, false);
     for (b, band) in plan.bands.iter().enumerate() {
         if band.stages.is_empty() {
             continue;
@@ -302,10 +306,12 @@ fn paginate(
             }
         }
     }
-    let mut out = vec![overview(plan, chain, m, frame, &ranges, first - 1, total)];
+    let head = header(plan, Some((first - 1, total)), level, true);
+    let mut out = vec![overview(plan, chain, m, frame, &ranges, first - 1, head)];
     for (k, ((b, start, end), frame)) in ranges.iter().zip(range_frames).enumerate() {
         let (block, lanes) = range_block(plan, *b, *start, *end, &page_of, 0, frame.max_lanes(m));
-        out.push(compose(plan, chain, m, frame, &lanes, &[(*b, block)], &header(plan, Some((first + k, total)))).page);
+        let head = header(plan, Some((first + k, total)), level, false);
+        out.push(compose(plan, chain, m, frame, &lanes, &[(*b, block)], &head).page);
     }
     Ok(out)
 }
@@ -513,13 +519,19 @@ impl Frame {
     }
 }
 
-/// What the top of a page says: the chart's title (and version), and the page's number.
+/// What the top of a page says: the chart's title (and version), and the page's number; and
+/// how a reader who does not see the page is given them.
 struct Header {
     left: String,
     right: String,
+    /// The level of the diagram's own heading: 1 when the diagram is the document, 2 when it
+    /// is a part of one. Its phases' titles are a level below.
+    level: u8,
+    /// Whether the title is read as the diagram's heading, or is a running header (not read).
+    heading: bool,
 }
 
-fn header(plan: &Plan<'_>, page: Option<(usize, usize)>) -> Header {
+fn header(plan: &Plan<'_>, page: Option<(usize, usize)>, level: u8, heading: bool) -> Header {
     let chart = plan.chart;
     let title = chart.model.title.as_ref().map_or_else(
         || crate::markdown::words_for(chart.lang(&plan.options)).untitled.to_owned(),
@@ -533,7 +545,7 @@ fn header(plan: &Plan<'_>, page: Option<(usize, usize)>) -> Header {
         Some((n, total)) => format!("{} {n} / {total}", words(chart.lang(&plan.options)).page),
         None => String::new(),
     };
-    Header { left, right }
+    Header { left, right, level, heading }
 }
 
 /// The width of the column of titles at the head of the bands across the flow: the longest
@@ -659,10 +671,14 @@ fn compose(
         diagram::wrap_to(chain, &plan.glossary, &header.left, (head_width - right_width).max(m.size * 4.0), title_size);
     let mut y = frame.margin;
     items.push(Item::Open { id: "header".into(), class: "header" });
+    items.push(Item::begin(if header.heading { Role::Heading(header.level) } else { Role::Header }));
     text_lines(&mut items, &title, head_left, y, title_size, title_line, true, Anchor::Start);
+    items.push(Item::End);
     if !header.right.is_empty() {
         let x = head_left + head_width - chain.width(&header.right, m.size);
+        items.push(Item::begin(Role::Header));
         text_lines(&mut items, std::slice::from_ref(&header.right), x, y, m.size, title_line, false, Anchor::Start);
+        items.push(Item::End);
     }
     items.push(Item::Close);
     y += title.len() as f32 * title_line + m.size * 0.6;
@@ -714,6 +730,9 @@ fn compose(
     };
 
     // Lanes first (the background), then the bands with their stages, then the edges between.
+    // A reader who does not see the page is given the lanes' titles as a list (the agencies),
+    // then each phase's title and its stages in reading order.
+    items.push(Item::begin(Role::List));
     for (k, &lane) in lanes.iter().enumerate() {
         let (a, span) = spans[lane].unwrap_or((0.0, 0.0));
         items.push(Item::Open { id: plan.lanes[lane].id.clone(), class: "lane" });
@@ -723,18 +742,24 @@ fn compose(
                 let x = across0 + a;
                 items.push(Item::Rect { x, y: top, w: span, h: bottom - top, radius: 0.0, paint });
                 items.push(Item::Rect { x, y: top, w: span, h: head_size, radius: 0.0, paint: Paint::Head });
+                items.push(Item::begin(Role::ListItem));
                 text_lines(&mut items, &heads[k], x + span / 2.0, top + m.pad, m.size, m.line, true, Anchor::Middle);
+                items.push(Item::End);
             }
             Flow::Right => {
                 let y = across0 + a;
                 let title = wrap_head(&plan.lanes[lane].title, head);
                 items.push(Item::Rect { x: left, y, w: right - left, h: span, radius: 0.0, paint });
                 items.push(Item::Rect { x: left, y, w: head, h: span, radius: 0.0, paint: Paint::Head });
+                items.push(Item::begin(Role::ListItem));
                 text_lines(&mut items, &title, left + m.pad, y + m.pad, m.size, m.line, true, Anchor::Start);
+                items.push(Item::End);
             }
         }
         items.push(Item::Close);
     }
+    items.push(Item::End);
+    let phase_heading = Role::Heading(header.level + 1);
     for (k, ((b, _), l)) in blocks.iter().zip(&laid).enumerate() {
         items.push(Item::Open { id: plan.bands[*b].id.clone(), class: "phase" });
         let (start, length) = (starts[k], lengths[k]);
@@ -743,13 +768,17 @@ fn compose(
                 if head > 0.0 {
                     items.push(Item::Rect { x: left, y: start, w: head, h: length, radius: 0.0, paint: Paint::Head });
                     let title = wrap_head(&plan.bands[*b].title, head);
+                    items.push(Item::begin(phase_heading));
                     text_lines(&mut items, &title, left + m.pad, start + m.pad, m.size, m.line, true, Anchor::Start);
+                    items.push(Item::End);
                 }
                 items.push(Item::Line { points: vec![(left, start), (right, start)], arrow: false });
             }
             Flow::Right => {
                 items.push(Item::Rect { x: start, y: top, w: length, h: head_size, radius: 0.0, paint: Paint::Head });
+                items.push(Item::begin(phase_heading));
                 text_lines(&mut items, &heads[k], start + m.pad, top + m.pad, m.size, m.line, true, Anchor::Start);
+                items.push(Item::End);
                 items.push(Item::Line { points: vec![(start, top), (start, bottom)], arrow: false });
             }
         }
@@ -815,7 +844,7 @@ fn overview(
     frame: &Frame,
     ranges: &[(usize, u32, u32)],
     number: usize,
-    total: usize,
+    head: Header,
 ) -> Page {
     let lang = plan.chart.lang(&plan.options);
     let words = words(lang);
@@ -823,7 +852,6 @@ fn overview(
     let width = frame.width.unwrap_or(600.0);
     let height = frame.height.unwrap_or(800.0);
     let mut items = Vec::new();
-    let head = header(plan, Some((number, total)));
     let title_size = m.size * 1.2;
     let title_line = chain.line_height(title_size);
     let room = width - 2.0 * frame.margin;
@@ -835,9 +863,13 @@ fn overview(
         title_size,
     );
     let mut y = frame.margin;
+    items.push(Item::begin(Role::Heading(head.level)));
     text_lines(&mut items, &title, frame.margin, y, title_size, title_line, true, Anchor::Start);
+    items.push(Item::End);
     let x = width - frame.margin - chain.width(&head.right, m.size);
+    items.push(Item::begin(Role::Header));
     text_lines(&mut items, std::slice::from_ref(&head.right), x, y, m.size, title_line, false, Anchor::Start);
+    items.push(Item::End);
     y += title.len() as f32 * title_line + m.size;
 
     // Boxes: one per band that has pages, in columns that fill the page top to bottom.
@@ -864,15 +896,10 @@ fn overview(
     let gap = m.size * 1.5;
     let available = height - y - frame.margin;
     let box_width = (m.size * 24.0).min(room);
-    let wrapped: Vec<Vec<String>> = boxes
-        .iter()
-        .map(|(_, lines)| {
-            lines
-                .iter()
-                .flat_map(|l| diagram::wrap_to(chain, &plan.glossary, l, box_width - 2.0 * m.pad, m.size))
-                .collect()
-        })
-        .collect();
+    // Each box's lines, and how many of them its first line (the phase's title) took.
+    let wrap_box = |l: &String| diagram::wrap_to(chain, &plan.glossary, l, box_width - 2.0 * m.pad, m.size);
+    let firsts: Vec<usize> = boxes.iter().map(|(_, lines)| lines.first().map_or(0, |l| wrap_box(l).len())).collect();
+    let wrapped: Vec<Vec<String>> = boxes.iter().map(|(_, lines)| lines.iter().flat_map(wrap_box).collect()).collect();
     let heights: Vec<f32> = wrapped.iter().map(|l| l.len() as f32 * m.line + 2.0 * m.pad).collect();
     let mut columns = 1;
     while columns < boxes.len() {
@@ -892,8 +919,16 @@ fn overview(
         let h = heights[k];
         items.push(Item::Open { id: format!("overview-{id}"), class: "overview" });
         items.push(Item::Rect { x, y: top, w: box_width, h, radius: m.size * 0.3, paint: Paint::Head });
-        text_lines(&mut items, &lines[..1], x + m.pad, top + m.pad, m.size, m.line, true, Anchor::Start);
-        text_lines(&mut items, &lines[1..], x + m.pad, top + m.pad + m.line, m.size, m.line, false, Anchor::Start);
+        // Read as two paragraphs: the phase's title, then its steps and pages.
+        let first = firsts[k].clamp(1, lines.len().max(1));
+        let (tx, ty) = (x + m.pad, top + m.pad);
+        items.push(Item::begin(Role::Paragraph));
+        text_lines(&mut items, &lines[..1], tx, ty, m.size, m.line, true, Anchor::Start);
+        text_lines(&mut items, &lines[1..first], tx, ty + m.line, m.size, m.line, false, Anchor::Start);
+        items.push(Item::End);
+        items.push(Item::begin(Role::Paragraph));
+        text_lines(&mut items, &lines[first..], tx, ty + first as f32 * m.line, m.size, m.line, false, Anchor::Start);
+        items.push(Item::End);
         items.push(Item::Close);
         if at + 1 < per && k + 1 < boxes.len() {
             let cx = x + box_width / 2.0;

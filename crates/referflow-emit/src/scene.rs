@@ -1,6 +1,52 @@
 //! A drawn page: shapes, lines and text at positions in points, the same for SVG, PNG and
 //! PDF. The layout makes scenes ([`crate::diagram`]); `to_svg` writes one as SVG, and
 //! [`crate::pdf`] draws it into a PDF page.
+//!
+//! # What the text is: structure for a tagged PDF
+//!
+//! A page also says what its text *is*, for a reader who does not see it (a screen reader
+//! going through a PDF's structure tree, a text-to-speech app, a PDF reflowed on a phone):
+//! [`Item::Begin`] with a [`Tag`] opens an element (a heading, a paragraph, a list item, a
+//! table cell, a stage of the diagram; [`Role`] lists them) and [`Item::End`] closes the
+//! innermost one open. The PDF writes them as its tag tree (PDF/UA); SVG ignores them, and
+//! keeps its `<g>` groups (`Open`/`Close`), which are for styling and ids, not for reading.
+//!
+//! A producer of pages (the diagram, the hearing pack's narrative, a leaflet) keeps to this:
+//!
+//! - **Wrap every text a reader needs in the element it belongs to.** The lines of one
+//!   paragraph, drawn as several `Text` items, go between one `Begin(Paragraph)` and its
+//!   `End`, and are read as one paragraph, in the order of the items:
+//!
+//!   ```text
+//!   Begin(Tag::new(Role::Heading(1)))  Text "Referral of victims"  End
+//!   Begin(Tag::new(Role::Heading(2)))  Text "Who to call"          End
+//!   Begin(Tag::new(Role::Paragraph))   Text "first line"  Text "second line"  End
+//!   Begin(Tag::new(Role::List))
+//!     Begin(Tag::new(Role::ListItem))
+//!       Begin(Tag::new(Role::Label))  Text "•"  End
+//!       Text "the item's text, one line"  Text "and the next"
+//!     End
+//!   End
+//!   ```
+//!
+//!   (`Item::begin(Role::Paragraph)` is short for `Item::Begin(Tag::new(Role::Paragraph))`.)
+//!   A `Text` outside every element is still read, as a paragraph of its own line: nothing
+//!   drawn is lost, but lines that belong together must be wrapped.
+//! - **Elements are read in the order they begin**, page after page: begin them in reading
+//!   order. The items draw in the same order, so draw what is read first first.
+//! - **Elements nest** (a list holds items, a table rows, a row cells) and may go on over a
+//!   page break: a paragraph whose last lines move to the next page is still one paragraph
+//!   when its `End` is on the next page. `Begin`/`End` must balance over the document (the
+//!   PDF refuses it otherwise), not on each page; they need not nest with `Open`/`Close`.
+//! - **Shapes are never read**: `Rect`, `Polygon` and `Line` (bands, box outlines, edges,
+//!   arrowheads, rules) are drawn as artifacts, unless they are inside a [`Role::Figure`],
+//!   whose drawing they are.
+//! - **Page furniture is not read**: running headers, footers and page numbers go inside
+//!   [`Role::Header`] or [`Role::Footer`], and any other text drawn only for the eye (a
+//!   repeated table head, a diagram's continuation markers and edge labels) inside
+//!   [`Role::Artifact`]. Everything inside one of them is an artifact, elements included.
+//! - A text in another language than the page's says so: `Tag::new(Role::Paragraph).in_lang("th")`.
+//!   A heading's text is also its title; a figure needs `with_alt`, what it shows in words.
 
 use std::fmt::Write;
 
@@ -87,8 +133,95 @@ pub const SINCE_WIDTH: f32 = 3.0;
 /// The colour of lines and text.
 pub const INK: (u8, u8, u8) = (0x22, 0x2B, 0x36);
 
+/// What a piece of a page is to a reader: the kind of a structure element (see the module's
+/// docs for how a producer uses them). The PDF writes each as the standard structure type
+/// named in brackets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A heading, of level 1 to 6 (`H1`…`H6`): 1 for the document's title, 2 for its sections,
+    /// 3 for theirs. Its text is also its title (PDF/UA asks for one).
+    Heading(u8),
+    /// A paragraph (`P`): every line of text inside is part of it.
+    Paragraph,
+    /// A list (`L`), of [`Role::ListItem`]s.
+    List,
+    /// An item of a list (`LI`): its [`Role::Label`], if it has one, then its text (`LBody`);
+    /// a list nested in the item goes after its text, inside it.
+    ListItem,
+    /// The bullet or number of a list item (`Lbl`), first in its item.
+    Label,
+    /// A table (`Table`), of [`Role::Row`]s.
+    Table,
+    /// A row of a table (`TR`), of cells.
+    Row,
+    /// A cell of the head row, which names its column (`TH`, scope column).
+    HeaderCell,
+    /// A cell (`TD`).
+    Cell,
+    /// A drawing read as a whole (`Figure`): its shapes are part of it, and its text in words
+    /// is [`Tag::alt`], which it needs.
+    Figure,
+    /// The caption of the figure before it (`Caption`).
+    Caption,
+    /// A stage's box in the diagram (`P`): its number and the lines of its label, read as
+    /// one element; its [`Tag::alt`] may add what the drawing shows by place alone (the lane:
+    /// who acts). The number is the stage's place in the narrative's reading order: a
+    /// document's stages are read in that order, in the places stage elements take in its
+    /// tree, even where the pages draw them in another (a phase cut into ranges of rows puts
+    /// a later step on an earlier page).
+    Stage(u32),
+    /// A page's running header: the chart's title repeated, the page number at the top. Not
+    /// read (an artifact).
+    Header,
+    /// A page's footer and page number. Not read (an artifact).
+    Footer,
+    /// Anything else drawn for the eye only (a repeated table head, continuation markers, the
+    /// labels of edges, which are artifacts): not read.
+    Artifact,
+}
+
+impl Role {
+    /// Whether what is inside is an artifact, drawn and not read.
+    pub fn is_artifact(self) -> bool {
+        matches!(self, Role::Header | Role::Footer | Role::Artifact)
+    }
+}
+
+/// A structure element's kind and what it says besides its text; [`Item::Begin`] opens one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub role: Role,
+    /// The language of its text, when it is not the page's (a BCP-47 code): the Thai title on
+    /// an English cover.
+    pub lang: Option<String>,
+    /// Its content in words for a reader who does not see it, read instead of its text: what a
+    /// figure shows (required), or a stage's box with its lane (who acts).
+    pub alt: Option<String>,
+}
+
+impl Tag {
+    pub fn new(role: Role) -> Tag {
+        Tag { role, lang: None, alt: None }
+    }
+
+    /// The same, its text in the language `lang`.
+    pub fn in_lang(self, lang: impl Into<String>) -> Tag {
+        Tag { lang: Some(lang.into()), ..self }
+    }
+
+    /// The same, with the words `alt` read instead of its text.
+    pub fn with_alt(self, alt: impl Into<String>) -> Tag {
+        Tag { alt: Some(alt.into()), ..self }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
+    /// Begins a structure element: what the text up to the matching [`Item::End`] is (see the
+    /// module's docs). Not drawn, and not written in SVG.
+    Begin(Tag),
+    /// Ends the innermost element begun.
+    End,
     /// A group, closed by the next unmatched `Close`: `<g id class>` in SVG.
     Open {
         id: String,
@@ -122,6 +255,13 @@ pub enum Item {
         anchor: Anchor,
         text: String,
     },
+}
+
+impl Item {
+    /// `Item::Begin(Tag::new(role))`: begins an element with no language or alt text of its own.
+    pub fn begin(role: Role) -> Item {
+        Item::Begin(Tag::new(role))
+    }
 }
 
 /// The length of an arrowhead.
@@ -184,6 +324,8 @@ pub fn to_svg(page: &Page, prefix: &str, physical: bool, description: Option<&st
                 let _ = writeln!(out, "<g id=\"{prefix}{}\" class=\"{class}\">", escape_html(id));
             }
             Item::Close => out.push_str("</g>\n"),
+            // What the text is, for a tagged PDF; SVG says it with its groups and <title>.
+            Item::Begin(_) | Item::End => {}
             Item::Rect { x, y, w, h, radius, paint } => {
                 out.push_str("<rect x=\"");
                 num(&mut out, *x);

@@ -18,7 +18,7 @@ use crate::chart::Chart;
 use crate::diagram::{Metrics, Plan};
 use crate::fonts::Chain;
 use crate::i18n::{self, Catalogue};
-use crate::scene::{Anchor, Item, Paint};
+use crate::scene::{Anchor, Item, Paint, Role};
 
 /// The stages of the new chart that a revision added or changed, by stage index; and the old
 /// revision's version, which the legend names.
@@ -195,6 +195,8 @@ pub(crate) fn legend(
         let baseline = |k: usize, top: f32| top + m.pad + k as f32 * m.line + (m.line - m.size) / 2.0 + m.size * 0.8;
         items.push(Item::Rect { x, y, w: sample, h: m.line + 2.0 * m.pad, radius: 0.0, paint: Paint::Box });
         outline(items);
+        // The mark's word and what it means, one paragraph.
+        items.push(Item::begin(Role::Paragraph));
         let text = tag(lang, mark).to_owned();
         items.push(Item::Text {
             x: x + sample / 2.0,
@@ -215,6 +217,7 @@ pub(crate) fn legend(
                 text: line,
             });
         }
+        items.push(Item::End);
         y += h + m.size * 0.4;
     }
     items.push(Item::Close);

@@ -219,7 +219,7 @@ fn may_break(text: &str, at: usize) -> bool {
 }
 
 /// Scripts whose words are not separated by spaces, so lines break between letters.
-fn spaceless(c: char) -> bool {
+pub(crate) fn spaceless(c: char) -> bool {
     matches!(u32::from(c),
         0x0E00..=0x0EFF // Thai, Lao
         | 0x1000..=0x109F // Myanmar
