@@ -202,3 +202,43 @@ fn a_leaflet_with_nothing_to_say_is_warned_about() {
     let src = src.replace("start a \"A\" by mdt", "start a \"A\" by mdt { public \"We meet you.\" }");
     assert!(crate::codes(&src).is_empty());
 }
+
+/// A chart that gives many stages a public text still gets its leaflet on one page, set tight
+/// (narrower margins, who and when on the line of the text), never below 12 pt.
+#[test]
+fn a_long_leaflet_is_set_tight_before_it_is_refused() {
+    let dir = temp_dir("tight");
+    let mut chart = String::from(
+        "title \"Long\" th \"ยาว\"\nlanguages en th\nleaflet \"What happens next\" th \"ขั้นตอนต่อไปสำหรับคุณ\"\n\
+         leaflet right \"You can have an interpreter, free of charge.\" th \"คุณมีล่ามช่วยได้โดยไม่เสียค่าใช้จ่าย\"\n\
+         leaflet hotline \"Call 1300, free, day and night.\" th \"โทร 1300 ฟรี ตลอด 24 ชั่วโมง\"\n\
+         actor mdt \"Multidisciplinary team\" { th \"ทีมสหวิชาชีพ\" }\nstart s0 \"Found\" by mdt { th \"พบ\" }\n",
+    );
+    for k in 1..=14 {
+        chart.push_str(&format!(
+            "step s{k} \"Step {k}\" by mdt within 24h {{ th \"ขั้น {k}\"; public \"A social worker meets you and explains what happens next.\" th \"นักสังคมสงเคราะห์จะพบคุณและอธิบายสิ่งที่จะเกิดขึ้นต่อไป\" }}\ns{} -> s{k}\n",
+            k - 1
+        ));
+    }
+    chart.push_str("end done \"Done\" by mdt { th \"เสร็จ\" }\ns14 -> done\n");
+    let path = dir.join("long.flow");
+    std::fs::write(&path, chart).unwrap();
+    let run = referflow(&["render", path.to_str().unwrap(), "--to", "leaflet", "-o", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    if !pdf_facts_usable() {
+        return;
+    }
+    for name in ["long.leaflet.pdf", "long.th.leaflet.pdf"] {
+        let facts = pdf_facts(&dir.join(name));
+        let pages = facts["pages"].as_array().unwrap();
+        assert_eq!(pages.len(), 1, "{name}");
+        assert!(pages[0]["smallest_char_pt"].as_f64().unwrap() >= 12.0, "{name}");
+        let text = squeezed(pages[0]["text"].as_str().unwrap());
+        let public = if name.contains(".th.") {
+            "อธิบายสิ่งที่จะเกิดขึ้นต่อไป"
+        } else {
+            "explains what happens next"
+        };
+        assert_eq!(text.matches(&squeezed(public)).count(), 14, "{name}: every stage's public text");
+    }
+}

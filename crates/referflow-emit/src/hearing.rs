@@ -79,7 +79,7 @@ pub fn hearing_pdf(
     // The pack's length is known once the narrative is typeset and the diagram cut into pages;
     // the diagram is then cut again with the pages numbered in the pack (its markers name them).
     let markdown = crate::markdown::render_markdown(chart, &RenderOptions { diagram: false, ..*options });
-    let mut text = typeset(&markdown, &chain, &glossary, lang, (width, height), size, true);
+    let mut text = typeset(&markdown, &chain, &glossary, lang, (width, height), size, Layout::Pack);
     let mut diagram = pages::pages_numbered(chart, options, spec, Numbering { before: 1, total: None })?;
     let mut total = 1 + diagram.len() + text.len();
     // Wider page numbers can take more room in the markers: cut again until the count holds.
@@ -359,22 +359,33 @@ impl Typesetter<'_> {
     }
 }
 
-/// The person's leaflet ([`crate::leaflet`]) typeset as the narrative is, but without starting
-/// a page at each section: it must fit one page.
+/// How text is set on pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// The hearing pack's narrative: a section (a heading of level 1 or 2) starts a new page
+    /// unless the page has little on it yet.
+    Pack,
+    /// The person's leaflet ([`crate::leaflet`]), which must fit one page: no page per section.
+    Leaflet,
+    /// The leaflet when it does not fit so: narrower margins, smaller headings, less space
+    /// between blocks; the body text keeps its size.
+    TightLeaflet,
+}
+
+/// The person's leaflet typeset as the narrative is, in `layout` (a leaflet's).
 pub(crate) fn typeset_leaflet(
     markdown: &str,
     chain: &Chain<'_>,
     glossary: &Glossary<'_>,
     lang: &str,
-    width: f32,
-    height: f32,
+    page: (f32, f32),
     size: f32,
+    layout: Layout,
 ) -> Vec<Page> {
-    typeset(markdown, chain, glossary, lang, (width, height), size, false)
+    typeset(markdown, chain, glossary, lang, page, size, layout)
 }
 
-/// The Markdown on pages of `width` × `height`, its body text at `size`; with `sections`, a
-/// section (a heading of level 1 or 2) starts a new page unless the page has little on it yet.
+/// The Markdown on pages of `width` × `height`, its body text at `size`, in `layout`.
 fn typeset(
     markdown: &str,
     chain: &Chain<'_>,
@@ -382,9 +393,14 @@ fn typeset(
     lang: &str,
     (width, height): (f32, f32),
     size: f32,
-    sections: bool,
+    layout: Layout,
 ) -> Vec<Page> {
-    let margin = (width.min(height) * 0.08).max(36.0);
+    let tight = layout == Layout::TightLeaflet;
+    let sections = layout == Layout::Pack;
+    // A tight leaflet's margin is 10 mm, which every office printer prints.
+    let margin = if tight { 28.35 } else { (width.min(height) * 0.08).max(36.0) };
+    // Space between blocks, in lines.
+    let gap = if tight { 0.5 } else { 1.0 };
     let mut t = Typesetter {
         chain,
         glossary,
@@ -406,10 +422,13 @@ fn typeset(
         }
         match block {
             Block::Heading(level, text) => {
-                let (scale, space) = match level {
-                    HeadingLevel::H1 => (1.6, 0.0),
-                    HeadingLevel::H2 => (1.3, 1.2),
-                    _ => (1.1, 0.8),
+                let (scale, space) = match (level, tight) {
+                    (HeadingLevel::H1, false) => (1.6, 0.0),
+                    (HeadingLevel::H1, true) => (1.4, 0.0),
+                    (HeadingLevel::H2, false) => (1.3, 1.2),
+                    (HeadingLevel::H2, true) => (1.15, 0.6),
+                    (_, false) => (1.1, 0.8),
+                    (_, true) => (1.05, 0.4),
                 };
                 // Each section (the agencies, a phase, the requirements…) starts a page, unless
                 // the page has little on it yet.
@@ -428,14 +447,14 @@ fn typeset(
                 t.items.push(Item::begin(Role::Heading(level as u8)));
                 t.lines(&wrapped, t.margin, size, true, line * 2.0);
                 t.items.push(Item::End);
-                t.y += line * 0.3;
+                t.y += line * 0.3 * gap;
             }
             Block::Paragraph(text) => {
                 let wrapped = wrap_to(chain, glossary, text.trim(), t.room(), size);
                 t.items.push(Item::begin(Role::Paragraph));
                 t.lines(&wrapped, t.margin, size, false, 0.0);
                 t.items.push(Item::End);
-                t.y += line * 0.5;
+                t.y += line * 0.5 * gap;
             }
             Block::Item(depth, text) => {
                 // The item ends the one before it at its depth and the lists nested in that;
@@ -467,7 +486,7 @@ fn typeset(
                 });
                 t.items.push(Item::End);
                 t.lines(&wrapped, t.margin + indent, size, false, 0.0);
-                t.y += line * 0.15;
+                t.y += line * 0.15 * gap;
             }
             Block::Table(rows) => table(&mut t, &rows, size),
         }

@@ -6,7 +6,8 @@
 //!
 //! The leaflet is written once, as Markdown ([`leaflet_markdown`]); the HTML page is that
 //! Markdown through pulldown-cmark, and the PDF is that Markdown typeset on one A4 page by the
-//! hearing pack's typesetter, so the two say exactly the same.
+//! hearing pack's typesetter, so the two say exactly the same (a leaflet too long for the page
+//! is set tight, with who and when on the line of the text, before it is refused).
 
 use pulldown_cmark::{Options, Parser, html};
 
@@ -14,6 +15,7 @@ use crate::chart::{Chart, RenderOptions};
 use crate::coverage::{self, Uncovered};
 use crate::fonts;
 use crate::glossary::Glossary;
+use crate::hearing::{Layout, typeset_leaflet};
 use crate::i18n::{Catalogue, Durations};
 use crate::markdown::{Breaks, escape};
 use crate::pdf;
@@ -24,6 +26,16 @@ pub const A4: (f32, f32) = (595.28, 841.89);
 /// The body text sizes tried, largest first: the leaflet is set in the largest that fits one
 /// page. Headings are larger still. Nothing on the leaflet is smaller than the last.
 pub const SIZES: [f32; 3] = [14.0, 13.0, 12.0];
+
+/// The ways the leaflet is set, tried in order until one fits the page: each size of
+/// [`SIZES`] as the narrative is set, then the smallest size tight (narrow margins, smaller
+/// headings, who and when on the line of the text).
+const ATTEMPTS: [(f32, Layout); 4] = [
+    (SIZES[0], Layout::Leaflet),
+    (SIZES[1], Layout::Leaflet),
+    (SIZES[2], Layout::Leaflet),
+    (SIZES[2], Layout::TightLeaflet),
+];
 
 /// Why a leaflet cannot be written.
 #[derive(Debug)]
@@ -62,6 +74,12 @@ impl std::error::Error for LeafletError {}
 
 /// The leaflet in the language of `options`, as Markdown; `None` when the chart declares none.
 pub fn leaflet_markdown(chart: &Chart<'_, '_>, options: &RenderOptions) -> Option<String> {
+    markdown(chart, options, false)
+}
+
+/// The leaflet as Markdown; `run_on` puts who and when on the line of the text they follow
+/// (the tight layout) instead of lines of their own.
+fn markdown(chart: &Chart<'_, '_>, options: &RenderOptions, run_on: bool) -> Option<String> {
     let model = chart.model;
     let heading = model.leaflet.heading.as_ref()?;
     let (catalogue, _) = Catalogue::for_lang(chart.lang(options));
@@ -93,7 +111,8 @@ pub fn leaflet_markdown(chart: &Chart<'_, '_>, options: &RenderOptions) -> Optio
             if stage.asks_consent() {
                 lines.push(format!("**{}**", catalogue.text("leaflet-you-decide")));
             }
-            out.push_str(&format!("{}. {}\n", k + 1, lines.join("\\\n   ")));
+            let separator = if run_on { " " } else { "\\\n   " };
+            out.push_str(&format!("{}. {}\n", k + 1, lines.join(separator)));
         }
         out.push('\n');
     }
@@ -145,15 +164,14 @@ pub fn leaflet_pdf(
     options: &RenderOptions,
     date: Option<[u16; 6]>,
 ) -> Result<Vec<u8>, LeafletError> {
-    let markdown = leaflet_markdown(chart, options).ok_or(LeafletError::NotDeclared)?;
     let lang = chart.lang(options);
     let fonts = fonts::fonts();
     let chain = fonts.chain(lang);
     let glossary = Glossary::of(chart.model);
-    let (width, height) = A4;
     let mut pages = Vec::new();
-    for size in SIZES {
-        pages = crate::hearing::typeset_leaflet(&markdown, &chain, &glossary, lang, width, height, size);
+    for (size, layout) in ATTEMPTS {
+        let markdown = markdown(chart, options, layout == Layout::TightLeaflet).ok_or(LeafletError::NotDeclared)?;
+        pages = typeset_leaflet(&markdown, &chain, &glossary, lang, A4, size, layout);
         if pages.len() <= 1 {
             break;
         }
