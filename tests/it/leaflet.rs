@@ -171,19 +171,43 @@ fn a_chart_without_a_leaflet_is_refused_and_nothing_is_written() {
     }
 }
 
+/// A leaflet with a right and a hotline, and `n` steps in a row with the public text `public`;
+/// in English and Thai when the Thai text is given, else in English.
+fn chart_of_steps(n: usize, public: &str, thai: Option<&str>) -> String {
+    // A Thai text after a text (` th "…"`), and a block holding one (` { th "…" }`).
+    let th = |text: &str| if thai.is_some() { format!(" th \"{text}\"") } else { String::new() };
+    let block = |text: &str| if thai.is_some() { format!(" {{{} }}", th(text)) } else { String::new() };
+    let mut chart = format!(
+        "title \"Long\"{}\n{}leaflet \"What happens next\"{}\n\
+         leaflet right \"You can have an interpreter, free of charge.\"{}\n\
+         leaflet hotline \"Call 1300, free, day and night.\"{}\n\
+         actor mdt \"Multidisciplinary team\"{}\nstart s0 \"Found\" by mdt{}\n",
+        th("ยาว"),
+        if thai.is_some() { "languages en th\n" } else { "" },
+        th("ขั้นตอนต่อไปสำหรับคุณ"),
+        th("คุณมีล่ามช่วยได้โดยไม่เสียค่าใช้จ่าย"),
+        th("โทร 1300 ฟรี ตลอด 24 ชั่วโมง"),
+        block("ทีมสหวิชาชีพ"),
+        block("พบ"),
+    );
+    let public = format!("public \"{public}\"{}", thai.map(th).unwrap_or_default());
+    for k in 1..=n {
+        let label = if thai.is_some() { format!("th \"ขั้น {k}\"; ") } else { String::new() };
+        chart
+            .push_str(&format!("step s{k} \"Step {k}\" by mdt within 24h {{ {label}{public} }}\ns{} -> s{k}\n", k - 1));
+    }
+    chart.push_str(&format!("end done \"Done\" by mdt{}\ns{n} -> done\n", block("เสร็จ")));
+    chart
+}
+
 #[test]
 fn a_leaflet_that_does_not_fit_one_page_is_refused_whole() {
     let dir = temp_dir("long");
-    let mut chart = String::from(
-        "title \"Long\"\nleaflet \"What happens next\"\nactor mdt \"Multidisciplinary team\"\nstart s0 \"Found\" by mdt\n",
+    let chart = chart_of_steps(
+        40,
+        "A social worker meets you again and tells you what comes next, in a language you understand.",
+        None,
     );
-    for k in 1..=40 {
-        chart.push_str(&format!(
-            "step s{k} \"Step {k}\" by mdt within 24h {{ public \"On day {k} a social worker meets you again and tells you what comes next, in a language you understand.\" }}\ns{} -> s{k}\n",
-            k - 1
-        ));
-    }
-    chart.push_str("end done \"Done\" by mdt\ns40 -> done\n");
     let path = dir.join("long.flow");
     std::fs::write(&path, chart).unwrap();
     let out = dir.join("out");
@@ -208,19 +232,11 @@ fn a_leaflet_with_nothing_to_say_is_warned_about() {
 #[test]
 fn a_long_leaflet_is_set_tight_before_it_is_refused() {
     let dir = temp_dir("tight");
-    let mut chart = String::from(
-        "title \"Long\" th \"ยาว\"\nlanguages en th\nleaflet \"What happens next\" th \"ขั้นตอนต่อไปสำหรับคุณ\"\n\
-         leaflet right \"You can have an interpreter, free of charge.\" th \"คุณมีล่ามช่วยได้โดยไม่เสียค่าใช้จ่าย\"\n\
-         leaflet hotline \"Call 1300, free, day and night.\" th \"โทร 1300 ฟรี ตลอด 24 ชั่วโมง\"\n\
-         actor mdt \"Multidisciplinary team\" { th \"ทีมสหวิชาชีพ\" }\nstart s0 \"Found\" by mdt { th \"พบ\" }\n",
+    let chart = chart_of_steps(
+        14,
+        "A social worker meets you and explains what happens next.",
+        Some("นักสังคมสงเคราะห์จะพบคุณและอธิบายสิ่งที่จะเกิดขึ้นต่อไป"),
     );
-    for k in 1..=14 {
-        chart.push_str(&format!(
-            "step s{k} \"Step {k}\" by mdt within 24h {{ th \"ขั้น {k}\"; public \"A social worker meets you and explains what happens next.\" th \"นักสังคมสงเคราะห์จะพบคุณและอธิบายสิ่งที่จะเกิดขึ้นต่อไป\" }}\ns{} -> s{k}\n",
-            k - 1
-        ));
-    }
-    chart.push_str("end done \"Done\" by mdt { th \"เสร็จ\" }\ns14 -> done\n");
     let path = dir.join("long.flow");
     std::fs::write(&path, chart).unwrap();
     let run = referflow(&["render", path.to_str().unwrap(), "--to", "leaflet", "-o", dir.to_str().unwrap()]);
