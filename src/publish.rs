@@ -654,7 +654,11 @@ fn draws(format: Format) -> bool {
 /// `render --to leaflet`: the leaflet in every declared language (or the one `--lang` names),
 /// as `NAME[.LANG].leaflet.pdf` and `.html` in the folder `-o` names (default: the chart's).
 fn render_leaflets(chart: &Chart<'_, '_>, name: &str, args: &RenderArgs, options: &RenderOptions) -> Outcome {
-    if args.output.as_deref().is_some_and(|out| out.as_os_str() == "-") {
+    let file_like = |out: &Path| {
+        out.as_os_str() == "-"
+            || out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("html"))
+    };
+    if args.output.as_deref().is_some_and(file_like) {
         report_failure(&Failure(format!(
             "{name}: the leaflet is several files (a PDF and an HTML page per language): give -o a folder"
         )));

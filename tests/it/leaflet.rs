@@ -163,6 +163,11 @@ fn a_chart_without_a_leaflet_is_refused_and_nothing_is_written() {
     assert!(run.stderr.contains("examples/uk-nrm.flow"), "names the file: {}", run.stderr);
     assert!(run.stderr.contains("declares no leaflet") && run.stderr.contains("public"), "{}", run.stderr);
     assert!(!out.exists(), "no folder is created for a leaflet that cannot be written");
+    // `-o` names a folder: a file's name is refused rather than made a folder.
+    let run = referflow(&["render", "examples/thailand-nrm.flow", "--to", "leaflet", "-o", "leaflet.pdf"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("give -o a folder"), "{}", run.stderr);
+    assert!(!root().join("leaflet.pdf").exists());
     // And `build` of such a chart writes no leaflet.
     let bundle = dir.join("bundle");
     let run = referflow(&["build", "examples/uk-nrm.flow", "-o", bundle.to_str().unwrap()]);
