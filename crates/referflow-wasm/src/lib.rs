@@ -24,6 +24,9 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(test)]
+mod tests;
+
 use referflow_check::{Checked, Diagnostic, Levels, Rule};
 use referflow_emit::Source;
 use referflow_emit::chart::{self, Chart, RenderOptions};
