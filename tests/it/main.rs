@@ -26,6 +26,7 @@ mod mermaid_output;
 mod model_output;
 mod number;
 mod output_safety;
+mod playground;
 mod publish;
 mod rules;
 mod serve;
