@@ -8,7 +8,9 @@
 
 /** Loads the module and returns wasm-bindgen's bindings (check, render, info, keywords, version). */
 export async function loadEngine() {
-  const bindings = globalThis.wasm_bindgen;
+  // The glue declares it with `let`: a global binding of the page's scripts, not a property
+  // of the window.
+  const bindings = typeof wasm_bindgen === 'undefined' ? undefined : wasm_bindgen;
   if (typeof bindings !== 'function') {
     throw new Error('referflow.js, the WebAssembly glue, did not load');
   }
