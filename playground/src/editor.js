@@ -139,7 +139,9 @@ export function createEditor({ parent, text, roles, onChange, label }) {
         syntaxHighlighting(chartHighlighting),
         lintGutter(),
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        // tabindex: the text is focusable as any contenteditable is, said so that checkers
+        // (axe's scrollable-region-focusable) see that the keyboard reaches the scrolled box.
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange();
         }),
