@@ -3,6 +3,10 @@
 //! what `referflow render` prints, or its refusal in the same words. The API calls the
 //! library functions the binary calls; these tests are what keeps the two one implementation
 //! (the driver reads files, includes and `referflow.toml`, which a browser has none of).
+//!
+//! The page built on the API, in a browser, is tested in `page.rs`.
+
+mod page;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
