@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use referflow_check::Checked;
-use referflow_emit::chart::{Chart, Direction, RenderOptions};
+use referflow_emit::chart::{self, Chart, Direction, RenderOptions};
 use referflow_emit::coverage::{self, Uncovered};
 use referflow_emit::description::description;
 use referflow_emit::fonts::{self, Choice};
@@ -287,22 +287,15 @@ fn prepare<'s>(
         crate::print_diagnostics(file, &checked.diagnostics);
     }
     if checked.has_errors() {
-        let _ = writeln!(std::io::stderr(), "error: {}: the chart has errors; fix them before publishing", file.name);
+        let _ = writeln!(std::io::stderr(), "error: {}", chart::has_errors(&file.name));
         return Err(Outcome::Errors);
     }
-    let lang = match &style.lang {
-        None => 0,
-        Some(code) => match checked.model.languages.iter().position(|l| l == code) {
-            Some(i) => i,
-            None => {
-                report_failure(&Failure(format!(
-                    "{}: `{code}` is not a declared language (declared: {})",
-                    file.name,
-                    checked.model.languages.join(", ")
-                )));
-                return Err(Outcome::Trouble);
-            }
-        },
+    let lang = match chart::language_index(&file.name, &checked.model.languages, style.lang.as_deref()) {
+        Ok(lang) => lang,
+        Err(message) => {
+            report_failure(&Failure(message));
+            return Err(Outcome::Trouble);
+        }
     };
     let direction = match style.direction {
         DirectionArg::Tb => Direction::TopBottom,

@@ -26,6 +26,7 @@ mod mermaid_output;
 mod model_output;
 mod number;
 mod output_safety;
+mod playground;
 mod publish;
 mod rules;
 mod serve;
@@ -101,7 +102,7 @@ pub fn fixture_name(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// The folder with tests/browser's scripts (live.mjs, axe.mjs) and their node_modules
+/// The folder with tests/browser's scripts (live.mjs, axe.mjs, playground.mjs) and their node_modules
 /// (playwright-core, axe-core), installed on first use by [`npm_install`]. `None` (skip) when
 /// node, npm or Chromium (`CHROMIUM`, else /usr/bin/chromium) is missing, unless `CI=true`,
 /// where that fails `what`.
@@ -119,7 +120,7 @@ pub fn browser(what: &str) -> Option<std::path::PathBuf> {
         eprintln!("skipping {what}: {missing}");
         return None;
     }
-    Some(npm_install("browser", &["package.json", "package-lock.json", "live.mjs", "axe.mjs"], what))
+    Some(npm_install("browser", &["package.json", "package-lock.json", "live.mjs", "axe.mjs", "playground.mjs"], what))
 }
 
 /// Installs the npm packages of `tests/<folder>` once (`npm ci`) into a cache under the

@@ -196,6 +196,22 @@ impl<'a, 's> Chart<'a, 's> {
     }
 }
 
+/// Why the chart in the file named `name` is not published: it has errors. The words of
+/// `render`, `build` and the playground alike.
+pub fn has_errors(name: &str) -> String {
+    format!("{name}: the chart has errors; fix them before publishing")
+}
+
+/// The index of language `code` among the chart's `languages` (the first for none), or why
+/// there is none: the words of `render --lang` and of the playground.
+pub fn language_index(name: &str, languages: &[&str], code: Option<&str>) -> Result<usize, String> {
+    let Some(code) = code else { return Ok(0) };
+    languages
+        .iter()
+        .position(|l| *l == code)
+        .ok_or_else(|| format!("{name}: `{code}` is not a declared language (declared: {})", languages.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Chart;

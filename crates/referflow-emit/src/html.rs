@@ -183,9 +183,10 @@ fn svg_element(svg: &str) -> &str {
     svg.find("<svg").map_or(svg, |i| &svg[i..]).trim_end()
 }
 
-/// A language's own name, on the switch: from its catalogue, else from a short list of the
-/// languages of the region and of migrant workers there, else its code.
-fn language_name(code: &str) -> Cow<'_, str> {
+/// A language's own name, as the switch shows it (and the playground's): from its catalogue,
+/// else from a short list of the languages of the region and of migrant workers there, else
+/// its code.
+pub fn language_name(code: &str) -> Cow<'_, str> {
     if Catalogue::exists(code) {
         return Cow::Owned(Catalogue::for_lang(code).0.text("language-name"));
     }

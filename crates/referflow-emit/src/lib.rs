@@ -3,26 +3,34 @@
 
 pub mod chart;
 pub mod comment_report;
+#[cfg(feature = "draw")]
 pub mod coverage;
 pub mod description;
 pub mod diagnostics;
+#[cfg(feature = "draw")]
 pub(crate) mod diagram;
 pub mod diff_report;
 pub mod dot;
+#[cfg(feature = "draw")]
 pub mod fonts;
 pub mod glossary;
 pub mod graphviz;
+#[cfg(feature = "draw")]
 pub mod hearing;
 pub mod html;
 pub mod i18n;
+#[cfg(feature = "draw")]
 pub mod leaflet;
 pub mod markdown;
 pub mod mermaid;
 pub mod model_json;
 pub mod numbers;
 mod out;
+#[cfg(feature = "draw")]
 pub mod pages;
+#[cfg(feature = "draw")]
 pub mod pdf;
+#[cfg(feature = "draw")]
 pub mod png;
 pub mod rules_doc;
 pub mod scene;
