@@ -168,10 +168,16 @@ pub fn leaflet_pdf(
     let fonts = fonts::fonts();
     let chain = fonts.chain(lang);
     let glossary = Glossary::of(chart.model);
+    // The text as the plain layouts set it, and as the tight one does, each written once.
+    let plain = markdown(chart, options, false).ok_or(LeafletError::NotDeclared)?;
+    let mut run_on = None;
     let mut pages = Vec::new();
     for (size, layout) in ATTEMPTS {
-        let markdown = markdown(chart, options, layout == Layout::TightLeaflet).ok_or(LeafletError::NotDeclared)?;
-        pages = typeset_leaflet(&markdown, &chain, &glossary, lang, A4, size, layout);
+        let text = match layout {
+            Layout::TightLeaflet => run_on.get_or_insert_with(|| markdown(chart, options, true).unwrap_or_default()),
+            _ => &plain,
+        };
+        pages = typeset_leaflet(text, &chain, &glossary, lang, A4, size, layout);
         if pages.len() <= 1 {
             break;
         }
